@@ -1,0 +1,1 @@
+//! The `.zasm` assembler: logos lexer, lalrpop grammar, ariadne diagnostics.

@@ -1,0 +1,83 @@
+//! `zkvm`: assemble, run, prove, verify and compare programs for the zasm and RV32IM ISAs.
+//!
+//! Exit status: 0 on success, 1 on bad input or a failed program or check (with a message on
+//! stderr), 2 on usage errors (clap's own). A guest's non-zero exit code is passed through.
+
+mod program;
+mod riscv_cmd;
+mod zasm_cmd;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "zkvm", version, about = "A zero-knowledge VM for zasm and RV32IM", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Assemble a .zasm file into a .zbin program.
+    Asm(zasm_cmd::AsmArgs),
+    /// Disassemble a .zbin program or an RV32IM ELF.
+    Disasm {
+        /// A .zbin, .zasm or ELF file.
+        program: PathBuf,
+    },
+    /// Run a program (.zasm, .zbin or RV32IM ELF) without proving.
+    Run(RunArgs),
+    /// Build a Rust guest crate to an RV32IM ELF.
+    Build(riscv_cmd::BuildArgs),
+}
+
+/// Arguments shared by every command that executes a program.
+#[derive(Args, Clone, Debug)]
+pub struct RunArgs {
+    /// A .zasm source, a .zbin program, or an RV32IM ELF executable.
+    pub program: PathBuf,
+    /// Private input values for a zasm program (decimal or 0x-hex field elements). An ELF guest
+    /// reads its private input from stdin instead.
+    #[arg(long = "input", num_args = 1.., allow_hyphen_values = true)]
+    pub input: Vec<String>,
+    /// Stop with an error after this many cycles.
+    #[arg(long, default_value_t = 1 << 26)]
+    pub max_cycles: u64,
+    /// Print cycle counts and the instruction mix on stderr.
+    #[arg(long)]
+    pub stats: bool,
+    /// Print the step trace on stderr.
+    #[arg(long)]
+    pub trace: bool,
+    /// Print statistics as JSON (with --stats).
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Asm(args) => zasm_cmd::asm(&args),
+        Command::Disasm { program } => match program::detect(&program) {
+            Ok(program::Kind::Elf) => riscv_cmd::disasm(&program),
+            Ok(_) => zasm_cmd::disasm(&program),
+            Err(e) => Err(e),
+        },
+        Command::Run(args) => match program::detect(&args.program) {
+            Ok(program::Kind::Elf) => riscv_cmd::run(&args),
+            Ok(_) => zasm_cmd::run(&args),
+            Err(e) => Err(e),
+        },
+        Command::Build(args) => riscv_cmd::build(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! The zasm instruction set: instructions, operands, encoding to and from field words, semantics.

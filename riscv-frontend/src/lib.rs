@@ -1,0 +1,1 @@
+//! The RV32IM frontend: ELF loader, decoder, interpreter and execution trace.

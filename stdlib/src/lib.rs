@@ -1,0 +1,1 @@
+//! The zasm standard library, embedded so that `include "std/…";` works from anywhere.

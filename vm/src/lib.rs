@@ -1,0 +1,1 @@
+//! The zasm interpreter: runs a program and records its execution trace.
