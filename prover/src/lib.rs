@@ -1,9 +1,14 @@
 //! The zkvm prover: the proof-system core and the one constraint system both ISAs lower to.
 //!
 //! ```text
-//!   transcript ── poly ── sumcheck ── spartan ──┐
-//!        │                   └─── gkr (LogUp) ──┼── (constraint system, lowering, zkvm proof)
-//!        └────────── pcs (Dory) ────────────────┘
+//!   transcript ── poly ── sumcheck ── spartan (uniform R1CS over r1cs) ──┐
+//!        │                   └────── gkr (LogUp fractional sums) ───────┼── zkvm proofs
+//!        └────────────────── pcs (Dory) ────────────────────────────────┘
 //! ```
+pub mod gkr;
+pub mod pcs;
 pub mod poly;
+pub mod r1cs;
+pub mod spartan;
+pub mod sumcheck;
 pub mod transcript;

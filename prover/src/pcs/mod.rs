@@ -1,0 +1,1 @@
+//! Multilinear polynomial commitments: the `Pcs` trait and its Dory implementation.

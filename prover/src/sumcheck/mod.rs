@@ -1,0 +1,1 @@
+//! The sumcheck protocol (Lund–Fortnow–Karloff–Nisan): prover and verifier.
