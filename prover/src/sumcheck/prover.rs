@@ -1,0 +1,210 @@
+//! The sumcheck prover.
+
+use super::{labels, SumcheckProof};
+use crate::poly::DenseMle;
+use crate::transcript::Transcript;
+use ark_bn254::Fr;
+use ark_ff::{Field, Zero};
+use rayon::prelude::*;
+
+/// Below this many hypercube points per round the prover runs serially.
+const PARALLEL_THRESHOLD: usize = 1 << 10;
+
+/// One instance of a batched sumcheck: `Σ_x combine(polys(x)) = claim`.
+pub struct BatchInstance<'a> {
+    /// The claimed sum over the instance's own hypercube (unscaled).
+    pub claim: Fr,
+    /// The multilinear polynomials, all with the same number of variables.
+    pub polys: Vec<DenseMle>,
+    /// The total degree of `combine`.
+    pub degree: usize,
+    /// The combining function.
+    pub combine: Box<dyn Fn(&[Fr]) -> Fr + Sync + 'a>,
+}
+
+/// The values `s(0), …, s(degree)` of one round polynomial of the instance whose polynomials are
+/// `polys` (all with the same, at least one, number of variables).
+fn round_poly<G: Fn(&[Fr]) -> Fr + Sync + ?Sized>(
+    polys: &[DenseMle],
+    degree: usize,
+    combine: &G,
+) -> Vec<Fr> {
+    let half = polys.first().map_or(0, |p| p.evals().len() / 2);
+    let k = polys.len();
+    // Accumulate s(t) for t = 0..=degree over x' in [lo, hi): p_j(t, x') = lo + t (hi - lo).
+    let work = |range: std::ops::Range<usize>| -> Vec<Fr> {
+        let mut sums = vec![Fr::zero(); degree + 1];
+        let mut vals = vec![Fr::zero(); k];
+        let mut diffs = vec![Fr::zero(); k];
+        for x in range {
+            for (j, p) in polys.iter().enumerate() {
+                let e = p.evals();
+                vals[j] = e[x];
+                diffs[j] = e[x + half] - e[x];
+            }
+            sums[0] += combine(&vals);
+            for s in sums.iter_mut().skip(1) {
+                for (v, d) in vals.iter_mut().zip(&diffs) {
+                    *v += d;
+                }
+                *s += combine(&vals);
+            }
+        }
+        sums
+    };
+    if half < PARALLEL_THRESHOLD {
+        return work(0..half);
+    }
+    let chunk = (half / (rayon::current_num_threads() * 8)).max(256);
+    let starts: Vec<usize> = (0..half).step_by(chunk).collect();
+    starts
+        .into_par_iter()
+        .map(|s| work(s..(s + chunk).min(half)))
+        .reduce(
+            || vec![Fr::zero(); degree + 1],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+                a
+            },
+        )
+}
+
+fn bind_all(polys: &mut [DenseMle], r: Fr) {
+    if polys.len() > 1 && polys.first().is_some_and(|p| p.evals().len() >= 1 << 14) {
+        polys.par_iter_mut().for_each(|p| p.bind_top(r));
+    } else {
+        for p in polys.iter_mut() {
+            p.bind_top(r);
+        }
+    }
+}
+
+/// Proves `Σ_{x∈{0,1}^n} combine(p_1(x), …, p_k(x)) = claim`, where `combine` has total degree
+/// `≤ degree`.
+///
+/// Returns the proof, the challenge point `r` (the evaluation point, `x_0` first) and `p_j(r)`
+/// for each `j`. The claim itself is not absorbed: the caller binds it (it usually follows from
+/// values already in the transcript).
+///
+/// # Panics
+/// If `polys` is empty or the polynomials differ in their number of variables (a bug of the
+/// caller, not an input error).
+pub fn prove<G: Fn(&[Fr]) -> Fr + Sync>(
+    claim: Fr,
+    polys: Vec<DenseMle>,
+    degree: usize,
+    combine: G,
+    transcript: &mut Transcript,
+) -> (SumcheckProof, Vec<Fr>, Vec<Fr>) {
+    let _span = tracing::debug_span!(
+        "sumcheck::prove",
+        num_vars = polys.first().map(|p| p.num_vars())
+    )
+    .entered();
+    let _ = claim;
+    let mut polys = polys;
+    let n = polys
+        .first()
+        .expect("sumcheck needs at least one polynomial")
+        .num_vars();
+    assert!(
+        polys.iter().all(|p| p.num_vars() == n),
+        "sumcheck polynomials differ in their number of variables"
+    );
+    let mut rounds = Vec::with_capacity(n);
+    let mut point = Vec::with_capacity(n);
+    for _ in 0..n {
+        let s = round_poly(&polys, degree, &combine);
+        transcript.absorb_fields(labels::ROUND_POLY, &s);
+        let r = transcript.challenge();
+        bind_all(&mut polys, r);
+        rounds.push(s);
+        point.push(r);
+    }
+    let evals = polys.iter().map(|p| p.evals()[0]).collect();
+    (SumcheckProof { rounds }, point, evals)
+}
+
+/// Proves several sumcheck instances at once with a random linear combination.
+///
+/// The claims and numbers of variables are absorbed, then one coefficient per instance is
+/// squeezed; the batched sumcheck runs over `n = max n_i` variables, with instance `i` ignoring
+/// its first `n - n_i` variables (so its claim counts `2^(n - n_i)` times). The round polynomials
+/// have degree `max degree_i`.
+///
+/// Returns the proof, the point `r` (length `n`), and for each instance the values of its
+/// polynomials at its own point `r[n - n_i..]`.
+///
+/// # Panics
+/// If `instances` is empty, or an instance has no polynomials or polynomials of different sizes.
+pub fn prove_batch(
+    instances: Vec<BatchInstance<'_>>,
+    transcript: &mut Transcript,
+) -> (SumcheckProof, Vec<Fr>, Vec<Vec<Fr>>) {
+    assert!(!instances.is_empty(), "empty sumcheck batch");
+    let nv: Vec<usize> = instances
+        .iter()
+        .map(|inst| {
+            let n = inst
+                .polys
+                .first()
+                .expect("instance without polynomials")
+                .num_vars();
+            assert!(
+                inst.polys.iter().all(|p| p.num_vars() == n),
+                "instance polynomials differ in size"
+            );
+            n
+        })
+        .collect();
+    let n = nv.iter().copied().max().unwrap_or(0);
+    let degree = instances.iter().map(|i| i.degree).max().unwrap_or(0);
+    let claims: Vec<Fr> = instances.iter().map(|i| i.claim).collect();
+    transcript.absorb_fields(labels::BATCH_CLAIMS, &claims);
+    let nv_bytes: Vec<u8> = nv.iter().flat_map(|v| (*v as u64).to_le_bytes()).collect();
+    transcript.absorb_bytes(labels::BATCH_NUM_VARS, &nv_bytes);
+    let coeffs = transcript.challenges(instances.len());
+
+    let mut instances = instances;
+    // Running claim of each instance while it is still in its dummy rounds.
+    let two_inv = Fr::from(2u64).inverse().expect("2 is invertible");
+    let mut dummy_claims: Vec<Fr> = instances
+        .iter()
+        .zip(&nv)
+        .map(|(inst, ni)| inst.claim * Fr::from(2u64).pow([(n - ni) as u64]))
+        .collect();
+    let mut rounds = Vec::with_capacity(n);
+    let mut point = Vec::with_capacity(n);
+    for round in 0..n {
+        let mut s = vec![Fr::zero(); degree + 1];
+        for (i, inst) in instances.iter().enumerate() {
+            let si = if round < n - nv[i] {
+                // The instance does not depend on this variable: s_i is the constant half.
+                vec![dummy_claims[i] * two_inv; degree + 1]
+            } else {
+                round_poly(&inst.polys, degree, &*inst.combine)
+            };
+            for (acc, v) in s.iter_mut().zip(si) {
+                *acc += coeffs[i] * v;
+            }
+        }
+        transcript.absorb_fields(labels::ROUND_POLY, &s);
+        let r = transcript.challenge();
+        for (i, inst) in instances.iter_mut().enumerate() {
+            if round < n - nv[i] {
+                dummy_claims[i] *= two_inv;
+            } else {
+                bind_all(&mut inst.polys, r);
+            }
+        }
+        rounds.push(s);
+        point.push(r);
+    }
+    let evals = instances
+        .iter()
+        .map(|inst| inst.polys.iter().map(|p| p.evals()[0]).collect())
+        .collect();
+    (SumcheckProof { rounds }, point, evals)
+}
