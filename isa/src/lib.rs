@@ -451,12 +451,11 @@ impl Instruction {
                     return bad("call cannot take a double dereference");
                 }
             }
-            Opcode::Ret => {
+            Opcode::Ret
                 if (self.dst_reg, self.off_dst, self.op1_src, self.off_op1)
-                    != (Reg::Fp, -2, Op1Src::Fp, -1)
-                {
-                    return bad("ret reads [fp - 2] and [fp - 1]");
-                }
+                    != (Reg::Fp, -2, Op1Src::Fp, -1) =>
+            {
+                return bad("ret reads [fp - 2] and [fp - 1]");
             }
             _ => {}
         }
