@@ -1,1 +1,456 @@
 //! Uniform rank-1 constraint systems: linear combinations over a row and the next row.
+//!
+//! A [`UniformR1cs`] is a small set of [`Constraint`]s `a · b = c` over the witness columns,
+//! required on **every row** `t = 0, …, T-1` of a trace. A [`LinComb`] is a sum of `coefficient ·`
+//! [`Var`] terms, where a variable is a column in the current row ([`Var::Cur`]), a column in the
+//! next row ([`Var::Next`], zero past the last row: there is no wrap-around), the row selectors
+//! [`Var::First`] / [`Var::Last`] (1 only on row 0 / row `T-1`), or the constant [`Var::One`].
+//!
+//! The constraints are written once and used three ways: on concrete rows by
+//! [`UniformR1cs::check`] (a debug checker that names the failing constraint and row), and
+//! symbolically by the Spartan prover and verifier ([`crate::spartan`]).
+//!
+//! ```
+//! use zkvm_prover::r1cs::{LinComb, UniformR1cs, Var};
+//! use ark_bn254::Fr;
+//! let (x, y) = (Var::Cur(0), Var::Cur(1));
+//! let mut r1cs = UniformR1cs::new(vec!["x".into(), "y".into()]);
+//! // y = x^2 on every row; the next row's x is this row's y + 1 (except after the last row).
+//! r1cs.add("square", x, x, y);
+//! r1cs.add("step", Var::One - Var::Last, Var::Next(0) - y - 1, LinComb::zero());
+//! let x_col: Vec<Fr> = [1u64, 2, 5, 26].map(Fr::from).to_vec();
+//! let y_col: Vec<Fr> = [1u64, 4, 25, 676].map(Fr::from).to_vec();
+//! assert!(r1cs.check(&[x_col, y_col]).is_ok());
+//! ```
+
+use ark_bn254::Fr;
+use ark_ff::{One, Zero};
+use std::ops::{Add, Mul, Neg, Sub};
+
+/// A variable of a uniform constraint, relative to the row the constraint is applied to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Var {
+    /// Column `j` in the current row.
+    Cur(usize),
+    /// Column `j` in the next row (0 when the current row is the last).
+    Next(usize),
+    /// 1 on the first row, 0 elsewhere.
+    First,
+    /// 1 on the last row, 0 elsewhere.
+    Last,
+    /// The constant 1.
+    One,
+}
+
+/// A linear combination `Σ coefficient · variable`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LinComb {
+    /// The terms; a variable may occur more than once (the coefficients add).
+    pub terms: Vec<(Var, Fr)>,
+}
+
+impl LinComb {
+    /// The empty combination (the constant 0).
+    pub fn zero() -> Self {
+        Self::default()
+    }
+
+    /// A single term.
+    pub fn term(var: Var, coeff: Fr) -> Self {
+        Self {
+            terms: vec![(var, coeff)],
+        }
+    }
+
+    /// The value with each variable replaced by `value(var)`.
+    pub fn evaluate(&self, mut value: impl FnMut(Var) -> Fr) -> Fr {
+        self.terms.iter().map(|(v, c)| *c * value(*v)).sum()
+    }
+
+    /// The same combination with each variable occurring once and no zero coefficients, sorted.
+    pub fn simplified(&self) -> Self {
+        let mut terms = self.terms.clone();
+        terms.sort_by_key(|(v, _)| *v);
+        let mut out: Vec<(Var, Fr)> = Vec::with_capacity(terms.len());
+        for (v, c) in terms {
+            match out.last_mut() {
+                Some((w, d)) if *w == v => *d += c,
+                _ => out.push((v, c)),
+            }
+        }
+        out.retain(|(_, c)| !c.is_zero());
+        Self { terms: out }
+    }
+
+    /// The variables used.
+    pub fn vars(&self) -> impl Iterator<Item = Var> + '_ {
+        self.terms.iter().map(|(v, _)| *v)
+    }
+}
+
+impl From<Var> for LinComb {
+    fn from(v: Var) -> Self {
+        Self::term(v, Fr::one())
+    }
+}
+
+impl From<Fr> for LinComb {
+    fn from(c: Fr) -> Self {
+        Self::term(Var::One, c)
+    }
+}
+
+impl From<i64> for LinComb {
+    fn from(c: i64) -> Self {
+        Self::from(fr_from_i64(c))
+    }
+}
+
+/// `c` as a field element (negative values wrap around the modulus).
+pub fn fr_from_i64(c: i64) -> Fr {
+    if c >= 0 {
+        Fr::from(c as u64)
+    } else {
+        -Fr::from(c.unsigned_abs())
+    }
+}
+
+impl<T: Into<LinComb>> Add<T> for LinComb {
+    type Output = LinComb;
+    fn add(mut self, rhs: T) -> LinComb {
+        self.terms.extend(rhs.into().terms);
+        self
+    }
+}
+
+impl<T: Into<LinComb>> Sub<T> for LinComb {
+    type Output = LinComb;
+    fn sub(mut self, rhs: T) -> LinComb {
+        self.terms
+            .extend(rhs.into().terms.into_iter().map(|(v, c)| (v, -c)));
+        self
+    }
+}
+
+impl Neg for LinComb {
+    type Output = LinComb;
+    fn neg(self) -> LinComb {
+        LinComb::zero() - self
+    }
+}
+
+impl Mul<Fr> for LinComb {
+    type Output = LinComb;
+    fn mul(mut self, k: Fr) -> LinComb {
+        for (_, c) in self.terms.iter_mut() {
+            *c *= k;
+        }
+        self
+    }
+}
+
+impl Mul<i64> for LinComb {
+    type Output = LinComb;
+    fn mul(self, k: i64) -> LinComb {
+        self * fr_from_i64(k)
+    }
+}
+
+impl<T: Into<LinComb>> Add<T> for Var {
+    type Output = LinComb;
+    fn add(self, rhs: T) -> LinComb {
+        LinComb::from(self) + rhs
+    }
+}
+
+impl<T: Into<LinComb>> Sub<T> for Var {
+    type Output = LinComb;
+    fn sub(self, rhs: T) -> LinComb {
+        LinComb::from(self) - rhs
+    }
+}
+
+impl Neg for Var {
+    type Output = LinComb;
+    fn neg(self) -> LinComb {
+        -LinComb::from(self)
+    }
+}
+
+impl Mul<Fr> for Var {
+    type Output = LinComb;
+    fn mul(self, k: Fr) -> LinComb {
+        LinComb::term(self, k)
+    }
+}
+
+impl Mul<i64> for Var {
+    type Output = LinComb;
+    fn mul(self, k: i64) -> LinComb {
+        LinComb::term(self, fr_from_i64(k))
+    }
+}
+
+/// One constraint `a · b = c`, required on every row.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Constraint {
+    /// A name for error messages (`"alu.add"`, `"pc.next"`, …).
+    pub name: String,
+    /// Left factor.
+    pub a: LinComb,
+    /// Right factor.
+    pub b: LinComb,
+    /// Product.
+    pub c: LinComb,
+}
+
+impl Constraint {
+    /// The constraint `a · b = c` named `name`.
+    pub fn new(
+        name: impl Into<String>,
+        a: impl Into<LinComb>,
+        b: impl Into<LinComb>,
+        c: impl Into<LinComb>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            a: a.into(),
+            b: b.into(),
+            c: c.into(),
+        }
+    }
+
+    /// The variables used by the constraint.
+    pub fn vars(&self) -> impl Iterator<Item = Var> + '_ {
+        self.a.vars().chain(self.b.vars()).chain(self.c.vars())
+    }
+}
+
+/// Why a witness does not satisfy a uniform R1CS, or does not fit it.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum R1csError {
+    /// A constraint fails on a row.
+    #[error("constraint `{constraint}` (#{index}) is not satisfied at row {row}")]
+    Unsatisfied {
+        /// The constraint's name.
+        constraint: String,
+        /// Its index in [`UniformR1cs::constraints`].
+        index: usize,
+        /// The row.
+        row: usize,
+    },
+    /// The witness has the wrong number of columns, or columns of different lengths.
+    #[error("witness shape: {0}")]
+    Shape(String),
+    /// A constraint refers to a column that does not exist.
+    #[error("constraint `{constraint}` uses column {column} of {num_columns}")]
+    UnknownColumn {
+        /// The constraint's name.
+        constraint: String,
+        /// The column index used.
+        column: usize,
+        /// The number of columns.
+        num_columns: usize,
+    },
+}
+
+/// A uniform R1CS: named columns and constraints applied to every row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct UniformR1cs {
+    /// One name per witness column; column `j` is `Var::Cur(j)` / `Var::Next(j)`.
+    pub column_names: Vec<String>,
+    /// The constraints.
+    pub constraints: Vec<Constraint>,
+}
+
+impl UniformR1cs {
+    /// A system over these columns with no constraints yet.
+    pub fn new(column_names: Vec<String>) -> Self {
+        Self {
+            column_names,
+            constraints: Vec::new(),
+        }
+    }
+
+    /// Adds the constraint `a · b = c` named `name`.
+    pub fn add(
+        &mut self,
+        name: impl Into<String>,
+        a: impl Into<LinComb>,
+        b: impl Into<LinComb>,
+        c: impl Into<LinComb>,
+    ) {
+        self.constraints.push(Constraint::new(name, a, b, c));
+    }
+
+    /// The number of witness columns.
+    pub fn num_columns(&self) -> usize {
+        self.column_names.len()
+    }
+
+    /// Checks that every constraint only uses existing columns.
+    pub fn validate(&self) -> Result<(), R1csError> {
+        let m = self.num_columns();
+        for c in &self.constraints {
+            for v in c.vars() {
+                if let Var::Cur(j) | Var::Next(j) = v {
+                    if j >= m {
+                        return Err(R1csError::UnknownColumn {
+                            constraint: c.name.clone(),
+                            column: j,
+                            num_columns: m,
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The sorted columns used as [`Var::Next`] by some constraint.
+    pub fn next_columns(&self) -> Vec<usize> {
+        let mut cols: Vec<usize> = self
+            .constraints
+            .iter()
+            .flat_map(|c| c.vars())
+            .filter_map(|v| match v {
+                Var::Next(j) => Some(j),
+                _ => None,
+            })
+            .collect();
+        cols.sort_unstable();
+        cols.dedup();
+        cols
+    }
+
+    /// The value of `var` on `row` of a witness of `columns` (each `num_rows` long).
+    pub fn value(columns: &[Vec<Fr>], var: Var, row: usize) -> Fr {
+        let num_rows = columns.first().map_or(0, Vec::len);
+        let get = |j: usize, r: usize| {
+            columns
+                .get(j)
+                .and_then(|c| c.get(r))
+                .copied()
+                .unwrap_or_default()
+        };
+        match var {
+            Var::Cur(j) => get(j, row),
+            Var::Next(j) => get(j, row + 1),
+            Var::First => Fr::from(u64::from(row == 0)),
+            Var::Last => Fr::from(u64::from(row + 1 == num_rows)),
+            Var::One => Fr::one(),
+        }
+    }
+
+    /// Checks the witness row by row; names the first failing constraint and its row.
+    pub fn check(&self, columns: &[Vec<Fr>]) -> Result<(), R1csError> {
+        self.validate()?;
+        if columns.len() != self.num_columns() {
+            return Err(R1csError::Shape(format!(
+                "{} columns for {} column names",
+                columns.len(),
+                self.num_columns()
+            )));
+        }
+        let num_rows = columns.first().map_or(0, Vec::len);
+        if let Some((j, c)) = columns
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.len() != num_rows)
+        {
+            return Err(R1csError::Shape(format!(
+                "column {j} (`{}`) has {} rows, column 0 has {num_rows}",
+                self.column_names.get(j).map_or("", String::as_str),
+                c.len()
+            )));
+        }
+        for row in 0..num_rows {
+            for (index, c) in self.constraints.iter().enumerate() {
+                let val = |v| Self::value(columns, v, row);
+                if c.a.evaluate(val) * c.b.evaluate(val) != c.c.evaluate(val) {
+                    return Err(R1csError::Unsatisfied {
+                        constraint: c.name.clone(),
+                        index,
+                        row,
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fib() -> UniformR1cs {
+        // a' = b, b' = a + b on every row but the last; a = 0, b = 1 on the first.
+        let (a, b) = (Var::Cur(0), Var::Cur(1));
+        let mut r = UniformR1cs::new(vec!["a".into(), "b".into()]);
+        let not_last = Var::One - Var::Last;
+        r.add(
+            "a.next",
+            not_last.clone(),
+            Var::Next(0) - b,
+            LinComb::zero(),
+        );
+        r.add("b.next", not_last, Var::Next(1) - a - b, LinComb::zero());
+        r.add("a.init", Var::First, a, LinComb::zero());
+        r.add("b.init", Var::First, b - 1, LinComb::zero());
+        r
+    }
+
+    fn fib_columns(n: usize) -> Vec<Vec<Fr>> {
+        let (mut a, mut b) = (vec![Fr::zero()], vec![Fr::one()]);
+        for i in 1..n {
+            a.push(b[i - 1]);
+            b.push(a[i - 1] + b[i - 1]);
+        }
+        vec![a, b]
+    }
+
+    #[test]
+    fn checker_accepts_and_names_failures() {
+        let r = fib();
+        let mut cols = fib_columns(7);
+        assert_eq!(r.check(&cols), Ok(()));
+        cols[1][4] += Fr::one();
+        assert_eq!(
+            r.check(&cols),
+            Err(R1csError::Unsatisfied {
+                constraint: "b.next".into(),
+                index: 1,
+                row: 3
+            })
+        );
+        let mut cols = fib_columns(7);
+        cols[0][0] = Fr::one();
+        assert!(matches!(
+            r.check(&cols),
+            Err(R1csError::Unsatisfied { row: 0, .. })
+        ));
+        cols[0].pop();
+        assert!(matches!(r.check(&cols), Err(R1csError::Shape(_))));
+    }
+
+    #[test]
+    fn builder_arithmetic() {
+        let l = (Var::Cur(0) * 3 - Var::Cur(1) + 5) * 2i64;
+        let v = l.evaluate(|v| match v {
+            Var::Cur(0) => Fr::from(10u64),
+            Var::Cur(1) => Fr::from(4u64),
+            _ => Fr::one(),
+        });
+        assert_eq!(v, Fr::from(62u64));
+        let s = (Var::Cur(0) + Var::Cur(0) - Var::Cur(0) * 2 + 1).simplified();
+        assert_eq!(s.terms, vec![(Var::One, Fr::one())]);
+        let mut bad = fib();
+        bad.add("oops", Var::Cur(7), Var::One, LinComb::zero());
+        assert!(matches!(
+            bad.validate(),
+            Err(R1csError::UnknownColumn { column: 7, .. })
+        ));
+    }
+}

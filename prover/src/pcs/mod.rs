@@ -1,1 +1,166 @@
-//! Multilinear polynomial commitments: the `Pcs` trait and its Dory implementation.
+//! Multilinear polynomial commitments: the [`Pcs`] trait and its Dory implementation
+//! ([`dory::DoryPcs`]).
+//!
+//! A polynomial in `n` variables is committed by its `2^n` hypercube values (the [`DenseMle`]
+//! convention: big-endian, `x_0` is the most significant index bit). Openings are batched: many
+//! committed polynomials are opened at one point `r` by opening a random linear combination once
+//! (the commitment is additively homomorphic).
+//!
+//! **Polynomials of different sizes** may share a batch: a polynomial with `n_i < n = r.len()`
+//! variables is opened at the last `n_i` coordinates `r[n - n_i..]` — the same convention as the
+//! batched sumcheck ([`crate::sumcheck::prove_batch`]), where a shorter instance ignores the first
+//! variables. (Internally it is treated as its zero-padding to `n` variables, whose value at `r`
+//! is `Π_{k < n - n_i} (1 - r_k) · p_i(r[n - n_i..])`.)
+
+pub mod dory;
+mod setup_cache;
+
+pub use dory::{DoryCommitment, DoryPcs, DoryProof, DoryProverData, DorySetup};
+pub use setup_cache::{cache_dir, CACHE_DIR_ENV};
+
+use crate::poly::DenseMle;
+use crate::transcript::Transcript;
+use ark_bn254::Fr;
+
+/// Transcript labels of the commitment layer.
+pub mod labels {
+    /// The opening point of a batch.
+    pub const OPEN_POINT: &[u8] = b"pcs-open-point";
+    /// The claimed evaluations of a batch.
+    pub const OPEN_EVALS: &[u8] = b"pcs-open-evals";
+    /// The number of variables of each polynomial of a batch.
+    pub const OPEN_NUM_VARS: &[u8] = b"pcs-open-num-vars";
+    /// Prefix of every label the Dory protocol itself absorbs.
+    pub const DORY_PREFIX: &[u8] = b"dory/";
+}
+
+/// Why committing, opening or verifying failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PcsError {
+    /// A polynomial is larger than the setup supports.
+    #[error("polynomial with {num_vars} variables exceeds the setup's maximum of {max}")]
+    TooLarge {
+        /// The polynomial's variables.
+        num_vars: usize,
+        /// The setup's maximum.
+        max: usize,
+    },
+    /// Inputs of a batch do not fit together.
+    #[error("invalid batch: {0}")]
+    InvalidBatch(String),
+    /// A polynomial with more variables than the opening point.
+    #[error("polynomial {index} has {num_vars} variables but the point has {point_len}")]
+    PointTooShort {
+        /// Index in the batch.
+        index: usize,
+        /// Its variables.
+        num_vars: usize,
+        /// The point's dimension.
+        point_len: usize,
+    },
+    /// The proof's shape does not match the statement.
+    #[error("malformed opening proof: {0}")]
+    MalformedProof(String),
+    /// The Dory verifier rejected the opening.
+    #[error("opening proof rejected: {0}")]
+    Rejected(String),
+    /// The setup could not be created, read or written.
+    #[error("setup: {0}")]
+    Setup(String),
+}
+
+/// A multilinear polynomial commitment scheme with batched openings at one point.
+pub trait Pcs {
+    /// Public parameters (prover and verifier parts).
+    type Setup;
+    /// A commitment: small, serializable, absorbed into the transcript by the caller.
+    type Commitment;
+    /// What the prover keeps from committing, to open later.
+    type ProverData;
+    /// An opening proof.
+    type Proof;
+
+    /// Parameters for polynomials of up to `max_num_vars` variables.
+    fn setup(max_num_vars: usize) -> Result<Self::Setup, PcsError>;
+
+    /// Commits to a polynomial given by its hypercube values.
+    fn commit(
+        setup: &Self::Setup,
+        poly: &DenseMle,
+    ) -> Result<(Self::Commitment, Self::ProverData), PcsError>;
+
+    /// Commits to the polynomial whose hypercube values are the small integers `values`, padded
+    /// with zeros to `2^num_vars`: much cheaper than [`Pcs::commit`] for bits, bytes and words.
+    fn commit_small(
+        setup: &Self::Setup,
+        values: &[u64],
+        num_vars: usize,
+    ) -> Result<(Self::Commitment, Self::ProverData), PcsError>;
+
+    /// Opens `polys` at `point` (shorter polynomials at the tail of `point`, see the module doc)
+    /// given their evaluations there, absorbing the point and the evaluations first.
+    fn open_batch_with_evals(
+        setup: &Self::Setup,
+        polys: &[&DenseMle],
+        data: &[&Self::ProverData],
+        point: &[Fr],
+        evals: &[Fr],
+        transcript: &mut Transcript,
+    ) -> Result<Self::Proof, PcsError>;
+
+    /// Opens `polys` at `point`, computing their evaluations itself.
+    fn open_batch(
+        setup: &Self::Setup,
+        polys: &[&DenseMle],
+        data: &[&Self::ProverData],
+        point: &[Fr],
+        transcript: &mut Transcript,
+    ) -> Result<Self::Proof, PcsError> {
+        let evals = evaluate_batch(polys, point)?;
+        Self::open_batch_with_evals(setup, polys, data, point, &evals, transcript)
+    }
+
+    /// Verifies that the committed polynomials take `evals` at `point`.
+    fn verify_batch(
+        setup: &Self::Setup,
+        commitments: &[&Self::Commitment],
+        point: &[Fr],
+        evals: &[Fr],
+        proof: &Self::Proof,
+        transcript: &mut Transcript,
+    ) -> Result<(), PcsError>;
+}
+
+/// The values of `polys` at `point`, each at the tail of `point` matching its size.
+pub fn evaluate_batch(polys: &[&DenseMle], point: &[Fr]) -> Result<Vec<Fr>, PcsError> {
+    let n = point.len();
+    let mut sizes: Vec<usize> = polys.iter().map(|p| p.num_vars()).collect();
+    for (index, num_vars) in sizes.iter().enumerate() {
+        if *num_vars > n {
+            return Err(PcsError::PointTooShort {
+                index,
+                num_vars: *num_vars,
+                point_len: n,
+            });
+        }
+    }
+    sizes.sort_unstable();
+    sizes.dedup();
+    // One eq table per distinct size.
+    let tables: Vec<(usize, Vec<Fr>)> = sizes
+        .iter()
+        .map(|&m| (m, crate::poly::eq_table(&point[n - m..])))
+        .collect();
+    Ok(polys
+        .iter()
+        .map(|p| {
+            let table = tables
+                .iter()
+                .find(|(m, _)| *m == p.num_vars())
+                .map(|(_, t)| t.as_slice())
+                .unwrap_or(&[]);
+            crate::poly::inner_product(p.evals(), table)
+        })
+        .collect())
+}
