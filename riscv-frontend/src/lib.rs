@@ -1,1 +1,36 @@
-//! The RV32IM frontend: ELF loader, decoder, interpreter and execution trace.
+//! The RV32IM frontend: ELF loader, decoder, interpreter, execution trace and guest builder.
+//!
+//! ```text
+//!   ELF bytes --load_elf--> Program --run--> Execution { exit_code, stdout, stderr,
+//!                              |                         trace: Option<Vec<Step>>, summary }
+//!                    decode (once per word)
+//!                              v
+//!                        Instruction  (executed here, disassembled by the CLI,
+//!                                      lowered by zkvm-prover)
+//! ```
+//!
+//! - [`load_elf`] checks a static RV32 little-endian RISC-V executable and returns a
+//!   [`Program`] (entry point, segments = initial memory image, symbols).
+//! - [`decode`] turns a word into an [`Instruction`]; [`Instruction::operands`] gives rd, rs1,
+//!   rs2 and the immediate, [`Instruction::opcode`] a dense [`Opcode`].
+//! - [`run`] executes a program with a private input under a [`RunConfig`]; [`Machine`] is the
+//!   same interpreter with access to the partial output after an error.
+//! - [`build_guest`] compiles a guest crate to an ELF (`zkvm build`).
+//!
+//! Sits beside `zkvm-vm` in the dependency chain: `cli -> prover -> riscv-frontend`; it knows
+//! nothing of proving. Policies (misaligned accesses fault, memory bounds, system calls) are
+//! documented on the [`machine`] module.
+
+pub mod elf;
+pub mod guest;
+pub mod instruction;
+pub mod machine;
+pub mod trace;
+
+pub use elf::{load_elf, ElfError, Flags, Program, Segment, Symbol};
+pub use guest::{build_guest, BuildError, GUEST_TARGET};
+pub use instruction::{
+    decode, DecodeError, Format, InstrClass, Instruction, Opcode, Operands, Reg,
+};
+pub use machine::{run, Execution, Machine, RunConfig, RunError};
+pub use trace::{MemAccess, Step, Summary, SyscallRecord};

@@ -1,0 +1,143 @@
+//! Building a Rust guest crate into an RV32IM ELF (`zkvm build`).
+//!
+//! Runs `cargo build --release --target riscv32im-unknown-none-elf` in the guest's directory
+//! with the guest's own target directory (`GUEST_DIR/target`), never the host workspace's, and
+//! links with the guest SDK's linker script (`-Tlink.x`, found on the search path the SDK's
+//! build script sets). Installs the target with rustup first when it is missing, and says so.
+
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use thiserror::Error;
+
+/// The Rust target every guest is compiled for.
+pub const GUEST_TARGET: &str = "riscv32im-unknown-none-elf";
+
+/// Rust flags for guests: link with the SDK's linker script.
+pub const GUEST_RUSTFLAGS: &str = "-Clink-arg=-Tlink.x";
+
+/// Why a guest build failed.
+#[derive(Debug, Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// The directory has no `Cargo.toml`.
+    #[error("{0}: no Cargo.toml here; give the guest crate's directory")]
+    NotACrate(PathBuf),
+    /// A tool could not be started.
+    #[error("cannot run `{tool}`: {source}")]
+    Spawn {
+        /// The program.
+        tool: String,
+        /// The error.
+        source: std::io::Error,
+    },
+    /// `rustup target add` failed.
+    #[error("`rustup target add {GUEST_TARGET}` failed ({0}); install the target by hand")]
+    TargetInstall(String),
+    /// cargo failed (its diagnostics were shown on stderr).
+    #[error("cargo build failed for {dir} ({status})")]
+    Cargo {
+        /// The guest directory.
+        dir: PathBuf,
+        /// Exit status.
+        status: String,
+    },
+    /// cargo succeeded but produced no executable.
+    #[error("cargo built no executable in {0}; is the guest a binary crate?")]
+    NoExecutable(PathBuf),
+}
+
+/// Whether the active toolchain in `dir` has the guest target's standard library.
+pub fn target_installed(dir: &Path) -> Result<bool, BuildError> {
+    let out = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .current_dir(dir)
+        .output()
+        .map_err(|source| BuildError::Spawn {
+            tool: "rustc".into(),
+            source,
+        })?;
+    let sysroot = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    Ok(Path::new(&sysroot)
+        .join("lib/rustlib")
+        .join(GUEST_TARGET)
+        .join("lib")
+        .is_dir())
+}
+
+/// Install the guest target with rustup when missing; `log` receives a line saying so.
+/// Returns whether it installed anything.
+pub fn ensure_target(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<bool, BuildError> {
+    if target_installed(dir)? {
+        return Ok(false);
+    }
+    log(&format!(
+        "the {GUEST_TARGET} target is not installed; installing it with `rustup target add {GUEST_TARGET}`"
+    ));
+    let status = Command::new("rustup")
+        .args(["target", "add", GUEST_TARGET])
+        .current_dir(dir)
+        .status()
+        .map_err(|source| BuildError::Spawn {
+            tool: "rustup".into(),
+            source,
+        })?;
+    if !status.success() {
+        return Err(BuildError::TargetInstall(status.to_string()));
+    }
+    Ok(true)
+}
+
+/// Build the guest crate in `dir` in release mode and return the ELF's path. cargo's own
+/// progress and diagnostics go to this process's stderr; `log` receives our messages.
+pub fn build_guest(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<PathBuf, BuildError> {
+    if !dir.join("Cargo.toml").is_file() {
+        return Err(BuildError::NotACrate(dir.to_path_buf()));
+    }
+    ensure_target(dir, log)?;
+    let target_dir = dir.join("target");
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.args(["build", "--release", "--target", GUEST_TARGET])
+        .arg("--target-dir")
+        .arg(&target_dir)
+        .arg("--message-format=json-render-diagnostics")
+        .current_dir(dir)
+        // The host build's settings must not leak into the guest build.
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET_DIR")
+        .env_remove("CARGO_BUILD_TARGET")
+        .env_remove("RUSTFLAGS")
+        .env_remove("CARGO_BUILD_RUSTFLAGS")
+        .env("CARGO_ENCODED_RUSTFLAGS", GUEST_RUSTFLAGS)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit());
+    let mut child = cmd.spawn().map_err(|source| BuildError::Spawn {
+        tool: "cargo".into(),
+        source,
+    })?;
+    let mut elf = None;
+    if let Some(out) = child.stdout.take() {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
+            if msg["reason"] == "compiler-artifact" {
+                if let Some(exe) = msg["executable"].as_str() {
+                    elf = Some(PathBuf::from(exe));
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|source| BuildError::Spawn {
+        tool: "cargo".into(),
+        source,
+    })?;
+    if !status.success() {
+        return Err(BuildError::Cargo {
+            dir: dir.to_path_buf(),
+            status: status.to_string(),
+        });
+    }
+    elf.ok_or_else(|| BuildError::NoExecutable(dir.to_path_buf()))
+}
