@@ -1,1 +1,854 @@
 //! The zasm interpreter: runs a program and records its execution trace.
+//!
+//! ```text
+//!   zkvm_assembler ──► Program ──► zkvm_vm::run ──► Execution { output, trace, summary }
+//!                                                        │
+//!                                                        └──► zkvm_prover (lowers the trace)
+//! ```
+//!
+//! [`run`] executes a [`Program`] from `main` to `halt` under a [`RunConfig`]. The instructions
+//! are pre-decoded once; data memory is a flat `Vec<Fr>` with a written-bitmap, so the fast path
+//! (no trace) allocates nothing per step. With `record_trace` the VM records one [`Step`] per
+//! cycle: the registers, the (at most three) memory accesses in the slots `dst`, `op0`, `op1`,
+//! and the advice or input value. The semantics are specified in `isa/README.md`. Runtime faults
+//! are [`VmError`]s carrying the cycle, the pc and the source location.
+
+use std::fmt;
+
+use ark_ff::{BigInteger, Field, PrimeField, Zero};
+use zkvm_isa::{
+    canonical_sqrt, fr_to_u64, AdviceKind, ApUpdate, Fr, Instruction, Op1Src, Opcode, PcUpdate,
+    Program, Reg, Res, DATA_START,
+};
+
+mod advice;
+
+/// Limits and options of one run.
+#[derive(Clone, Debug)]
+pub struct RunConfig {
+    /// Stop with [`Fault::CycleLimit`] after this many cycles.
+    pub max_cycles: u64,
+    /// Record the step trace.
+    pub record_trace: bool,
+    /// Addresses at or above this are refused ([`Fault::MemoryLimit`]); memory is a flat array.
+    pub max_memory: u32,
+}
+
+impl Default for RunConfig {
+    fn default() -> Self {
+        RunConfig {
+            max_cycles: 1 << 26,
+            record_trace: false,
+            max_memory: 1 << 25,
+        }
+    }
+}
+
+/// One memory access of a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Access {
+    /// The address.
+    pub addr: u32,
+    /// The value read or written.
+    pub value: Fr,
+    /// Whether it is a write.
+    pub write: bool,
+}
+
+/// One cycle of the execution trace: the state *before* the instruction `program.instructions[pc]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Step {
+    /// Program counter (instruction index).
+    pub pc: u32,
+    /// Allocation pointer.
+    pub ap: u32,
+    /// Frame pointer.
+    pub fp: u32,
+    /// The accesses in slots `dst`, `op0`, `op1`.
+    pub accesses: [Option<Access>; 3],
+    /// The value written by `input` or an advice instruction.
+    pub advice: Option<Fr>,
+}
+
+/// Registers at the end of a run (the `pc` of the `halt`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FinalState {
+    /// The pc of the `halt` instruction.
+    pub pc: u32,
+    /// Final `ap`.
+    pub ap: u32,
+    /// Final `fp`.
+    pub fp: u32,
+}
+
+/// Counts of a run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Summary {
+    /// Cycles executed, including the final `halt`.
+    pub cycles: u64,
+    /// Distinct memory cells written (every read cell was written first).
+    pub memory_cells: u64,
+    /// Number of inputs consumed.
+    pub inputs_read: u64,
+    /// Cycles per opcode, for the opcodes that ran, in opcode order.
+    pub opcode_counts: Vec<(Opcode, u64)>,
+}
+
+/// The result of a successful run.
+#[derive(Clone, Debug)]
+pub struct Execution {
+    /// The public output.
+    pub output: Vec<Fr>,
+    /// The step trace, when asked for.
+    pub trace: Option<Vec<Step>>,
+    /// Counts.
+    pub summary: Summary,
+    /// The registers at `halt`.
+    pub final_state: FinalState,
+}
+
+/// What went wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Fault {
+    /// `assert [d] == x` failed.
+    #[error("assertion failed: {left} != {right}")]
+    AssertFailed {
+        /// The `dst` value.
+        left: String,
+        /// The `res` value.
+        right: String,
+    },
+    /// Read of a cell never written.
+    #[error("read of unwritten memory cell {addr}")]
+    UnwrittenRead {
+        /// The address.
+        addr: u32,
+    },
+    /// An address outside `[0, 2^32)`.
+    #[error("address {value} is outside [0, 2^32)")]
+    AddressOutOfRange {
+        /// The address as computed.
+        value: String,
+    },
+    /// An address at or beyond the VM's memory limit.
+    #[error("address {addr} is beyond the VM memory limit of {limit} cells")]
+    MemoryLimit {
+        /// The address.
+        addr: u32,
+        /// The limit.
+        limit: u32,
+    },
+    /// `ap` would leave `[0, 2^32)`.
+    #[error("ap would become {value}, outside [0, 2^32)")]
+    ApOutOfRange {
+        /// The value.
+        value: String,
+    },
+    /// More cycles than `max_cycles`.
+    #[error("cycle limit of {max} reached")]
+    CycleLimit {
+        /// The limit.
+        max: u64,
+    },
+    /// A jump, call or return to a pc outside the program.
+    #[error("jump to {target}, outside the program (0..{len})")]
+    JumpOutside {
+        /// The target.
+        target: String,
+        /// Program length.
+        len: usize,
+    },
+    /// `input` with no input left.
+    #[error("private input exhausted (after {read} values)")]
+    InputExhausted {
+        /// Values read so far.
+        read: u64,
+    },
+    /// An advice request with no answer (inverse of zero, ...).
+    #[error("invalid advice: {kind} of {arg}")]
+    InvalidAdvice {
+        /// The advice kind.
+        kind: &'static str,
+        /// What was wrong.
+        arg: String,
+    },
+    /// The program's entry point is outside it.
+    #[error("entry point {entry} outside the program ({len} instructions)")]
+    BadEntry {
+        /// The entry.
+        entry: u32,
+        /// Program length.
+        len: usize,
+    },
+}
+
+/// A runtime fault with its position.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VmError {
+    /// What went wrong.
+    pub fault: Fault,
+    /// The cycle (0-based) of the faulting instruction.
+    pub cycle: u64,
+    /// Its pc.
+    pub pc: u32,
+    /// `file:line:col` of the instruction, when the program has debug info.
+    pub location: Option<String>,
+    /// The instruction in assembly syntax.
+    pub instruction: Option<String>,
+}
+
+impl fmt::Display for VmError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (cycle {}, pc {}", self.fault, self.cycle, self.pc)?;
+        if let Some(loc) = &self.location {
+            write!(f, ", at {loc}")?;
+        }
+        write!(f, ")")?;
+        if let Some(ins) = &self.instruction {
+            write!(f, ": `{ins};`")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for VmError {}
+
+/// Pre-decoded instruction.
+#[derive(Clone, Copy)]
+struct Dec {
+    opcode: Opcode,
+    dst_fp: bool,
+    op0_fp: bool,
+    off_dst: i64,
+    off_op0: i64,
+    off_op1: i64,
+    op1_src: Op1Src,
+    need_op0: bool,
+    res: Res,
+    pc_update: PcUpdate,
+    ap_update: ApUpdate,
+    imm: Fr,
+    /// The immediate as a small signed integer, when it is one (jump targets, ap += k).
+    imm_small: Option<i64>,
+}
+
+impl Dec {
+    fn new(ins: &Instruction) -> Dec {
+        let imm = ins.imm.unwrap_or_default();
+        Dec {
+            opcode: ins.opcode,
+            dst_fp: ins.dst_reg == Reg::Fp,
+            op0_fp: ins.op0_reg == Reg::Fp,
+            off_dst: i64::from(ins.off_dst),
+            off_op0: i64::from(ins.off_op0),
+            off_op1: i64::from(ins.off_op1),
+            op1_src: ins.op1_src,
+            need_op0: ins.op0_use() == zkvm_isa::SlotUse::Read,
+            res: ins.res,
+            pc_update: ins.pc_update,
+            ap_update: ins.ap_update,
+            imm,
+            imm_small: ins.imm.as_ref().and_then(zkvm_isa::fr_to_i64),
+        }
+    }
+}
+
+const U32_END: i64 = 1 << 32;
+
+/// Flat data memory with a written-bitmap.
+struct Memory {
+    cells: Vec<Fr>,
+    written: Vec<u64>,
+    limit: u32,
+}
+
+impl Memory {
+    fn new(limit: u32) -> Memory {
+        let n = 1usize << 12;
+        Memory {
+            cells: vec![Fr::zero(); n],
+            written: vec![0; n / 64],
+            limit,
+        }
+    }
+
+    #[inline(always)]
+    fn read(&self, addr: u32) -> Result<Fr, Fault> {
+        let a = addr as usize;
+        match self.written.get(a >> 6) {
+            Some(w) if w >> (a & 63) & 1 == 1 => Ok(self.cells[a]),
+            _ => Err(Fault::UnwrittenRead { addr }),
+        }
+    }
+
+    #[inline(always)]
+    fn write(&mut self, addr: u32, v: Fr) -> Result<(), Fault> {
+        let a = addr as usize;
+        if a >= self.cells.len() {
+            self.grow(addr)?;
+        }
+        self.cells[a] = v;
+        self.written[a >> 6] |= 1 << (a & 63);
+        Ok(())
+    }
+
+    #[cold]
+    fn grow(&mut self, addr: u32) -> Result<(), Fault> {
+        if addr >= self.limit {
+            return Err(Fault::MemoryLimit {
+                addr,
+                limit: self.limit,
+            });
+        }
+        let want = (addr as usize + 1)
+            .next_power_of_two()
+            .max(self.cells.len() * 2)
+            .min(self.limit as usize + 64);
+        let want = want.div_ceil(64) * 64;
+        self.cells.resize(want, Fr::zero());
+        self.written.resize(want / 64, 0);
+        Ok(())
+    }
+
+    fn touched(&self) -> u64 {
+        self.written.iter().map(|w| u64::from(w.count_ones())).sum()
+    }
+}
+
+#[inline(always)]
+fn address(base: u32, off: i64) -> Result<u32, Fault> {
+    let a = i64::from(base) + off;
+    if (0..U32_END).contains(&a) {
+        Ok(a as u32)
+    } else {
+        Err(Fault::AddressOutOfRange {
+            value: a.to_string(),
+        })
+    }
+}
+
+/// Canonical representative of a field value as a `u32`, or `None`.
+fn fr_to_u32(v: &Fr) -> Option<u32> {
+    fr_to_u64(v).and_then(|x| u32::try_from(x).ok())
+}
+
+fn fr_string(v: &Fr) -> String {
+    zkvm_isa::fmt_fr(v)
+}
+
+struct Machine<'a> {
+    code: Vec<Dec>,
+    mem: Memory,
+    inputs: &'a [Fr],
+    next_input: usize,
+    output: Vec<Fr>,
+    counts: Vec<u64>,
+}
+
+enum Flow {
+    Continue,
+    Halt,
+}
+
+impl Machine<'_> {
+    #[inline(always)]
+    fn jump_target(&self, pc: u32, d: &Dec, v: &Fr, relative: bool) -> Result<u32, Fault> {
+        let len = self.code.len();
+        let target = if d.op1_src == Op1Src::Imm && d.imm_small.is_some() {
+            let k = d.imm_small.unwrap_or_default();
+            if relative {
+                i64::from(pc) + k
+            } else {
+                k
+            }
+        } else {
+            let t = if relative { Fr::from(pc) + v } else { *v };
+            match fr_to_u64(&t).and_then(|x| i64::try_from(x).ok()) {
+                Some(x) => x,
+                None => {
+                    return Err(Fault::JumpOutside {
+                        target: fr_string(&t),
+                        len,
+                    })
+                }
+            }
+        };
+        if (0..len as i64).contains(&target) {
+            Ok(target as u32)
+        } else {
+            Err(Fault::JumpOutside {
+                target: target.to_string(),
+                len,
+            })
+        }
+    }
+
+    /// Executes one instruction. `rec` receives the step when tracing.
+    #[inline(always)]
+    fn step<const TRACE: bool>(
+        &mut self,
+        pc: &mut u32,
+        ap: &mut u32,
+        fp: &mut u32,
+        rec: &mut Option<Step>,
+    ) -> Result<Flow, Fault> {
+        let d = self.code[*pc as usize];
+        self.counts[*pc as usize] += 1;
+        let (cur_pc, cur_ap, cur_fp) = (*pc, *ap, *fp);
+        let mut acc: [Option<Access>; 3] = [None, None, None];
+        let mut advice_val = None;
+
+        // op0
+        let mut op0 = Fr::zero();
+        if d.need_op0 {
+            let op0_addr = address(if d.op0_fp { cur_fp } else { cur_ap }, d.off_op0)?;
+            op0 = self.mem.read(op0_addr)?;
+            if TRACE {
+                acc[1] = Some(Access {
+                    addr: op0_addr,
+                    value: op0,
+                    write: false,
+                });
+            }
+        }
+        // op1
+        let op1 = match d.op1_src {
+            Op1Src::Imm => d.imm,
+            src => {
+                if matches!(d.opcode, Opcode::Input | Opcode::Output | Opcode::Halt) {
+                    Fr::zero()
+                } else {
+                    let base = match src {
+                        Op1Src::Ap => cur_ap,
+                        Op1Src::Fp => cur_fp,
+                        _ => fr_to_u32(&op0).ok_or_else(|| Fault::AddressOutOfRange {
+                            value: format!("{} + {}", fr_string(&op0), d.off_op1),
+                        })?,
+                    };
+                    let a = address(base, d.off_op1)?;
+                    let v = self.mem.read(a)?;
+                    if TRACE {
+                        acc[2] = Some(Access {
+                            addr: a,
+                            value: v,
+                            write: false,
+                        });
+                    }
+                    v
+                }
+            }
+        };
+        let res = match d.res {
+            Res::Op1 => op1,
+            Res::Add => op0 + op1,
+            Res::Mul => op0 * op1,
+        };
+        let dst_base = if d.dst_fp { cur_fp } else { cur_ap };
+        let mut next_pc = cur_pc + 1;
+        match d.opcode {
+            Opcode::Assign => {
+                let a = address(dst_base, d.off_dst)?;
+                self.mem.write(a, res)?;
+                if TRACE {
+                    acc[0] = Some(Access {
+                        addr: a,
+                        value: res,
+                        write: true,
+                    });
+                }
+            }
+            Opcode::AssertEq => {
+                let a = address(dst_base, d.off_dst)?;
+                let v = self.mem.read(a)?;
+                if TRACE {
+                    acc[0] = Some(Access {
+                        addr: a,
+                        value: v,
+                        write: false,
+                    });
+                }
+                if v != res {
+                    return Err(Fault::AssertFailed {
+                        left: fr_string(&v),
+                        right: fr_string(&res),
+                    });
+                }
+            }
+            Opcode::Nop => match d.pc_update {
+                PcUpdate::Regular => {}
+                PcUpdate::JumpAbs => next_pc = self.jump_target(cur_pc, &d, &res, false)?,
+                PcUpdate::JumpRel => next_pc = self.jump_target(cur_pc, &d, &res, true)?,
+                PcUpdate::Jnz => {
+                    let a = address(dst_base, d.off_dst)?;
+                    let v = self.mem.read(a)?;
+                    if TRACE {
+                        acc[0] = Some(Access {
+                            addr: a,
+                            value: v,
+                            write: false,
+                        });
+                    }
+                    if !v.is_zero() {
+                        next_pc = self.jump_target(cur_pc, &d, &op1, true)?;
+                    }
+                }
+            },
+            Opcode::Call => {
+                let target =
+                    self.jump_target(cur_pc, &d, &res, d.pc_update == PcUpdate::JumpRel)?;
+                let a0 = address(cur_ap, 0)?;
+                let a1 = address(cur_ap, 1)?;
+                let new_fp = address(cur_ap, 2)?;
+                let (v0, v1) = (Fr::from(cur_fp), Fr::from(cur_pc + 1));
+                self.mem.write(a0, v0)?;
+                self.mem.write(a1, v1)?;
+                if TRACE {
+                    acc[0] = Some(Access {
+                        addr: a0,
+                        value: v0,
+                        write: true,
+                    });
+                    acc[1] = Some(Access {
+                        addr: a1,
+                        value: v1,
+                        write: true,
+                    });
+                }
+                *fp = new_fp;
+                *ap = new_fp;
+                *pc = target;
+                if TRACE {
+                    *rec = Some(Step {
+                        pc: cur_pc,
+                        ap: cur_ap,
+                        fp: cur_fp,
+                        accesses: acc,
+                        advice: None,
+                    });
+                }
+                return Ok(Flow::Continue);
+            }
+            Opcode::Ret => {
+                let a = address(cur_fp, d.off_dst)?;
+                let old_fp = self.mem.read(a)?;
+                if TRACE {
+                    acc[0] = Some(Access {
+                        addr: a,
+                        value: old_fp,
+                        write: false,
+                    });
+                }
+                next_pc = self.jump_target(cur_pc, &d, &res, false)?;
+                *fp = fr_to_u32(&old_fp).ok_or_else(|| Fault::AddressOutOfRange {
+                    value: format!("fp = {}", fr_string(&old_fp)),
+                })?;
+            }
+            Opcode::Input => {
+                let v = *self
+                    .inputs
+                    .get(self.next_input)
+                    .ok_or(Fault::InputExhausted {
+                        read: self.next_input as u64,
+                    })?;
+                self.next_input += 1;
+                let a = address(dst_base, d.off_dst)?;
+                self.mem.write(a, v)?;
+                if TRACE {
+                    acc[0] = Some(Access {
+                        addr: a,
+                        value: v,
+                        write: true,
+                    });
+                    advice_val = Some(v);
+                }
+            }
+            Opcode::Output => {
+                let a = address(dst_base, d.off_dst)?;
+                let v = self.mem.read(a)?;
+                if TRACE {
+                    acc[0] = Some(Access {
+                        addr: a,
+                        value: v,
+                        write: false,
+                    });
+                }
+                self.output.push(v);
+            }
+            Opcode::Advice(kind) => {
+                let v = advice_value(kind, &op0, &op1)?;
+                let a = address(dst_base, d.off_dst)?;
+                self.mem.write(a, v)?;
+                if TRACE {
+                    acc[0] = Some(Access {
+                        addr: a,
+                        value: v,
+                        write: true,
+                    });
+                    advice_val = Some(v);
+                }
+            }
+            Opcode::Halt => {
+                if TRACE {
+                    *rec = Some(Step {
+                        pc: cur_pc,
+                        ap: cur_ap,
+                        fp: cur_fp,
+                        accesses: acc,
+                        advice: None,
+                    });
+                }
+                return Ok(Flow::Halt);
+            }
+        }
+        match d.ap_update {
+            ApUpdate::None => {}
+            ApUpdate::Inc => {
+                *ap = cur_ap.checked_add(1).ok_or(Fault::ApOutOfRange {
+                    value: "2^32".into(),
+                })?
+            }
+            ApUpdate::Add => {
+                let new = match (d.op1_src, d.imm_small) {
+                    (Op1Src::Imm, Some(k)) => i64::from(cur_ap) + k,
+                    _ => fr_to_u64(&(Fr::from(cur_ap) + res))
+                        .and_then(|x| i64::try_from(x).ok())
+                        .unwrap_or(-1),
+                };
+                if !(0..U32_END).contains(&new) {
+                    return Err(Fault::ApOutOfRange {
+                        value: fr_string(&(Fr::from(cur_ap) + res)),
+                    });
+                }
+                *ap = new as u32;
+            }
+        }
+        *pc = next_pc;
+        if TRACE {
+            *rec = Some(Step {
+                pc: cur_pc,
+                ap: cur_ap,
+                fp: cur_fp,
+                accesses: acc,
+                advice: advice_val,
+            });
+        }
+        Ok(Flow::Continue)
+    }
+
+    fn run<const TRACE: bool>(
+        &mut self,
+        entry: u32,
+        max_cycles: u64,
+        trace: &mut Vec<Step>,
+    ) -> Result<(FinalState, u64), (Fault, u64, u32)> {
+        let (mut pc, mut ap, mut fp) = (entry, DATA_START, DATA_START);
+        let mut cycle = 0u64;
+        let mut rec = None;
+        loop {
+            if cycle >= max_cycles {
+                return Err((Fault::CycleLimit { max: max_cycles }, cycle, pc));
+            }
+            let at = pc;
+            match self.step::<TRACE>(&mut pc, &mut ap, &mut fp, &mut rec) {
+                Ok(flow) => {
+                    cycle += 1;
+                    if TRACE {
+                        if let Some(s) = rec.take() {
+                            trace.push(s);
+                        }
+                    }
+                    if let Flow::Halt = flow {
+                        return Ok((FinalState { pc, ap, fp }, cycle));
+                    }
+                }
+                Err(f) => return Err((f, cycle, at)),
+            }
+        }
+    }
+}
+
+fn advice_value(kind: AdviceKind, x: &Fr, y: &Fr) -> Result<Fr, Fault> {
+    let invalid = |arg: String| Fault::InvalidAdvice {
+        kind: kind.name(),
+        arg,
+    };
+    match kind {
+        AdviceKind::Inv => y.inverse().ok_or_else(|| invalid("0".into())),
+        AdviceKind::Sqrt => {
+            canonical_sqrt(y).ok_or_else(|| invalid(format!("{} (not a square)", fr_string(y))))
+        }
+        AdviceKind::Bit => {
+            let i = fr_to_u64(y)
+                .filter(|&i| i < 256)
+                .ok_or_else(|| invalid(format!("bit index {}", fr_string(y))))?;
+            Ok(Fr::from(u64::from(x.into_bigint().get_bit(i as usize))))
+        }
+        AdviceKind::Div | AdviceKind::Rem => {
+            if y.is_zero() {
+                return Err(invalid(format!("{} by 0", fr_string(x))));
+            }
+            let (q, r) = advice::divrem(x.into_bigint(), y.into_bigint());
+            let v = if kind == AdviceKind::Div { q } else { r };
+            Fr::from_bigint(v).ok_or_else(|| invalid("result out of range".into()))
+        }
+    }
+}
+
+/// Runs `program` on the private `inputs` until `halt`.
+pub fn run(program: &Program, inputs: &[Fr], config: &RunConfig) -> Result<Execution, VmError> {
+    let len = program.instructions.len();
+    if program.entry as usize >= len {
+        return Err(VmError {
+            fault: Fault::BadEntry {
+                entry: program.entry,
+                len,
+            },
+            cycle: 0,
+            pc: program.entry,
+            location: None,
+            instruction: None,
+        });
+    }
+    let mut m = Machine {
+        code: program.instructions.iter().map(Dec::new).collect(),
+        mem: Memory::new(config.max_memory),
+        inputs,
+        next_input: 0,
+        output: Vec::new(),
+        counts: vec![0; len],
+    };
+    let mut trace = Vec::new();
+    let result = if config.record_trace {
+        m.run::<true>(program.entry, config.max_cycles, &mut trace)
+    } else {
+        m.run::<false>(program.entry, config.max_cycles, &mut trace)
+    };
+    let (final_state, cycles) = result.map_err(|(fault, cycle, pc)| VmError {
+        fault,
+        cycle,
+        pc,
+        location: program.location(pc),
+        instruction: program.instructions.get(pc as usize).map(|i| i.to_string()),
+    })?;
+    let mut per_opcode = [0u64; Opcode::COUNT];
+    for (ins, c) in program.instructions.iter().zip(&m.counts) {
+        per_opcode[ins.opcode.code() as usize] += c;
+    }
+    let opcode_counts = per_opcode
+        .iter()
+        .enumerate()
+        .filter(|(_, &c)| c > 0)
+        .filter_map(|(i, &c)| Opcode::from_code(i as u64).map(|o| (o, c)))
+        .collect();
+    Ok(Execution {
+        summary: Summary {
+            cycles,
+            memory_cells: m.mem.touched(),
+            inputs_read: m.next_input as u64,
+            opcode_counts,
+        },
+        output: m.output,
+        trace: config.record_trace.then_some(trace),
+        final_state,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ins(opcode: Opcode) -> Instruction {
+        Instruction {
+            opcode,
+            ..Instruction::DEFAULT
+        }
+    }
+
+    #[test]
+    fn input_output_halt() {
+        let prog = Program {
+            instructions: vec![
+                Instruction {
+                    ap_update: ApUpdate::Inc,
+                    ..ins(Opcode::Input)
+                },
+                Instruction {
+                    off_dst: -1,
+                    ..ins(Opcode::Output)
+                },
+                ins(Opcode::Halt),
+            ],
+            entry: 0,
+            debug: None,
+        };
+        let cfg = RunConfig {
+            record_trace: true,
+            ..RunConfig::default()
+        };
+        let ex = run(&prog, &[Fr::from(42u64)], &cfg).unwrap();
+        assert_eq!(ex.output, vec![Fr::from(42u64)]);
+        let trace = ex.trace.unwrap();
+        assert_eq!(trace.len(), 3);
+        assert_eq!(trace[0].advice, Some(Fr::from(42u64)));
+        assert_eq!(
+            trace[1].accesses[0],
+            Some(Access {
+                addr: DATA_START,
+                value: Fr::from(42u64),
+                write: false
+            })
+        );
+        assert_eq!(ex.summary.cycles, 3);
+        assert_eq!(ex.summary.memory_cells, 1);
+        let err = run(&prog, &[], &cfg).unwrap_err();
+        assert_eq!(err.fault, Fault::InputExhausted { read: 0 });
+        assert_eq!((err.cycle, err.pc), (0, 0));
+    }
+
+    #[test]
+    fn unwritten_read_faults() {
+        let prog = Program {
+            instructions: vec![
+                Instruction {
+                    off_dst: -3,
+                    dst_reg: Reg::Fp,
+                    ..ins(Opcode::Output)
+                },
+                ins(Opcode::Halt),
+            ],
+            entry: 0,
+            debug: None,
+        };
+        let err = run(&prog, &[], &RunConfig::default()).unwrap_err();
+        assert_eq!(
+            err.fault,
+            Fault::UnwrittenRead {
+                addr: DATA_START - 3
+            }
+        );
+    }
+
+    #[test]
+    fn advice_values() {
+        let f = |v: u64| Fr::from(v);
+        assert_eq!(
+            advice_value(AdviceKind::Inv, &f(0), &f(2)).unwrap() * f(2),
+            f(1)
+        );
+        assert_eq!(advice_value(AdviceKind::Div, &f(17), &f(5)).unwrap(), f(3));
+        assert_eq!(advice_value(AdviceKind::Rem, &f(17), &f(5)).unwrap(), f(2));
+        assert_eq!(advice_value(AdviceKind::Bit, &f(6), &f(1)).unwrap(), f(1));
+        assert_eq!(advice_value(AdviceKind::Bit, &f(6), &f(0)).unwrap(), f(0));
+        assert_eq!(advice_value(AdviceKind::Sqrt, &f(0), &f(16)).unwrap(), f(4));
+        assert!(advice_value(AdviceKind::Inv, &f(0), &f(0)).is_err());
+        assert!(advice_value(AdviceKind::Rem, &f(3), &f(0)).is_err());
+        assert!(advice_value(AdviceKind::Bit, &f(3), &f(256)).is_err());
+        // Large operands take the long-division path.
+        let big = -f(1);
+        let q = advice_value(AdviceKind::Div, &big, &f(1 << 40)).unwrap();
+        let r = advice_value(AdviceKind::Rem, &big, &f(1 << 40)).unwrap();
+        assert_eq!(q * f(1 << 40) + r, big);
+        assert!(fr_to_u64(&r).unwrap() < 1 << 40);
+    }
+}
