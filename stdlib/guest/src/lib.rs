@@ -1,0 +1,311 @@
+//! The `no_std` SDK every zkvm RV32IM guest depends on.
+//!
+//! - [`entry!`] names the guest's `main`; `_start` (here) sets `sp` and `gp`, calls it, and
+//!   exits with code 0 when it returns.
+//! - Private input (fd 0): [`read`], [`read_exact`], [`read_to_vec`], [`read_to_string`],
+//!   [`read_u32`].
+//! - Public output (fd 1): [`commit`], [`commit_u32`], [`print!`], [`println!`].
+//! - Debug text (fd 2, not part of the public output): [`debug!`].
+//! - [`exit`] ends the run with a code.
+//! - A bump allocator over the heap section makes `alloc` (Vec, String, BTreeMap) work.
+//! - The panic handler writes `panicked at FILE:LINE: MESSAGE` to fd 2 and exits with code 101.
+//!
+//! System calls follow the Linux RV32 ABI (number in a7: read 63, write 64, exit 93), so a
+//! guest is also an ordinary static Linux executable that `qemu-riscv32` runs. The memory
+//! layout and the linker script are described in the README.
+#![no_std]
+
+extern crate alloc;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::alloc::{GlobalAlloc, Layout};
+use core::cell::UnsafeCell;
+use core::fmt;
+
+/// System-call numbers (Linux RV32).
+pub mod syscall {
+    /// `read(fd, buf, count)`.
+    pub const READ: u32 = 63;
+    /// `write(fd, buf, count)`.
+    pub const WRITE: u32 = 64;
+    /// `exit(code)`.
+    pub const EXIT: u32 = 93;
+}
+
+/// The exit code of a panicking guest.
+pub const PANIC_EXIT_CODE: u32 = 101;
+
+#[cfg(target_arch = "riscv32")]
+core::arch::global_asm!(
+    ".section .text._start, \"ax\"",
+    ".globl _start",
+    "_start:",
+    ".option push",
+    ".option norelax",
+    "    la gp, __global_pointer$",
+    ".option pop",
+    "    la sp, __stack_top",
+    "    call __zkvm_main",
+    "    li a0, 0",
+    "    li a7, 93",
+    "    ecall",
+);
+
+/// Name the guest's entry function (`fn()`), called by `_start`; returning exits with code 0.
+#[macro_export]
+macro_rules! entry {
+    ($path:path) => {
+        #[no_mangle]
+        extern "C" fn __zkvm_main() {
+            let f: fn() = $path;
+            f()
+        }
+    };
+}
+
+#[cfg(target_arch = "riscv32")]
+fn raw_syscall3(number: u32, a0: u32, a1: u32, a2: u32) -> u32 {
+    let ret: u32;
+    // SAFETY: the zkvm/Linux system calls used here read or write only the buffer passed in
+    // a1..a1+a2, which the safe callers derive from a live slice.
+    unsafe {
+        core::arch::asm!("ecall", inlateout("a0") a0 => ret, in("a1") a1, in("a2") a2,
+                         in("a7") number, options(nostack));
+    }
+    ret
+}
+
+#[cfg(not(target_arch = "riscv32"))]
+fn raw_syscall3(_number: u32, _a0: u32, _a1: u32, _a2: u32) -> u32 {
+    panic!("zkvm-guest system calls only exist on riscv32")
+}
+
+/// Write `bytes` to file descriptor `fd` (1 public output, 2 debug), all of them.
+pub fn write_fd(fd: u32, mut bytes: &[u8]) {
+    while !bytes.is_empty() {
+        let n = raw_syscall3(syscall::WRITE, fd, bytes.as_ptr() as u32, bytes.len() as u32);
+        if n as i32 <= 0 {
+            exit(PANIC_EXIT_CODE);
+        }
+        bytes = &bytes[(n as usize).min(bytes.len())..];
+    }
+}
+
+/// Append `bytes` to the public output (fd 1).
+pub fn commit(bytes: &[u8]) {
+    write_fd(1, bytes);
+}
+
+/// Append `v` to the public output as 4 little-endian bytes.
+pub fn commit_u32(v: u32) {
+    commit(&v.to_le_bytes());
+}
+
+/// Read up to `buf.len()` bytes of private input; returns how many (0 at the end of input).
+pub fn read(buf: &mut [u8]) -> usize {
+    if buf.is_empty() {
+        return 0;
+    }
+    let n = raw_syscall3(syscall::READ, 0, buf.as_mut_ptr() as u32, buf.len() as u32);
+    if n as i32 <= 0 {
+        0
+    } else {
+        (n as usize).min(buf.len())
+    }
+}
+
+/// Fill `buf` from the private input; returns false if the input ended first.
+pub fn read_exact(buf: &mut [u8]) -> bool {
+    let mut done = 0;
+    while done < buf.len() {
+        let n = read(&mut buf[done..]);
+        if n == 0 {
+            return false;
+        }
+        done += n;
+    }
+    true
+}
+
+/// All remaining private input.
+pub fn read_to_vec() -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut chunk = [0u8; 256];
+    loop {
+        let n = read(&mut chunk);
+        if n == 0 {
+            return out;
+        }
+        out.extend_from_slice(&chunk[..n]);
+    }
+}
+
+/// All remaining private input as text (invalid UTF-8 is a panic).
+pub fn read_to_string() -> String {
+    match String::from_utf8(read_to_vec()) {
+        Ok(s) => s,
+        Err(_) => panic!("private input is not UTF-8"),
+    }
+}
+
+/// Four little-endian bytes of private input (panics if the input ends first).
+pub fn read_u32() -> u32 {
+    let mut b = [0u8; 4];
+    if !read_exact(&mut b) {
+        panic!("private input ended before a u32");
+    }
+    u32::from_le_bytes(b)
+}
+
+/// End the run with `code` (a Linux process reports its low 8 bits).
+pub fn exit(code: u32) -> ! {
+    raw_syscall3(syscall::EXIT, code, 0, 0);
+    #[allow(clippy::empty_loop)]
+    loop {}
+}
+
+/// A `fmt::Write` sink for a file descriptor.
+pub struct Fd(pub u32);
+
+impl fmt::Write for Fd {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        write_fd(self.0, s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Formatted text to the public output.
+#[macro_export]
+macro_rules! print {
+    ($($arg:tt)*) => {{
+        let _ = core::fmt::Write::write_fmt(&mut $crate::Fd(1), format_args!($($arg)*));
+    }};
+}
+
+/// Formatted text and a newline to the public output.
+#[macro_export]
+macro_rules! println {
+    () => { $crate::commit(b"\n") };
+    ($($arg:tt)*) => {{
+        $crate::print!($($arg)*);
+        $crate::commit(b"\n");
+    }};
+}
+
+/// Formatted debug text and a newline to fd 2 (not part of the public output).
+#[macro_export]
+macro_rules! debug {
+    ($($arg:tt)*) => {{
+        let _ = core::fmt::Write::write_fmt(&mut $crate::Fd(2), format_args!($($arg)*));
+        $crate::write_fd(2, b"\n");
+    }};
+}
+
+#[cfg(target_arch = "riscv32")]
+#[panic_handler]
+fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+    use core::fmt::Write;
+    let mut fd = Fd(2);
+    let _ = match info.location() {
+        Some(l) => write!(fd, "panicked at {}:{}: {}\n", l.file(), l.line(), info.message()),
+        None => write!(fd, "panicked: {}\n", info.message()),
+    };
+    exit(PANIC_EXIT_CODE)
+}
+
+/// A bump allocator over `[__heap_start, __heap_end)`: allocation is a pointer increment,
+/// `dealloc` frees only the most recent allocation, and `realloc` of the most recent
+/// allocation grows in place. Guests are short single-threaded runs, so memory that is freed
+/// out of order is simply not reused. Exhausting the heap is an allocation error (a panic).
+pub struct BumpAlloc {
+    /// Next free address (0 before the first allocation).
+    next: UnsafeCell<usize>,
+}
+
+// SAFETY: a guest runs on one hart with no threads or interrupts, so the cell is never accessed
+// concurrently.
+unsafe impl Sync for BumpAlloc {}
+
+impl BumpAlloc {
+    /// An allocator that starts at the heap section on first use.
+    pub const fn new() -> Self {
+        BumpAlloc { next: UnsafeCell::new(0) }
+    }
+}
+
+impl Default for BumpAlloc {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+#[cfg(target_arch = "riscv32")]
+fn heap_bounds() -> (usize, usize) {
+    extern "C" {
+        static __heap_start: u8;
+        static __heap_end: u8;
+    }
+    // Only the addresses of the linker-script symbols are taken, never their contents.
+    (
+        core::ptr::addr_of!(__heap_start) as usize,
+        core::ptr::addr_of!(__heap_end) as usize,
+    )
+}
+
+#[cfg(not(target_arch = "riscv32"))]
+fn heap_bounds() -> (usize, usize) {
+    (0, 0)
+}
+
+// SAFETY: returned blocks are disjoint, aligned as asked, and inside the heap section.
+unsafe impl GlobalAlloc for BumpAlloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let (start, end) = heap_bounds();
+        let next = &mut *self.next.get();
+        if *next == 0 {
+            *next = start;
+        }
+        let Some(p) = next.checked_add(layout.align() - 1).map(|p| p & !(layout.align() - 1)) else {
+            return core::ptr::null_mut();
+        };
+        match p.checked_add(layout.size()) {
+            Some(e) if e <= end => {
+                *next = e;
+                p as *mut u8
+            }
+            _ => core::ptr::null_mut(),
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        let next = &mut *self.next.get();
+        if ptr as usize + layout.size() == *next {
+            *next = ptr as usize;
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let (_, end) = heap_bounds();
+        let next = &mut *self.next.get();
+        if ptr as usize + layout.size() == *next {
+            if let Some(e) = (ptr as usize).checked_add(new_size) {
+                if e <= end {
+                    *next = e;
+                    return ptr;
+                }
+            }
+            return core::ptr::null_mut();
+        }
+        let new_layout = Layout::from_size_align_unchecked(new_size, layout.align());
+        let new = self.alloc(new_layout);
+        if !new.is_null() {
+            core::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+        }
+        new
+    }
+}
+
+#[cfg(target_arch = "riscv32")]
+#[global_allocator]
+static ALLOCATOR: BumpAlloc = BumpAlloc::new();
