@@ -6,6 +6,7 @@
 //!        └────────────────── pcs (Dory) ────────────────────────────────┘
 //! ```
 pub mod gkr;
+pub mod machine;
 pub mod pcs;
 pub mod poly;
 pub mod r1cs;

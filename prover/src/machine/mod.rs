@@ -1,0 +1,372 @@
+//! The one constraint system both ISAs lower to.
+//!
+//! A [`Machine`] describes one execution as a table with one row per cycle:
+//!
+//! - witness **columns**, committed with the PCS;
+//! - a **uniform R1CS** ([`crate::r1cs`]): the same constraints on every row, which may also
+//!   read the next row (register transitions), proven with Spartan;
+//! - **memory slots**: up to a few accesses per cycle to one read-write memory, checked by the
+//!   offline memory checker ([`memory`]): each access is a read tuple consumed and a write tuple
+//!   produced, with timestamps;
+//! - **lookups** of tuples of columns into tables ([`lookup`]): the program's bytecode (instruction
+//!   fetch), 16-bit ranges, and whatever an ISA's ALU needs;
+//! - a **public output** sequence bound into the proof.
+//!
+//! Memory checking and lookups both reduce to one kind of statement — a sum of fractions
+//! `± active / (α − fingerprint(tuple))` over the cycles, plus sums over tables, adds up to zero
+//! (LogUp, Haböck 2022) — proven by GKR without committing to anything after the challenges
+//! (see [`crate::gkr`]). [`fractions`] turns families of such fractions into GKR leaves and back.
+//!
+//! The zasm and RV32IM lowerings ([`crate::lower`]) each build a `Machine` with the same CPU shape
+//! (pc, instruction fetch, operand reads, a destination write, memory checking) and their own
+//! ALU; this module and the prover know nothing of either ISA.
+
+pub mod fractions;
+pub mod lookup;
+pub mod memory;
+
+use ark_bn254::Fr;
+use ark_ff::{One, Zero};
+
+use crate::r1cs::{Constraint, LinComb, UniformR1cs, Var};
+
+/// Index of a witness column.
+pub type Col = usize;
+
+/// `Σ coeff · column + constant` over the current row: what fingerprints and table entries are
+/// made of (no next-row references).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowExpr {
+    /// `(column, coefficient)` pairs.
+    pub terms: Vec<(Col, Fr)>,
+    /// The constant term.
+    pub constant: Fr,
+}
+
+impl RowExpr {
+    /// The column itself.
+    pub fn col(c: Col) -> Self {
+        Self {
+            terms: vec![(c, Fr::one())],
+            constant: Fr::zero(),
+        }
+    }
+
+    /// A constant.
+    pub fn constant(v: Fr) -> Self {
+        Self {
+            terms: Vec::new(),
+            constant: v,
+        }
+    }
+
+    /// `self + coeff · column`.
+    pub fn plus(mut self, c: Col, coeff: Fr) -> Self {
+        self.terms.push((c, coeff));
+        self
+    }
+
+    /// `self + v`.
+    pub fn plus_const(mut self, v: Fr) -> Self {
+        self.constant += v;
+        self
+    }
+
+    /// Value on row `row` of `columns`.
+    pub fn eval_row(&self, columns: &[Vec<Fr>], row: usize) -> Fr {
+        self.terms
+            .iter()
+            .fold(self.constant, |acc, (c, k)| acc + columns[*c][row] * k)
+    }
+
+    /// Value given the evaluations of the columns at a point (`evals[c]` for column `c`).
+    pub fn eval_with(&self, evals: &[Fr], at_one: Fr) -> Fr {
+        // `at_one` is the multilinear extension of the constant-1 column at the point (1 on the
+        // hypercube, so 1 everywhere).
+        self.terms
+            .iter()
+            .fold(self.constant * at_one, |acc, (c, k)| acc + evals[*c] * k)
+    }
+
+    /// The same expression as an R1CS linear combination over the current row.
+    pub fn to_lincomb(&self) -> LinComb {
+        let mut terms: Vec<(Var, Fr)> =
+            self.terms.iter().map(|(c, k)| (Var::Cur(*c), *k)).collect();
+        if !self.constant.is_zero() {
+            terms.push((Var::One, self.constant));
+        }
+        LinComb { terms }
+    }
+}
+
+/// One memory access per cycle in a fixed slot.
+#[derive(Clone, Debug)]
+pub struct MemSlot {
+    /// Name for diagnostics (`"dst"`, `"rs1"`, …).
+    pub name: String,
+    /// 1 when the access happens on this row, 0 otherwise (linear in the columns).
+    pub active: RowExpr,
+    /// The address (linear in the columns).
+    pub addr: RowExpr,
+    /// The value the access reads (the cell's previous value).
+    pub read_value: Col,
+    /// The value the access leaves in the cell (equal to `read_value` for a pure read; the ISA
+    /// constrains that).
+    pub write_value: Col,
+    /// The timestamp of the write the read value came from (0 for the initial memory).
+    pub read_ts: Col,
+    /// The "initialised" flag of the read tuple: a boolean column, or `None` for the constant 1
+    /// (every access of this slot must find an initialised cell).
+    pub read_init_flag: Option<Col>,
+    /// Low and high 16-bit limbs of `now − read_ts − 1`, range-checked.
+    pub ts_diff_limbs: (Col, Col),
+}
+
+/// A lookup of a tuple of row expressions into a table, on the rows where `active` is 1.
+#[derive(Clone, Debug)]
+pub struct LookupUse {
+    /// Name for diagnostics.
+    pub name: String,
+    /// The table.
+    pub table: TableId,
+    /// 1 on rows that look up, 0 elsewhere.
+    pub active: RowExpr,
+    /// The tuple looked up (the table's columns, in order).
+    pub tuple: Vec<RowExpr>,
+}
+
+/// The tables lookups can target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TableId {
+    /// The program's instructions: `(pc, fields…)`, public.
+    Bytecode,
+    /// `0..2^16`.
+    Range16,
+    /// Byte-wise bitwise operations `(op, a, b, a op b)` for bytes a, b.
+    Bitwise,
+}
+
+impl TableId {
+    /// The domain-separation tag in fingerprints (distinct from memory's and output's).
+    pub fn tag(self) -> u64 {
+        match self {
+            TableId::Bytecode => 3,
+            TableId::Range16 => 4,
+            TableId::Bitwise => 5,
+        }
+    }
+}
+
+/// Indices of the committed table columns (the table side of memory checking and lookups).
+pub mod table_cols {
+    /// Final value of each memory cell.
+    pub const MEM_FINAL_VALUE: usize = 0;
+    /// Timestamp of the last write of each memory cell (0 if never written).
+    pub const MEM_FINAL_TS: usize = 1;
+    /// Final "initialised" flag of each memory cell.
+    pub const MEM_FINAL_FLAG: usize = 2;
+    /// How often each bytecode row was fetched.
+    pub const MULT_BYTECODE: usize = 3;
+    /// How often each 16-bit value was range-checked.
+    pub const MULT_RANGE16: usize = 4;
+    /// How often each bitwise-table row was looked up.
+    pub const MULT_BITWISE: usize = 5;
+}
+
+/// Fingerprint tags of the non-table multisets.
+pub mod tags {
+    /// Memory tuples `(addr, value, ts, init)`.
+    pub const MEMORY: u64 = 1;
+    /// Public output tuples `(index, value)`.
+    pub const OUTPUT: u64 = 2;
+}
+
+/// Everything public the verifier needs about the memory: its size and initial content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemoryLayout {
+    /// `log2` of the number of addresses `0..2^log_size`.
+    pub log_size: usize,
+    /// Initial values of the cells that are not zero: `(address, value)`.
+    pub init: Vec<(u64, Fr)>,
+    /// The initialised flag of every initial cell (0 for zasm, whose reads of never-written
+    /// cells are faults; 1 for RISC-V, whose memory starts as zeros plus the image).
+    pub init_flag: Fr,
+}
+
+/// A machine: the constraint system of one ISA for one program, and its public inputs.
+#[derive(Clone, Debug)]
+pub struct Machine {
+    /// Which ISA, bound into the transcript (`"zasm"`, `"rv32im"`).
+    pub isa: String,
+    /// Names of the witness columns.
+    pub column_names: Vec<String>,
+    /// Columns holding small non-negative integers (< 2^32) on every row: committed with the
+    /// PCS's small-value path. A performance hint only; soundness never depends on it.
+    pub small_columns: Vec<bool>,
+    /// The per-row constraints, including the ones memory checking adds.
+    pub r1cs: UniformR1cs,
+    /// Memory accesses, slot by slot; the timestamp of slot `s` on row `t` is `S·t + s + 1`.
+    pub slots: Vec<MemSlot>,
+    /// The column holding the row index `t` (constrained to count 0, 1, 2, …).
+    pub cycle_col: Col,
+    /// Lookups.
+    pub lookups: Vec<LookupUse>,
+    /// The public bytecode table: one row per instruction, columns as the bytecode lookup's
+    /// tuple (the first is the pc).
+    pub bytecode: Vec<Vec<Fr>>,
+    /// Memory size and initial content.
+    pub memory: MemoryLayout,
+    /// Public output: when `output_active` is 1 on a row, `(output_index, output_value)` is the
+    /// next element of `public_output`.
+    pub output_active: RowExpr,
+    /// The running output index column.
+    pub output_index: Col,
+    /// The value output on a row.
+    pub output_value: RowExpr,
+    /// The public output.
+    pub public_output: Vec<Fr>,
+    /// The bitwise table is used (RV32IM).
+    pub uses_bitwise: bool,
+}
+
+/// Builds a [`Machine`]'s columns and constraints with readable names.
+#[derive(Default)]
+pub struct Builder {
+    names: Vec<String>,
+    small: Vec<bool>,
+    constraints: Vec<Constraint>,
+}
+
+impl Builder {
+    /// A new column holding arbitrary field elements.
+    pub fn field_col(&mut self, name: &str) -> Col {
+        self.names.push(name.to_string());
+        self.small.push(false);
+        self.names.len() - 1
+    }
+
+    /// A new column holding small integers (< 2^32) on every honest row.
+    pub fn small_col(&mut self, name: &str) -> Col {
+        self.names.push(name.to_string());
+        self.small.push(true);
+        self.names.len() - 1
+    }
+
+    /// Constrain `a · b = c` on every row.
+    pub fn constrain(&mut self, name: &str, a: LinComb, b: LinComb, c: LinComb) {
+        self.constraints.push(Constraint {
+            name: name.to_string(),
+            a,
+            b,
+            c,
+        });
+    }
+
+    /// Constrain `gate · (x − y) = 0`.
+    pub fn when_eq(&mut self, name: &str, gate: LinComb, x: LinComb, y: LinComb) {
+        self.constrain(name, gate, sub(x, y), LinComb { terms: Vec::new() });
+    }
+
+    /// Constrain `x = y` (a linear constraint).
+    pub fn eq(&mut self, name: &str, x: LinComb, y: LinComb) {
+        self.when_eq(name, one(), x, y);
+    }
+
+    /// Constrain a column to be 0 or 1.
+    pub fn boolean(&mut self, name: &str, c: Col) {
+        self.constrain(
+            name,
+            cur(c),
+            sub(one(), cur(c)),
+            LinComb { terms: Vec::new() },
+        );
+    }
+
+    /// Column names so far.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Finish: the names, the small-column hints and the R1CS.
+    pub fn finish(self) -> (Vec<String>, Vec<bool>, UniformR1cs) {
+        let r1cs = UniformR1cs {
+            column_names: self.names.clone(),
+            constraints: self.constraints,
+        };
+        (self.names, self.small, r1cs)
+    }
+}
+
+/// The linear combination `1·column` on the current row.
+pub fn cur(c: Col) -> LinComb {
+    LinComb {
+        terms: vec![(Var::Cur(c), Fr::one())],
+    }
+}
+
+/// The linear combination `1·column` on the next row.
+pub fn next(c: Col) -> LinComb {
+    LinComb {
+        terms: vec![(Var::Next(c), Fr::one())],
+    }
+}
+
+/// The constant `v`.
+pub fn konst(v: Fr) -> LinComb {
+    LinComb {
+        terms: vec![(Var::One, v)],
+    }
+}
+
+/// The constant 1.
+pub fn one() -> LinComb {
+    konst(Fr::one())
+}
+
+/// 1 on the first row only.
+pub fn first() -> LinComb {
+    LinComb {
+        terms: vec![(Var::First, Fr::one())],
+    }
+}
+
+/// 1 on the last row only.
+pub fn last() -> LinComb {
+    LinComb {
+        terms: vec![(Var::Last, Fr::one())],
+    }
+}
+
+/// `1 − last`: 1 on every row that has a next row.
+pub fn not_last() -> LinComb {
+    sub(one(), last())
+}
+
+/// `a + b`.
+pub fn add(mut a: LinComb, b: LinComb) -> LinComb {
+    a.terms.extend(b.terms);
+    a
+}
+
+/// `a − b`.
+pub fn sub(mut a: LinComb, b: LinComb) -> LinComb {
+    a.terms.extend(b.terms.into_iter().map(|(v, k)| (v, -k)));
+    a
+}
+
+/// `k · a`.
+pub fn scale(mut a: LinComb, k: Fr) -> LinComb {
+    for t in &mut a.terms {
+        t.1 *= k;
+    }
+    a
+}
+
+/// A field element from a signed integer.
+pub fn fr(v: i64) -> Fr {
+    if v >= 0 {
+        Fr::from(v as u64)
+    } else {
+        -Fr::from(v.unsigned_abs())
+    }
+}
