@@ -5,7 +5,9 @@
 //!        │                   └────── gkr (LogUp fractional sums) ───────┼── zkvm proofs
 //!        └────────────────── pcs (Dory) ────────────────────────────────┘
 //! ```
+pub mod format;
 pub mod gkr;
+pub mod lower;
 pub mod machine;
 pub mod pcs;
 pub mod poly;

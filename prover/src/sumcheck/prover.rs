@@ -1,6 +1,6 @@
 //! The sumcheck prover.
 
-use super::{labels, SumcheckProof};
+use super::{interpolate, labels, SumcheckProof};
 use crate::poly::DenseMle;
 use crate::transcript::Transcript;
 use ark_bn254::Fr;
@@ -24,11 +24,16 @@ pub struct BatchInstance<'a> {
 
 /// The values `s(0), …, s(degree)` of one round polynomial of the instance whose polynomials are
 /// `polys` (all with the same, at least one, number of variables).
+///
+/// With the running `claim` known, `s(1) = claim - s(0)` is derived instead of computed (the
+/// verifier checks exactly that relation), saving one of the `degree + 1` evaluations.
 fn round_poly<G: Fn(&[Fr]) -> Fr + Sync + ?Sized>(
     polys: &[DenseMle],
     degree: usize,
     combine: &G,
+    claim: Option<Fr>,
 ) -> Vec<Fr> {
+    let skip_one = claim.is_some() && degree >= 1;
     let half = polys.first().map_or(0, |p| p.evals().len() / 2);
     let k = polys.len();
     // Accumulate s(t) for t = 0..=degree over x' in [lo, hi): p_j(t, x') = lo + t (hi - lo).
@@ -43,18 +48,34 @@ fn round_poly<G: Fn(&[Fr]) -> Fr + Sync + ?Sized>(
                 diffs[j] = e[x + half] - e[x];
             }
             sums[0] += combine(&vals);
-            for s in sums.iter_mut().skip(1) {
+            for (t, s) in sums.iter_mut().enumerate().skip(1) {
                 for (v, d) in vals.iter_mut().zip(&diffs) {
                     *v += d;
+                }
+                if t == 1 && skip_one {
+                    continue;
                 }
                 *s += combine(&vals);
             }
         }
         sums
     };
-    if half < PARALLEL_THRESHOLD {
-        return work(0..half);
+    let mut sums = if half < PARALLEL_THRESHOLD {
+        work(0..half)
+    } else {
+        parallel_sums(half, degree, &work)
+    };
+    if let (true, Some(c)) = (skip_one, claim) {
+        sums[1] = c - sums[0];
     }
+    sums
+}
+
+fn parallel_sums<W: Fn(std::ops::Range<usize>) -> Vec<Fr> + Sync>(
+    half: usize,
+    degree: usize,
+    work: &W,
+) -> Vec<Fr> {
     let chunk = (half / (rayon::current_num_threads() * 8)).max(256);
     let starts: Vec<usize> = (0..half).step_by(chunk).collect();
     starts
@@ -103,7 +124,7 @@ pub fn prove<G: Fn(&[Fr]) -> Fr + Sync>(
         num_vars = polys.first().map(|p| p.num_vars())
     )
     .entered();
-    let _ = claim;
+    let mut claim = claim;
     let mut polys = polys;
     let n = polys
         .first()
@@ -116,9 +137,10 @@ pub fn prove<G: Fn(&[Fr]) -> Fr + Sync>(
     let mut rounds = Vec::with_capacity(n);
     let mut point = Vec::with_capacity(n);
     for _ in 0..n {
-        let s = round_poly(&polys, degree, &combine);
+        let s = round_poly(&polys, degree, &combine, Some(claim));
         transcript.absorb_fields(labels::ROUND_POLY, &s);
         let r = transcript.challenge();
+        claim = interpolate(&s, r);
         bind_all(&mut polys, r);
         rounds.push(s);
         point.push(r);
@@ -170,7 +192,7 @@ pub fn prove_batch(
     let mut instances = instances;
     // Running claim of each instance while it is still in its dummy rounds.
     let two_inv = Fr::from(2u64).inverse().expect("2 is invertible");
-    let mut dummy_claims: Vec<Fr> = instances
+    let mut running: Vec<Fr> = instances
         .iter()
         .zip(&nv)
         .map(|(inst, ni)| inst.claim * Fr::from(2u64).pow([(n - ni) as u64]))
@@ -179,13 +201,15 @@ pub fn prove_batch(
     let mut point = Vec::with_capacity(n);
     for round in 0..n {
         let mut s = vec![Fr::zero(); degree + 1];
+        let mut per_instance = Vec::with_capacity(instances.len());
         for (i, inst) in instances.iter().enumerate() {
             let si = if round < n - nv[i] {
                 // The instance does not depend on this variable: s_i is the constant half.
-                vec![dummy_claims[i] * two_inv; degree + 1]
+                vec![running[i] * two_inv; degree + 1]
             } else {
-                round_poly(&inst.polys, degree, &*inst.combine)
+                round_poly(&inst.polys, degree, &*inst.combine, Some(running[i]))
             };
+            per_instance.push(si.clone());
             for (acc, v) in s.iter_mut().zip(si) {
                 *acc += coeffs[i] * v;
             }
@@ -194,8 +218,9 @@ pub fn prove_batch(
         let r = transcript.challenge();
         for (i, inst) in instances.iter_mut().enumerate() {
             if round < n - nv[i] {
-                dummy_claims[i] *= two_inv;
+                running[i] *= two_inv;
             } else {
+                running[i] = interpolate(&per_instance[i], r);
                 bind_all(&mut inst.polys, r);
             }
         }
