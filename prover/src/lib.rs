@@ -7,6 +7,7 @@
 //! ```
 pub mod format;
 pub mod gkr;
+pub mod lower;
 pub mod machine;
 pub mod pcs;
 pub mod poly;

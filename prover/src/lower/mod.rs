@@ -1,0 +1,69 @@
+//! Lowering: each frontend's native execution trace becomes a [`Machine`] and its witness.
+//!
+//! Both lowerings build the same CPU shape — a program counter, an instruction fetched by a
+//! lookup into the public bytecode table, operand reads and a destination write checked by
+//! offline memory checking, register transitions to the next row — and differ in the ALU: a zasm
+//! field operation is one constraint, an RV32IM operation needs 32-bit range checks and lookups.
+
+pub mod zasm;
+
+use ark_bn254::Fr;
+
+use crate::machine::lookup::{multiplicities, LookupMiss};
+use crate::machine::memory::{fill_memory, MemoryFillError};
+use crate::machine::{table_cols, Machine, TableId};
+
+/// A machine's complete witness: the per-row columns and the table-side columns.
+#[derive(Clone, Debug)]
+pub struct Witness {
+    /// One vector per column, `2^log_rows` rows each.
+    pub columns: Vec<Vec<Fr>>,
+    /// Table-side columns, indexed by [`table_cols`]; absent tables are empty vectors.
+    pub table_columns: Vec<Vec<Fr>>,
+}
+
+/// Why a trace could not be lowered into a satisfying witness.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LowerError {
+    /// The run did not end in a way the prover can prove (e.g. no halt).
+    #[error("cannot prove this run: {0}")]
+    Unprovable(String),
+    /// Memory columns could not be filled.
+    #[error(transparent)]
+    Memory(#[from] MemoryFillError),
+    /// A lookup missed its table.
+    #[error(transparent)]
+    Lookup(#[from] LookupMiss),
+    /// A constraint failed on the honest witness: a lowering bug, reported with its name and row.
+    #[error(transparent)]
+    Constraint(#[from] crate::r1cs::R1csError),
+}
+
+/// The tables a machine's lookups use, in a fixed order.
+pub fn tables_used(machine: &Machine) -> Vec<TableId> {
+    let mut tables: Vec<TableId> = machine.lookups.iter().map(|l| l.table).collect();
+    tables.sort_unstable();
+    tables.dedup();
+    tables
+}
+
+/// Complete a witness whose ISA columns are filled: memory timestamps and final memory, lookup
+/// multiplicities, then the debug check of every constraint on every row.
+pub fn finish_witness(machine: &Machine, mut columns: Vec<Vec<Fr>>) -> Result<Witness, LowerError> {
+    let [final_value, final_ts, final_flag] =
+        fill_memory(&machine.slots, &mut columns, &machine.memory)?;
+    let mut table_columns = vec![Vec::new(); table_cols::MULT_BITWISE + 1];
+    table_columns[table_cols::MEM_FINAL_VALUE] = final_value;
+    table_columns[table_cols::MEM_FINAL_TS] = final_ts;
+    table_columns[table_cols::MEM_FINAL_FLAG] = final_flag;
+    for table in tables_used(machine) {
+        let m = multiplicities(table, &machine.lookups, &columns, &machine.bytecode)?;
+        table_columns[crate::machine::lookup::multiplicity_column(table)] = m;
+    }
+    machine.r1cs.check(&columns)?;
+    Ok(Witness {
+        columns,
+        table_columns,
+    })
+}
