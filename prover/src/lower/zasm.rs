@@ -124,6 +124,8 @@ pub struct ZasmCols {
     pub fp_new: Col,
     /// Number of outputs before this row.
     pub out_idx: Col,
+    /// 16-bit limbs of ap and fp (`ap_lo, ap_hi, fp_lo, fp_hi`): registers are u32.
+    pub reg_limbs: [Col; 4],
 }
 
 impl ZasmCols {
@@ -153,6 +155,7 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
     let ap = bld.small_col("ap");
     let fp = bld.small_col("fp");
     let cycle = bld.small_col("cycle");
+    let reg_limbs = ["ap_lo", "ap_hi", "fp_lo", "fp_hi"].map(|n| bld.small_col(n));
     let slot_names = ["dst", "op0", "op1"];
     let addr = slot_names.map(|s| bld.small_col(&format!("{s}_addr")));
     let read = slot_names.map(|s| bld.field_col(&format!("{s}_read")));
@@ -189,6 +192,7 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         ap_new: bld.small_col("ap_new"),
         fp_new: bld.small_col("fp_new"),
         out_idx: bld.small_col("out_idx"),
+        reg_limbs,
     };
     let f = |name: &str| cur(c.field(name));
     let zero = || crate::r1cs::LinComb { terms: Vec::new() };
@@ -382,6 +386,18 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         konst(Fr::from(output.len() as u64)),
     );
 
+    // ap and fp are u32 (a register leaving [0, 2^32) is a VM fault).
+    let two16 = Fr::from(1u64 << 16);
+    for (reg, lo, hi, name) in [
+        (c.ap, reg_limbs[0], reg_limbs[1], "range: ap is u32"),
+        (c.fp, reg_limbs[2], reg_limbs[3], "range: fp is u32"),
+    ] {
+        bld.eq(
+            name,
+            cur(reg),
+            add(cur(lo), crate::machine::scale(cur(hi), two16)),
+        );
+    }
     let active = |r: &str, w: Option<&str>| {
         let mut e = RowExpr::col(c.field(r));
         if let Some(w) = w {
@@ -409,6 +425,18 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         .collect();
     let checker = OfflineMemoryChecker;
     let mut lookups = checker.constrain(&mut bld, &slots, c.cycle);
+    for (limb, name) in
+        reg_limbs
+            .iter()
+            .zip(["ap low limb", "ap high limb", "fp low limb", "fp high limb"])
+    {
+        lookups.push(LookupUse {
+            name: format!("range: {name}"),
+            table: TableId::Range16,
+            active: RowExpr::constant(Fr::one()),
+            tuple: vec![RowExpr::col(*limb)],
+        });
+    }
     lookups.push(LookupUse {
         name: "instruction fetch".into(),
         table: TableId::Bytecode,
@@ -483,6 +511,17 @@ pub fn lower(
         let (ap, fp) = (Fr::from(step.ap as u64), Fr::from(step.fp as u64));
         cols[c.ap][t] = ap;
         cols[c.fp][t] = fp;
+        for (k, v) in [
+            step.ap & 0xffff,
+            step.ap >> 16,
+            step.fp & 0xffff,
+            step.fp >> 16,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            cols[c.reg_limbs[k]][t] = Fr::from(v as u64);
+        }
         cols[c.cycle][t] = Fr::from(t as u64);
         cols[c.out_idx][t] = Fr::from(out_idx);
         if instr.opcode == Opcode::Output {

@@ -1,0 +1,42 @@
+//! The zasm lowering produces a witness that satisfies every constraint, on real programs.
+
+use ark_bn254::Fr;
+use zkvm_prover::lower::zasm;
+
+const PROGRAM: &str = r#"
+main:
+    [ap] = 0, ap++;
+    [ap] = 1, ap++;
+    [ap] = input, ap++;
+loop:
+    [ap] = [ap - 2], ap++;
+    [ap] = [ap - 4] + [ap - 3], ap++;
+    [ap] = [ap - 3] + -1, ap++;
+    jmp loop if [ap - 1] != 0;
+    output [ap - 3];
+    [ap] = 5, ap++;
+    call square;
+    output [ap - 1];
+    halt;
+square:
+    [ap] = [fp - 3] * [fp - 3], ap++;
+    ret;
+"#;
+
+fn run(src: &str, input: &[u64]) -> (zkvm_isa::Program, zkvm_vm::Execution) {
+    let program = zkvm_assembler::assemble_str("test.zasm", src).expect("assembles");
+    let inputs: Vec<Fr> = input.iter().map(|v| Fr::from(*v)).collect();
+    let config = zkvm_vm::RunConfig { record_trace: true, ..Default::default() };
+    let exec = zkvm_vm::run(&program, &inputs, &config).expect("runs");
+    (program, exec)
+}
+
+#[test]
+fn fib_with_a_call_lowers_to_a_satisfying_witness() {
+    let (program, exec) = run(PROGRAM, &[10]);
+    assert_eq!(exec.output, vec![Fr::from(55u64), Fr::from(25u64)]);
+    let trace = exec.trace.as_ref().unwrap();
+    let (machine, witness) = zasm::lower(&program, trace, &exec.output).expect("lowers");
+    assert_eq!(witness.columns.len(), machine.column_names.len());
+    assert!(witness.columns[0].len().is_power_of_two());
+}
