@@ -11,6 +11,7 @@ pub mod lower;
 pub mod machine;
 pub mod pcs;
 pub mod poly;
+pub mod proof;
 pub mod r1cs;
 pub mod spartan;
 pub mod sumcheck;

@@ -26,7 +26,10 @@ square:
 fn run(src: &str, input: &[u64]) -> (zkvm_isa::Program, zkvm_vm::Execution) {
     let program = zkvm_assembler::assemble_str("test.zasm", src).expect("assembles");
     let inputs: Vec<Fr> = input.iter().map(|v| Fr::from(*v)).collect();
-    let config = zkvm_vm::RunConfig { record_trace: true, ..Default::default() };
+    let config = zkvm_vm::RunConfig {
+        record_trace: true,
+        ..Default::default()
+    };
     let exec = zkvm_vm::run(&program, &inputs, &config).expect("runs");
     (program, exec)
 }
@@ -39,4 +42,22 @@ fn fib_with_a_call_lowers_to_a_satisfying_witness() {
     let (machine, witness) = zasm::lower(&program, trace, &exec.output).expect("lowers");
     assert_eq!(witness.columns.len(), machine.column_names.len());
     assert!(witness.columns[0].len().is_power_of_two());
+}
+
+#[test]
+fn fib_with_a_call_proves_and_verifies() {
+    use zkvm_prover::pcs::{DoryPcs, Pcs};
+    let (program, exec) = run(PROGRAM, &[10]);
+    let trace = exec.trace.as_ref().unwrap();
+    let (machine, witness) = zasm::lower(&program, trace, &exec.output).expect("lowers");
+    let setup = DoryPcs::setup(18).expect("setup");
+    let (proof, _stats) = zkvm_prover::proof::prove(&machine, &witness, &setup).expect("proves");
+    let bytes = proof.to_bytes();
+    let proof = zkvm_prover::proof::VmProof::from_bytes(&bytes).expect("reads back");
+    let (verifier_machine, _) = zasm::machine(&program, &exec.output, proof.mem_log_size as usize);
+    zkvm_prover::proof::verify(&verifier_machine, &proof, &setup).expect("verifies");
+    let mut wrong_output = exec.output.clone();
+    wrong_output[0] += Fr::from(1u64);
+    let (wrong, _) = zasm::machine(&program, &wrong_output, proof.mem_log_size as usize);
+    assert!(zkvm_prover::proof::verify(&wrong, &proof, &setup).is_err());
 }

@@ -1,0 +1,260 @@
+//! zkvm proofs: one execution of a [`Machine`] proven with Spartan, LogUp-GKR and Dory.
+//!
+//! The protocol, in transcript order:
+//! 1. the public statement: ISA, bytecode table, initial memory, public output, sizes;
+//! 2. commitments to every witness column and every committed table column;
+//! 3. Spartan for the uniform R1CS (the CPU and ALU constraints, register transitions); it leaves
+//!    claims about the columns at its points;
+//! 4. challenges `α, γ`; one batched LogUp-GKR over the fractions of memory checking, lookups and
+//!    the public output (cycle side, and one instance per table); the prover sends the columns'
+//!    values at the GKR leaf point, from which the verifier recomputes the leaves' values, and the
+//!    verifier checks that all root fractions and the public output's fractions sum to zero;
+//! 5. one batched Dory opening per distinct point for all claims.
+//!
+//! Proofs are succinct but **not zero-knowledge**: openings and sumcheck messages leak
+//! information about the witness (see the README).
+
+mod prover;
+mod verifier;
+
+pub use prover::{prove, ProveStats};
+pub use verifier::verify;
+
+use ark_bn254::Fr;
+use ark_serialize::{
+    CanonicalDeserialize, CanonicalSerialize, Compress, SerializationError, Valid, Validate,
+};
+use std::io::{Read, Write};
+
+use crate::format::{from_bytes, read_vec, to_bytes, vec_size, write_vec, FormatError, ProofKind};
+
+use crate::gkr::FractionalSumProof;
+use crate::lower::tables_used;
+use crate::machine::fractions::{CycleFamily, TableFamily};
+use crate::machine::lookup::{LogUp, Lookup};
+use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
+use crate::machine::{tags, Machine, RowExpr};
+use crate::pcs::{DoryCommitment, DoryProof};
+use crate::spartan::SpartanProof;
+use crate::transcript::Transcript;
+
+/// Transcript labels of the zkvm protocol.
+pub mod labels {
+    /// Domain of every zkvm proof transcript.
+    pub const DOMAIN: &[u8] = b"zkvm-proof";
+    /// The ISA name.
+    pub const ISA: &[u8] = b"isa";
+    /// One bytecode row.
+    pub const BYTECODE: &[u8] = b"bytecode";
+    /// The initial memory.
+    pub const MEMORY_INIT: &[u8] = b"memory-init";
+    /// The public output.
+    pub const OUTPUT: &[u8] = b"public-output";
+    /// Sizes: rows, memory.
+    pub const SIZES: &[u8] = b"sizes";
+    /// A witness column commitment.
+    pub const COLUMN_COMMITMENT: &[u8] = b"column-commitment";
+    /// A table column commitment.
+    pub const TABLE_COMMITMENT: &[u8] = b"table-commitment";
+    /// Column values at the GKR leaf point.
+    pub const LEAF_EVALS: &[u8] = b"gkr-leaf-evals";
+}
+
+/// Largest supported number of rows (`2^28`), so that timestamps stay below `2^32`.
+pub const MAX_LOG_ROWS: u32 = 28;
+
+/// A zkvm proof.
+#[derive(Clone, Debug)]
+pub struct VmProof {
+    /// log2 of the number of rows (cycles, padded).
+    pub log_rows: u32,
+    /// log2 of the number of memory cells.
+    pub mem_log_size: u32,
+    /// One commitment per witness column.
+    pub column_commitments: Vec<DoryCommitment>,
+    /// Commitments to the table columns, in [`crate::machine::table_cols`] order, for the
+    /// columns present (see [`committed_table_columns`]).
+    pub table_commitments: Vec<DoryCommitment>,
+    /// Spartan for the uniform R1CS.
+    pub spartan: SpartanProof,
+    /// The batched LogUp-GKR: instance 0 is the cycle side, then one per table family.
+    pub gkr: FractionalSumProof,
+    /// Values at the cycle leaf point of the columns the cycle families read
+    /// ([`crate::machine::fractions::cycle_columns`] order).
+    pub leaf_column_evals: Vec<Fr>,
+    /// Per table family, the values of the committed table columns it reads at its leaf point.
+    pub leaf_table_evals: Vec<Vec<Fr>>,
+    /// One opening proof per distinct point, in the order the verifier derives them.
+    pub openings: Vec<DoryProof>,
+}
+
+/// Why a proof was rejected, or could not be produced or read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProofError {
+    /// The bytes are not a readable zkvm proof (bad magic, version, truncated, corrupted).
+    #[error("cannot read the proof: {0}")]
+    Format(#[from] FormatError),
+    /// The proof's shape does not match the statement.
+    #[error("proof does not match the program: {0}")]
+    Shape(String),
+    /// A sub-protocol rejected.
+    #[error("{stage} rejected: {reason}")]
+    Rejected {
+        /// Which part of the protocol.
+        stage: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// The prover could not commit or open.
+    #[error("commitment scheme: {0}")]
+    Pcs(#[from] crate::pcs::PcsError),
+    /// Spartan failed on the prover's side (a witness that does not fit the constraints).
+    #[error("spartan: {0}")]
+    Spartan(#[from] crate::spartan::SpartanError),
+}
+
+impl VmProof {
+    /// The proof in the versioned binary format ([`crate::format`], kind `Zkvm`).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        to_bytes(ProofKind::Zkvm, self).expect("writing into a Vec cannot fail")
+    }
+
+    /// Reads [`VmProof::to_bytes`]; truncated or corrupted input is an error, never a panic.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ProofError> {
+        Ok(from_bytes(ProofKind::Zkvm, bytes)?)
+    }
+}
+
+impl CanonicalSerialize for VmProof {
+    fn serialize_with_mode<W: Write>(
+        &self,
+        mut w: W,
+        c: Compress,
+    ) -> Result<(), SerializationError> {
+        self.log_rows.serialize_with_mode(&mut w, c)?;
+        self.mem_log_size.serialize_with_mode(&mut w, c)?;
+        write_vec(&self.column_commitments, &mut w, c)?;
+        write_vec(&self.table_commitments, &mut w, c)?;
+        self.spartan.serialize_with_mode(&mut w, c)?;
+        self.gkr.serialize_with_mode(&mut w, c)?;
+        write_vec(&self.leaf_column_evals, &mut w, c)?;
+        (self.leaf_table_evals.len() as u64).serialize_with_mode(&mut w, c)?;
+        for evals in &self.leaf_table_evals {
+            write_vec(evals, &mut w, c)?;
+        }
+        write_vec(&self.openings, &mut w, c)
+    }
+
+    fn serialized_size(&self, c: Compress) -> usize {
+        8 + vec_size(&self.column_commitments, c)
+            + vec_size(&self.table_commitments, c)
+            + self.spartan.serialized_size(c)
+            + self.gkr.serialized_size(c)
+            + vec_size(&self.leaf_column_evals, c)
+            + 8
+            + self
+                .leaf_table_evals
+                .iter()
+                .map(|e| vec_size(e, c))
+                .sum::<usize>()
+            + vec_size(&self.openings, c)
+    }
+}
+
+impl Valid for VmProof {
+    fn check(&self) -> Result<(), SerializationError> {
+        Ok(())
+    }
+}
+
+impl CanonicalDeserialize for VmProof {
+    fn deserialize_with_mode<R: Read>(
+        mut r: R,
+        c: Compress,
+        v: Validate,
+    ) -> Result<Self, SerializationError> {
+        let log_rows = u32::deserialize_with_mode(&mut r, c, v)?;
+        let mem_log_size = u32::deserialize_with_mode(&mut r, c, v)?;
+        let column_commitments = read_vec(&mut r, c, v)?;
+        let table_commitments = read_vec(&mut r, c, v)?;
+        let spartan = SpartanProof::deserialize_with_mode(&mut r, c, v)?;
+        let gkr = FractionalSumProof::deserialize_with_mode(&mut r, c, v)?;
+        let leaf_column_evals = read_vec(&mut r, c, v)?;
+        let tables = u64::deserialize_with_mode(&mut r, c, v)?;
+        if tables > 16 {
+            return Err(SerializationError::InvalidData);
+        }
+        let leaf_table_evals = (0..tables)
+            .map(|_| read_vec(&mut r, c, v))
+            .collect::<Result<_, _>>()?;
+        let openings = read_vec(&mut r, c, v)?;
+        Ok(Self {
+            log_rows,
+            mem_log_size,
+            column_commitments,
+            table_commitments,
+            spartan,
+            gkr,
+            leaf_column_evals,
+            leaf_table_evals,
+            openings,
+        })
+    }
+}
+
+/// The table columns that are committed for `machine`, in [`crate::machine::table_cols`] order.
+pub fn committed_table_columns(machine: &Machine) -> Vec<usize> {
+    use crate::machine::table_cols::*;
+    let mut cols = vec![MEM_FINAL_VALUE, MEM_FINAL_TS, MEM_FINAL_FLAG];
+    cols.extend(
+        tables_used(machine)
+            .into_iter()
+            .map(crate::machine::lookup::multiplicity_column),
+    );
+    cols
+}
+
+/// All cycle-side fraction families of a machine: memory, lookups, public output.
+pub fn cycle_families(machine: &Machine) -> Vec<CycleFamily> {
+    let mut f = OfflineMemoryChecker.cycle_families(&machine.slots, machine.cycle_col);
+    f.extend(LogUp.cycle_families(&machine.lookups));
+    f.push(CycleFamily {
+        name: "public output".into(),
+        numerator: machine.output_active.clone(),
+        tuple: vec![
+            RowExpr::constant(Fr::from(tags::OUTPUT)),
+            RowExpr::col(machine.output_index),
+            machine.output_value.clone(),
+        ],
+    });
+    f
+}
+
+/// All table-side fraction families of a machine: initial and final memory, lookup tables.
+pub fn table_families(machine: &Machine) -> Vec<TableFamily> {
+    let mut f = OfflineMemoryChecker.table_families(&machine.memory);
+    f.extend(LogUp.table_families(&tables_used(machine), &machine.bytecode));
+    f
+}
+
+/// Absorb the public statement.
+pub fn absorb_statement(machine: &Machine, log_rows: u32, mem_log_size: u32, t: &mut Transcript) {
+    t.absorb_bytes(labels::ISA, machine.isa.as_bytes());
+    for row in &machine.bytecode {
+        t.absorb_fields(labels::BYTECODE, row);
+    }
+    let init: Vec<Fr> = machine
+        .memory
+        .init
+        .iter()
+        .flat_map(|(a, v)| [Fr::from(*a), *v])
+        .collect();
+    t.absorb_fields(labels::MEMORY_INIT, &init);
+    t.absorb_field(labels::MEMORY_INIT, &machine.memory.init_flag);
+    t.absorb_fields(labels::OUTPUT, &machine.public_output);
+    t.absorb_bytes(
+        labels::SIZES,
+        &[log_rows.to_le_bytes(), mem_log_size.to_le_bytes()].concat(),
+    );
+}

@@ -1,0 +1,231 @@
+//! The zkvm prover.
+
+use std::time::{Duration, Instant};
+
+use ark_bn254::Fr;
+use rayon::prelude::*;
+
+use super::{
+    absorb_statement, committed_table_columns, cycle_families, labels, table_families, ProofError,
+    VmProof,
+};
+use crate::gkr;
+use crate::lower::Witness;
+use crate::machine::fractions::{
+    cycle_columns, cycle_leaves, family_vars, table_committed, table_leaves, Challenges,
+};
+use crate::machine::memory::small_value;
+use crate::machine::Machine;
+use crate::pcs::{DoryPcs, DoryProverData, DorySetup, Pcs};
+use crate::poly::DenseMle;
+use crate::spartan;
+use crate::transcript::Transcript;
+
+/// What the prover measured: time per phase and sizes.
+#[derive(Clone, Debug, Default)]
+pub struct ProveStats {
+    /// `(phase, wall time)` in order.
+    pub phases: Vec<(&'static str, Duration)>,
+    /// Field elements committed (witness columns and table columns).
+    pub committed_elements: u64,
+    /// Of which in columns committed through the small-value path.
+    pub committed_small_elements: u64,
+}
+
+impl ProveStats {
+    fn record(&mut self, phase: &'static str, start: &mut Instant) {
+        self.phases.push((phase, start.elapsed()));
+        *start = Instant::now();
+    }
+}
+
+/// The whole column as small integers, if every value is one below 2^32.
+fn as_small(values: &[Fr]) -> Option<Vec<u64>> {
+    values
+        .par_iter()
+        .map(|v| small_value(*v).filter(|x| *x < 1 << 32))
+        .collect()
+}
+
+fn commit_column(
+    setup: &DorySetup,
+    values: &[Fr],
+    hint_small: bool,
+    stats: &mut ProveStats,
+) -> Result<(crate::pcs::DoryCommitment, DoryProverData), ProofError> {
+    let n = values.len().trailing_zeros() as usize;
+    stats.committed_elements += values.len() as u64;
+    if hint_small {
+        if let Some(small) = as_small(values) {
+            stats.committed_small_elements += values.len() as u64;
+            return Ok(DoryPcs::commit_small(setup, &small, n)?);
+        }
+    }
+    Ok(DoryPcs::commit(setup, &DenseMle::new(values.to_vec()))?)
+}
+
+/// Prove that `witness` satisfies `machine`. `setup` must support the largest column.
+pub fn prove(
+    machine: &Machine,
+    witness: &Witness,
+    setup: &DorySetup,
+) -> Result<(VmProof, ProveStats), ProofError> {
+    let mut stats = ProveStats::default();
+    let rows = witness.columns.first().map_or(0, |c| c.len());
+    if !rows.is_power_of_two() || rows < 2 {
+        return Err(ProofError::Shape(format!(
+            "{rows} rows is not a power of two ≥ 2"
+        )));
+    }
+    let log_rows = rows.trailing_zeros();
+    let mem_log_size = machine.memory.log_size as u32;
+    let mut t = Transcript::new(labels::DOMAIN);
+    absorb_statement(machine, log_rows, mem_log_size, &mut t);
+
+    // Commitments.
+    let mut clock = Instant::now();
+    let mut column_commitments = Vec::new();
+    let mut column_data = Vec::new();
+    for (c, values) in witness.columns.iter().enumerate() {
+        let (comm, data) = commit_column(setup, values, machine.small_columns[c], &mut stats)?;
+        column_commitments.push(comm);
+        column_data.push(data);
+    }
+    stats.record("commit columns", &mut clock);
+    for c in &column_commitments {
+        t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
+    }
+    let table_ids = committed_table_columns(machine);
+    let mut table_commitments = Vec::new();
+    let mut table_data = Vec::new();
+    for &i in &table_ids {
+        let (comm, data) = commit_column(setup, &witness.table_columns[i], true, &mut stats)?;
+        table_commitments.push(comm);
+        table_data.push(data);
+    }
+    stats.record("commit tables", &mut clock);
+    for c in &table_commitments {
+        t.absorb_serializable(labels::TABLE_COMMITMENT, c);
+    }
+
+    let polys: Vec<DenseMle> = witness
+        .columns
+        .par_iter()
+        .map(|c| DenseMle::new(c.clone()))
+        .collect();
+    let table_polys: Vec<DenseMle> = table_ids
+        .iter()
+        .map(|&i| DenseMle::new(witness.table_columns[i].clone()))
+        .collect();
+
+    // Spartan.
+    let (spartan_proof, spartan_claims) = spartan::prove(&machine.r1cs, &polys, &mut t)?;
+    stats.record("spartan", &mut clock);
+
+    // LogUp-GKR for memory checking, lookups and the public output.
+    let cycle = cycle_families(machine);
+    let tables = table_families(machine);
+    let (gkr_proof, leaf_claims) = {
+        let alpha = t.challenge();
+        let gamma = t.challenge();
+        let width = cycle
+            .iter()
+            .map(|f| f.tuple.len())
+            .chain(tables.iter().map(|f| f.tuple.len()));
+        let ch = Challenges::new(alpha, gamma, width.max().unwrap_or(1));
+        let mut instances = vec![cycle_leaves(
+            &cycle,
+            &witness.columns,
+            log_rows as usize,
+            &ch,
+        )];
+        instances.extend(
+            tables
+                .iter()
+                .map(|f| table_leaves(f, &witness.table_columns, &ch)),
+        );
+        let (proof, _roots, claims) = gkr::prove_batch(instances, &mut t);
+        (proof, claims)
+    };
+    let cycle_point = &leaf_claims[0].point;
+    let r_rows = &cycle_point[family_vars(cycle.len())..];
+    let used_cols = cycle_columns(&cycle);
+    let leaf_column_evals: Vec<Fr> = used_cols
+        .par_iter()
+        .map(|&c| polys[c].evaluate(r_rows))
+        .collect();
+    t.absorb_fields(labels::LEAF_EVALS, &leaf_column_evals);
+    let mut leaf_table_evals = Vec::new();
+    for (fam, claim) in tables.iter().zip(&leaf_claims[1..]) {
+        let evals: Vec<Fr> = table_committed(fam)
+            .iter()
+            .map(|i| {
+                let k = table_ids
+                    .iter()
+                    .position(|x| x == i)
+                    .expect("committed table column");
+                table_polys[k].evaluate(&claim.point)
+            })
+            .collect();
+        t.absorb_fields(labels::LEAF_EVALS, &evals);
+        leaf_table_evals.push(evals);
+    }
+    stats.record("memory checking and lookups (gkr)", &mut clock);
+
+    // Openings: Spartan's claims, then everything at the GKR point (shorter polynomials at its
+    // tail).
+    let openings = {
+        let mut openings = Vec::new();
+        for claim in &spartan_claims {
+            let ps: Vec<&DenseMle> = claim.evals.iter().map(|(c, _)| &polys[*c]).collect();
+            let ds: Vec<&DoryProverData> =
+                claim.evals.iter().map(|(c, _)| &column_data[*c]).collect();
+            let evals: Vec<Fr> = claim.evals.iter().map(|(_, v)| *v).collect();
+            openings.push(DoryPcs::open_batch_with_evals(
+                setup,
+                &ps,
+                &ds,
+                &claim.point,
+                &evals,
+                &mut t,
+            )?);
+        }
+        let gkr_point = leaf_claims
+            .iter()
+            .map(|c| &c.point)
+            .max_by_key(|p| p.len())
+            .expect("at least the cycle instance");
+        let mut ps: Vec<&DenseMle> = used_cols.iter().map(|&c| &polys[c]).collect();
+        let mut ds: Vec<&DoryProverData> = used_cols.iter().map(|&c| &column_data[c]).collect();
+        let mut evals = leaf_column_evals.clone();
+        for (fam, fam_evals) in tables.iter().zip(&leaf_table_evals) {
+            for (i, v) in table_committed(fam).iter().zip(fam_evals) {
+                let k = table_ids
+                    .iter()
+                    .position(|x| x == i)
+                    .expect("committed table column");
+                ps.push(&table_polys[k]);
+                ds.push(&table_data[k]);
+                evals.push(*v);
+            }
+        }
+        openings.push(DoryPcs::open_batch_with_evals(
+            setup, &ps, &ds, gkr_point, &evals, &mut t,
+        )?);
+        openings
+    };
+    stats.record("openings", &mut clock);
+
+    let proof = VmProof {
+        log_rows,
+        mem_log_size,
+        column_commitments,
+        table_commitments,
+        spartan: spartan_proof,
+        gkr: gkr_proof,
+        leaf_column_evals,
+        leaf_table_evals,
+        openings,
+    };
+    Ok((proof, stats))
+}

@@ -1,0 +1,226 @@
+//! The zkvm verifier. It rebuilds the machine from public data, so it never trusts the prover
+//! for the constraints, the tables or the initial memory, and it does not panic on malformed
+//! proofs.
+
+use ark_bn254::Fr;
+use ark_ff::{Field, Zero};
+
+use super::{
+    absorb_statement, committed_table_columns, cycle_families, labels, table_families, ProofError,
+    VmProof, MAX_LOG_ROWS,
+};
+use crate::gkr;
+use crate::machine::fractions::{
+    cycle_columns, cycle_leaf_values, family_vars, table_committed, table_leaf_values, Challenges,
+};
+use crate::machine::lookup::{multiplicity_column, table_log_size};
+use crate::machine::{table_cols, tags, Machine, TableId};
+use crate::pcs::{DoryCommitment, DoryPcs, DorySetup, Pcs};
+use crate::spartan;
+use crate::transcript::Transcript;
+
+fn reject(stage: &'static str, reason: impl ToString) -> ProofError {
+    ProofError::Rejected {
+        stage,
+        reason: reason.to_string(),
+    }
+}
+
+/// Verify `proof` for `machine` (built by the verifier from the program and the claimed public
+/// output; its memory size must be the proof's `mem_log_size`).
+pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(), ProofError> {
+    let log_rows = proof.log_rows;
+    if !(1..=MAX_LOG_ROWS).contains(&log_rows) {
+        return Err(ProofError::Shape(format!(
+            "2^{log_rows} rows is out of range"
+        )));
+    }
+    if machine.memory.log_size as u32 != proof.mem_log_size {
+        return Err(ProofError::Shape(
+            "memory size differs from the statement".into(),
+        ));
+    }
+    let table_ids = committed_table_columns(machine);
+    if proof.column_commitments.len() != machine.column_names.len()
+        || proof.table_commitments.len() != table_ids.len()
+    {
+        return Err(ProofError::Shape("wrong number of commitments".into()));
+    }
+    let bad_size = proof
+        .column_commitments
+        .iter()
+        .any(|c| c.num_vars != log_rows)
+        || table_ids
+            .iter()
+            .zip(&proof.table_commitments)
+            .any(|(i, c)| table_column_log_size(machine, *i) != Some(c.num_vars as usize));
+    if bad_size {
+        return Err(ProofError::Shape("a commitment has the wrong size".into()));
+    }
+    let mut t = Transcript::new(labels::DOMAIN);
+    absorb_statement(machine, log_rows, proof.mem_log_size, &mut t);
+    for c in &proof.column_commitments {
+        t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
+    }
+    for c in &proof.table_commitments {
+        t.absorb_serializable(labels::TABLE_COMMITMENT, c);
+    }
+
+    // Spartan.
+    let spartan_claims = spartan::verify(&machine.r1cs, log_rows as usize, &proof.spartan, &mut t)
+        .map_err(|e| reject("spartan", e))?;
+
+    // LogUp-GKR.
+    let cycle = cycle_families(machine);
+    let tables = table_families(machine);
+    let alpha = t.challenge();
+    let gamma = t.challenge();
+    let width = cycle
+        .iter()
+        .map(|f| f.tuple.len())
+        .chain(tables.iter().map(|f| f.tuple.len()));
+    let ch = Challenges::new(alpha, gamma, width.max().unwrap_or(1));
+    let k_vars = family_vars(cycle.len());
+    let mut num_vars = vec![k_vars + log_rows as usize];
+    num_vars.extend(tables.iter().map(|f| f.log_size));
+    let (roots, leaf_claims) =
+        gkr::verify_batch(&num_vars, &proof.gkr, &mut t).map_err(|e| reject("gkr", e))?;
+    if roots.len() != num_vars.len() || leaf_claims.len() != num_vars.len() {
+        return Err(reject("gkr", "wrong number of instances"));
+    }
+
+    // Cycle leaf: recompute p and q from the claimed column values.
+    let used_cols = cycle_columns(&cycle);
+    if proof.leaf_column_evals.len() != used_cols.len()
+        || proof.leaf_table_evals.len() != tables.len()
+    {
+        return Err(ProofError::Shape("wrong number of leaf evaluations".into()));
+    }
+    t.absorb_fields(labels::LEAF_EVALS, &proof.leaf_column_evals);
+    let mut all_evals = vec![Fr::zero(); machine.column_names.len()];
+    for (c, v) in used_cols.iter().zip(&proof.leaf_column_evals) {
+        if let Some(slot) = all_evals.get_mut(*c) {
+            *slot = *v;
+        }
+    }
+    let cycle_claim = &leaf_claims[0];
+    let (p, q) = cycle_leaf_values(&cycle, &all_evals, &cycle_claim.point, &ch)
+        .ok_or_else(|| reject("gkr", "cycle leaf point too short"))?;
+    if p != cycle_claim.p_eval || q != cycle_claim.q_eval {
+        return Err(reject(
+            "memory checking and lookups",
+            "cycle leaves disagree with the columns",
+        ));
+    }
+    // Table leaves.
+    for ((fam, claim), evals) in tables
+        .iter()
+        .zip(&leaf_claims[1..])
+        .zip(&proof.leaf_table_evals)
+    {
+        let committed = table_committed(fam);
+        if evals.len() != committed.len() {
+            return Err(ProofError::Shape(format!(
+                "{}: wrong number of evaluations",
+                fam.name
+            )));
+        }
+        t.absorb_fields(labels::LEAF_EVALS, evals);
+        let lookup = |i: usize| {
+            committed
+                .iter()
+                .position(|x| *x == i)
+                .and_then(|k| evals.get(k).copied())
+        };
+        let (p, q) = table_leaf_values(fam, &claim.point, &lookup, &ch)
+            .ok_or_else(|| reject("gkr", format!("{}: malformed leaf", fam.name)))?;
+        if p != claim.p_eval || q != claim.q_eval {
+            return Err(reject(
+                "memory checking and lookups",
+                format!("{} leaves disagree", fam.name),
+            ));
+        }
+    }
+    // All fractions, and the public output's table, add up to zero.
+    let mut total = Fr::zero();
+    for r in &roots {
+        let inv = r
+            .denominator
+            .inverse()
+            .ok_or_else(|| reject("gkr", "zero denominator"))?;
+        total += r.numerator * inv;
+    }
+    for (i, v) in machine.public_output.iter().enumerate() {
+        let d = ch.denominator([Fr::from(tags::OUTPUT), Fr::from(i as u64), *v].into_iter());
+        total -= d
+            .inverse()
+            .ok_or_else(|| reject("gkr", "degenerate challenge"))?;
+    }
+    if !total.is_zero() {
+        return Err(reject(
+            "memory checking and lookups",
+            "the multisets differ (a read of a stale value, a lookup outside its table, or a wrong public output)",
+        ));
+    }
+
+    // Openings.
+    let mut openings = proof.openings.iter();
+    let mut next_opening = || {
+        openings
+            .next()
+            .ok_or_else(|| ProofError::Shape("missing opening".into()))
+    };
+    for claim in &spartan_claims {
+        let comms: Option<Vec<&DoryCommitment>> = claim
+            .evals
+            .iter()
+            .map(|(c, _)| proof.column_commitments.get(*c))
+            .collect();
+        let comms = comms.ok_or_else(|| reject("spartan", "claim about an unknown column"))?;
+        let evals: Vec<Fr> = claim.evals.iter().map(|(_, v)| *v).collect();
+        DoryPcs::verify_batch(setup, &comms, &claim.point, &evals, next_opening()?, &mut t)
+            .map_err(|e| reject("opening (spartan)", e))?;
+    }
+    let gkr_point = leaf_claims
+        .iter()
+        .map(|c| &c.point)
+        .max_by_key(|p| p.len())
+        .ok_or_else(|| reject("gkr", "no instances"))?;
+    let mut comms: Vec<&DoryCommitment> = Vec::new();
+    for c in &used_cols {
+        comms.push(
+            proof
+                .column_commitments
+                .get(*c)
+                .ok_or_else(|| reject("gkr", "bad column"))?,
+        );
+    }
+    let mut evals = proof.leaf_column_evals.clone();
+    for (fam, fam_evals) in tables.iter().zip(&proof.leaf_table_evals) {
+        for (i, v) in table_committed(fam).iter().zip(fam_evals) {
+            let k = table_ids
+                .iter()
+                .position(|x| x == i)
+                .ok_or_else(|| reject("gkr", "bad table"))?;
+            comms.push(&proof.table_commitments[k]);
+            evals.push(*v);
+        }
+    }
+    DoryPcs::verify_batch(setup, &comms, gkr_point, &evals, next_opening()?, &mut t)
+        .map_err(|e| reject("opening (memory checking and lookups)", e))?;
+    if openings.next().is_some() {
+        return Err(ProofError::Shape("extra openings".into()));
+    }
+    Ok(())
+}
+
+/// The number of variables of committed table column `i`.
+fn table_column_log_size(machine: &Machine, i: usize) -> Option<usize> {
+    if i <= table_cols::MEM_FINAL_FLAG {
+        return Some(machine.memory.log_size);
+    }
+    [TableId::Bytecode, TableId::Range16, TableId::Bitwise]
+        .into_iter()
+        .find(|t| multiplicity_column(*t) == i)
+        .map(|t| table_log_size(t, machine.bytecode.len()))
+}
