@@ -62,9 +62,13 @@ mod verifier;
 pub use prover::{prove, prove_batch};
 pub use verifier::{verify, verify_batch};
 
+use crate::format::{read_vec, vec_size, write_vec};
 use crate::sumcheck::{SumcheckError, SumcheckProof};
 use ark_bn254::Fr;
-use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+use ark_serialize::{
+    CanonicalDeserialize, CanonicalSerialize, Compress, SerializationError, Valid, Validate,
+};
+use std::io::{Read, Write};
 
 /// Transcript labels of the fractional-sum GKR protocol.
 pub mod labels {
@@ -137,7 +141,7 @@ impl ChildValues {
 }
 
 /// The proof of one layer `m → m + 1`.
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LayerProof {
     /// The degree-3 sumcheck over `m` variables (no rounds at layer 0).
     pub sumcheck: SumcheckProof,
@@ -146,12 +150,83 @@ pub struct LayerProof {
 }
 
 /// A proof of one or several fractional sums.
-#[derive(Clone, Debug, PartialEq, Eq, CanonicalSerialize, CanonicalDeserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FractionalSumProof {
     /// The root of each instance.
     pub roots: Vec<RootFraction>,
     /// One proof per layer, root first (`max n_i` layers).
     pub layers: Vec<LayerProof>,
+}
+
+// Serialization goes through the bounded vector helpers of `crate::format`: arkworks' own `Vec`
+// impl reserves whatever length the input claims.
+impl Valid for LayerProof {
+    fn check(&self) -> Result<(), SerializationError> {
+        Ok(())
+    }
+}
+
+impl CanonicalSerialize for LayerProof {
+    fn serialize_with_mode<W: Write>(
+        &self,
+        mut w: W,
+        compress: Compress,
+    ) -> Result<(), SerializationError> {
+        self.sumcheck.serialize_with_mode(&mut w, compress)?;
+        write_vec(&self.children, &mut w, compress)
+    }
+
+    fn serialized_size(&self, compress: Compress) -> usize {
+        self.sumcheck.serialized_size(compress) + vec_size(&self.children, compress)
+    }
+}
+
+impl CanonicalDeserialize for LayerProof {
+    fn deserialize_with_mode<R: Read>(
+        mut r: R,
+        compress: Compress,
+        validate: Validate,
+    ) -> Result<Self, SerializationError> {
+        let sumcheck = SumcheckProof::deserialize_with_mode(&mut r, compress, validate)?;
+        let children = read_vec(&mut r, compress, validate)?;
+        Ok(Self { sumcheck, children })
+    }
+}
+
+impl Valid for FractionalSumProof {
+    fn check(&self) -> Result<(), SerializationError> {
+        Ok(())
+    }
+}
+
+impl CanonicalSerialize for FractionalSumProof {
+    fn serialize_with_mode<W: Write>(
+        &self,
+        mut w: W,
+        compress: Compress,
+    ) -> Result<(), SerializationError> {
+        write_vec(&self.roots, &mut w, compress)?;
+        write_vec(&self.layers, &mut w, compress)
+    }
+
+    fn serialized_size(&self, compress: Compress) -> usize {
+        vec_size(&self.roots, compress) + vec_size(&self.layers, compress)
+    }
+}
+
+impl CanonicalDeserialize for FractionalSumProof {
+    fn deserialize_with_mode<R: Read>(
+        mut r: R,
+        compress: Compress,
+        validate: Validate,
+    ) -> Result<Self, SerializationError> {
+        let roots = read_vec(&mut r, compress, validate)?;
+        let layers: Vec<LayerProof> = read_vec(&mut r, compress, validate)?;
+        if layers.len() > MAX_NUM_VARS {
+            return Err(SerializationError::InvalidData);
+        }
+        Ok(Self { roots, layers })
+    }
 }
 
 /// Why a fractional-sum proof was rejected.
