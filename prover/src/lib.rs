@@ -10,6 +10,7 @@ pub mod gkr;
 pub mod lower;
 pub mod machine;
 pub mod pcs;
+pub mod pipeline;
 pub mod poly;
 pub mod proof;
 pub mod r1cs;

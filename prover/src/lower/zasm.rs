@@ -468,6 +468,7 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         output_index: c.out_idx,
         output_value: RowExpr::col(c.read[0]),
         public_output: output.to_vec(),
+        exit_code: 0,
         uses_bitwise: false,
     };
     (machine, c)

@@ -225,6 +225,8 @@ pub struct Machine {
     pub output_value: RowExpr,
     /// The public output.
     pub public_output: Vec<Fr>,
+    /// The public exit code (RV32IM's `exit`; 0 for zasm), which the constraints must bind.
+    pub exit_code: u32,
     /// The bitwise table is used (RV32IM).
     pub uses_bitwise: bool,
 }

@@ -66,6 +66,10 @@ pub const MAX_LOG_ROWS: u32 = 28;
 /// A zkvm proof.
 #[derive(Clone, Debug)]
 pub struct VmProof {
+    /// The claimed public output (bound through the machine the verifier builds from it).
+    pub public_output: Vec<Fr>,
+    /// The claimed exit code (RV32IM; 0 for zasm).
+    pub exit_code: u32,
     /// log2 of the number of rows (cycles, padded).
     pub log_rows: u32,
     /// log2 of the number of memory cells.
@@ -132,6 +136,8 @@ impl CanonicalSerialize for VmProof {
         mut w: W,
         c: Compress,
     ) -> Result<(), SerializationError> {
+        write_vec(&self.public_output, &mut w, c)?;
+        self.exit_code.serialize_with_mode(&mut w, c)?;
         self.log_rows.serialize_with_mode(&mut w, c)?;
         self.mem_log_size.serialize_with_mode(&mut w, c)?;
         write_vec(&self.column_commitments, &mut w, c)?;
@@ -147,7 +153,9 @@ impl CanonicalSerialize for VmProof {
     }
 
     fn serialized_size(&self, c: Compress) -> usize {
-        8 + vec_size(&self.column_commitments, c)
+        vec_size(&self.public_output, c)
+            + 12
+            + vec_size(&self.column_commitments, c)
             + vec_size(&self.table_commitments, c)
             + self.spartan.serialized_size(c)
             + self.gkr.serialized_size(c)
@@ -174,6 +182,8 @@ impl CanonicalDeserialize for VmProof {
         c: Compress,
         v: Validate,
     ) -> Result<Self, SerializationError> {
+        let public_output = read_vec(&mut r, c, v)?;
+        let exit_code = u32::deserialize_with_mode(&mut r, c, v)?;
         let log_rows = u32::deserialize_with_mode(&mut r, c, v)?;
         let mem_log_size = u32::deserialize_with_mode(&mut r, c, v)?;
         let column_commitments = read_vec(&mut r, c, v)?;
@@ -190,6 +200,8 @@ impl CanonicalDeserialize for VmProof {
             .collect::<Result<_, _>>()?;
         let openings = read_vec(&mut r, c, v)?;
         Ok(Self {
+            public_output,
+            exit_code,
             log_rows,
             mem_log_size,
             column_commitments,

@@ -217,6 +217,8 @@ pub fn prove(
     stats.record("openings", &mut clock);
 
     let proof = VmProof {
+        public_output: machine.public_output.clone(),
+        exit_code: machine.exit_code,
         log_rows,
         mem_log_size,
         column_commitments,

@@ -35,6 +35,11 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
             "2^{log_rows} rows is out of range"
         )));
     }
+    if machine.public_output != proof.public_output || machine.exit_code != proof.exit_code {
+        return Err(ProofError::Shape(
+            "public values differ from the statement".into(),
+        ));
+    }
     if machine.memory.log_size as u32 != proof.mem_log_size {
         return Err(ProofError::Shape(
             "memory size differs from the statement".into(),

@@ -1,0 +1,178 @@
+//! From a program to a checked proof, for either ISA: run with a trace, lower, prove, serialize,
+//! verify — and the metrics of each step. The command line and the comparison use this.
+
+use std::time::{Duration, Instant};
+
+use ark_bn254::Fr;
+use serde::Serialize;
+
+use crate::lower::{self, LowerError, Witness};
+use crate::machine::lookup::table_log_size;
+use crate::machine::Machine;
+use crate::pcs::{DoryPcs, DorySetup, Pcs, PcsError};
+use crate::proof::{self, ProofError, VmProof};
+
+/// Why a program could not be proven or a proof not verified.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PipelineError {
+    /// The zasm program failed.
+    #[error("the program failed: {0}")]
+    Zasm(#[from] zkvm_vm::VmError),
+    /// The guest failed.
+    #[error("the guest failed: {0}")]
+    Riscv(#[from] zkvm_riscv::RunError),
+    /// The run cannot be lowered (or the lowering found an inconsistency).
+    #[error(transparent)]
+    Lower(#[from] LowerError),
+    /// Proving, reading or verifying the proof failed.
+    #[error(transparent)]
+    Proof(#[from] ProofError),
+    /// The commitment setup failed.
+    #[error(transparent)]
+    Setup(#[from] PcsError),
+}
+
+/// What proving (and verifying) cost, for `zkvm prove --stats` and `zkvm compare`.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Report {
+    /// `"zasm"` or `"rv32im"`.
+    pub isa: String,
+    /// Cycles executed (rows before padding; RISC-V syscalls may add rows).
+    pub cycles: u64,
+    /// Rows after padding to a power of two.
+    pub padded_cycles: u64,
+    /// Witness columns per row.
+    pub columns_per_cycle: usize,
+    /// Field elements committed in all (columns and tables).
+    pub committed_elements: u64,
+    /// Of which through the small-value path.
+    pub committed_small_elements: u64,
+    /// R1CS constraints per row.
+    pub constraints_per_cycle: usize,
+    /// Lookups per row.
+    pub lookups_per_cycle: usize,
+    /// Memory accesses per row (slots).
+    pub memory_ops_per_cycle: usize,
+    /// Memory cells in the memory-checking table.
+    pub memory_cells: u64,
+    /// `(phase, seconds)`.
+    pub phases: Vec<(String, f64)>,
+    /// Total prover time, trace to serialized proof, in seconds (setup excluded).
+    pub prove_seconds: f64,
+    /// Peak resident memory of this process so far, in bytes (Linux; 0 elsewhere).
+    pub peak_memory_bytes: u64,
+    /// Serialized proof size in bytes.
+    pub proof_bytes: usize,
+    /// Verifier time in seconds, when verified.
+    pub verify_seconds: Option<f64>,
+}
+
+/// The Dory setup large enough for `machine` on `log_rows` rows (cached on disk by the PCS).
+pub fn setup_for(machine: &Machine, log_rows: usize) -> Result<DorySetup, PcsError> {
+    let mut n = log_rows.max(machine.memory.log_size);
+    for table in lower::tables_used(machine) {
+        n = n.max(table_log_size(table, machine.bytecode.len()));
+    }
+    DoryPcs::setup(n)
+}
+
+/// Peak resident set size of this process (`VmHWM`), in bytes.
+pub fn peak_memory_bytes() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb * 1024)
+}
+
+fn secs(d: Duration) -> f64 {
+    d.as_secs_f64()
+}
+
+/// Prove a lowered run; fills the report's proving fields.
+fn prove_lowered(
+    machine: &Machine,
+    witness: &Witness,
+    report: &mut Report,
+) -> Result<Vec<u8>, PipelineError> {
+    let rows = witness.columns.first().map_or(0, |c| c.len());
+    let setup = setup_for(machine, rows.trailing_zeros() as usize)?;
+    let (proof, stats) = proof::prove(machine, witness, &setup)?;
+    let start = Instant::now();
+    let bytes = proof.to_bytes();
+    report.padded_cycles = rows as u64;
+    report.columns_per_cycle = machine.column_names.len();
+    report.committed_elements = stats.committed_elements;
+    report.committed_small_elements = stats.committed_small_elements;
+    report.constraints_per_cycle = machine.r1cs.constraints.len();
+    report.lookups_per_cycle = machine.lookups.len();
+    report.memory_ops_per_cycle = machine.slots.len();
+    report.memory_cells = 1 << machine.memory.log_size;
+    report
+        .phases
+        .extend(stats.phases.iter().map(|(p, d)| (p.to_string(), secs(*d))));
+    report
+        .phases
+        .push(("serialize".into(), secs(start.elapsed())));
+    report.proof_bytes = bytes.len();
+    report.prove_seconds = report.phases.iter().map(|(_, s)| s).sum();
+    report.peak_memory_bytes = peak_memory_bytes();
+    Ok(bytes)
+}
+
+/// Run a zasm program with its private input and prove the run. Returns the public output,
+/// the proof file's bytes and the report.
+pub fn prove_zasm(
+    program: &zkvm_isa::Program,
+    inputs: &[Fr],
+    max_cycles: u64,
+) -> Result<(Vec<Fr>, Vec<u8>, Report), PipelineError> {
+    let mut report = Report {
+        isa: "zasm".into(),
+        ..Report::default()
+    };
+    let start = Instant::now();
+    let config = zkvm_vm::RunConfig {
+        max_cycles,
+        record_trace: true,
+        ..Default::default()
+    };
+    let exec = zkvm_vm::run(program, inputs, &config)?;
+    let trace = exec.trace.unwrap_or_default();
+    report.phases.push(("trace".into(), secs(start.elapsed())));
+    report.cycles = trace.len() as u64;
+    let start = Instant::now();
+    let (machine, witness) = lower::zasm::lower(program, &trace, &exec.output)?;
+    drop(trace);
+    report
+        .phases
+        .push(("witness generation".into(), secs(start.elapsed())));
+    let bytes = prove_lowered(&machine, &witness, &mut report)?;
+    Ok((exec.output, bytes, report))
+}
+
+/// Verify a zasm proof for `program`; returns the proven public output and the verifier time.
+pub fn verify_zasm(
+    program: &zkvm_isa::Program,
+    proof_bytes: &[u8],
+) -> Result<(Vec<Fr>, Duration), PipelineError> {
+    let proof = VmProof::from_bytes(proof_bytes)?;
+    let start = Instant::now();
+    let (machine, _) =
+        lower::zasm::machine(program, &proof.public_output, proof.mem_log_size as usize);
+    verify_machine(&machine, &proof)?;
+    Ok((proof.public_output, start.elapsed()))
+}
+
+fn verify_machine(machine: &Machine, proof: &VmProof) -> Result<(), PipelineError> {
+    if proof.log_rows > proof::MAX_LOG_ROWS || proof.mem_log_size > proof::MAX_LOG_ROWS + 2 {
+        return Err(ProofError::Shape("sizes out of range".into()).into());
+    }
+    let setup = setup_for(machine, proof.log_rows as usize)?;
+    proof::verify(machine, proof, &setup)?;
+    Ok(())
+}
