@@ -4,6 +4,7 @@
 //! stderr), 2 on usage errors (clap's own). A guest's non-zero exit code is passed through.
 
 mod program;
+mod prove_cmd;
 mod riscv_cmd;
 mod zasm_cmd;
 
@@ -32,6 +33,13 @@ enum Command {
     Run(RunArgs),
     /// Build a Rust guest crate to an RV32IM ELF.
     Build(riscv_cmd::BuildArgs),
+    /// Run a program and prove the run; writes the proof and prints the public output.
+    ///
+    /// The commitment scheme's transparent setup is generated on first use and cached in
+    /// $ZKVM_CACHE_DIR (default ~/.cache/zkvm); a missing or corrupt cache is regenerated.
+    Prove(prove_cmd::ProveArgs),
+    /// Verify a proof for a program; prints the proven public output.
+    Verify(prove_cmd::VerifyArgs),
 }
 
 /// Arguments shared by every command that executes a program.
@@ -41,7 +49,7 @@ pub struct RunArgs {
     pub program: PathBuf,
     /// Private input values for a zasm program (decimal or 0x-hex field elements). An ELF guest
     /// reads its private input from stdin instead.
-    #[arg(long = "input", num_args = 1.., allow_hyphen_values = true)]
+    #[arg(long = "input", num_args = 1.., allow_negative_numbers = true)]
     pub input: Vec<String>,
     /// Stop with an error after this many cycles.
     #[arg(long, default_value_t = 1 << 26)]
@@ -72,6 +80,8 @@ fn main() -> ExitCode {
             Err(e) => Err(e),
         },
         Command::Build(args) => riscv_cmd::build(&args),
+        Command::Prove(args) => prove_cmd::prove(&args),
+        Command::Verify(args) => prove_cmd::verify(&args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

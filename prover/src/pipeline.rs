@@ -17,10 +17,10 @@ use crate::proof::{self, ProofError, VmProof};
 #[non_exhaustive]
 pub enum PipelineError {
     /// The zasm program failed.
-    #[error("the program failed: {0}")]
+    #[error("the program failed")]
     Zasm(#[from] zkvm_vm::VmError),
     /// The guest failed.
-    #[error("the guest failed: {0}")]
+    #[error("the guest failed")]
     Riscv(#[from] zkvm_riscv::RunError),
     /// The run cannot be lowered (or the lowering found an inconsistency).
     #[error(transparent)]

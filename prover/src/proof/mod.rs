@@ -97,7 +97,7 @@ pub struct VmProof {
 #[non_exhaustive]
 pub enum ProofError {
     /// The bytes are not a readable zkvm proof (bad magic, version, truncated, corrupted).
-    #[error("cannot read the proof: {0}")]
+    #[error("cannot read the proof")]
     Format(#[from] FormatError),
     /// The proof's shape does not match the statement.
     #[error("proof does not match the program: {0}")]
@@ -111,10 +111,10 @@ pub enum ProofError {
         reason: String,
     },
     /// The prover could not commit or open.
-    #[error("commitment scheme: {0}")]
+    #[error("commitment scheme")]
     Pcs(#[from] crate::pcs::PcsError),
     /// Spartan failed on the prover's side (a witness that does not fit the constraints).
-    #[error("spartan: {0}")]
+    #[error("spartan")]
     Spartan(#[from] crate::spartan::SpartanError),
 }
 
@@ -212,6 +212,18 @@ impl CanonicalDeserialize for VmProof {
             leaf_table_evals,
             openings,
         })
+    }
+}
+
+/// The length of the tail of the GKR point at which a table column of `log_size` variables is
+/// opened: with the cycle columns (`log_rows`) when it fits, else with the longest table. So at
+/// most two openings serve the whole LogUp-GKR, and no polynomial is padded beyond the larger of
+/// the trace and the largest table.
+pub fn opening_len(log_size: usize, log_rows: usize, longest_table: usize) -> usize {
+    if log_size <= log_rows {
+        log_rows
+    } else {
+        longest_table
     }
 }
 

@@ -190,28 +190,43 @@ pub fn prove(
                 &mut t,
             )?);
         }
-        let gkr_point = leaf_claims
+        // Every leaf point is a tail of the longest; cycle columns open at the tail of length
+        // log_rows, table columns at the shortest tail that covers them (see `opening_len`).
+        let common = leaf_claims
             .iter()
             .map(|c| &c.point)
             .max_by_key(|p| p.len())
-            .expect("at least the cycle instance");
-        let mut ps: Vec<&DenseMle> = used_cols.iter().map(|&c| &polys[c]).collect();
-        let mut ds: Vec<&DoryProverData> = used_cols.iter().map(|&c| &column_data[c]).collect();
-        let mut evals = leaf_column_evals.clone();
+            .expect("cycle");
+        let longest_table = tables.iter().map(|f| f.log_size).max().unwrap_or(0);
+        let mut groups: std::collections::BTreeMap<
+            usize,
+            (Vec<&DenseMle>, Vec<&DoryProverData>, Vec<Fr>),
+        > = Default::default();
+        for (c, v) in used_cols.iter().zip(&leaf_column_evals) {
+            let g = groups.entry(log_rows as usize).or_default();
+            g.0.push(&polys[*c]);
+            g.1.push(&column_data[*c]);
+            g.2.push(*v);
+        }
         for (fam, fam_evals) in tables.iter().zip(&leaf_table_evals) {
+            let len = super::opening_len(fam.log_size, log_rows as usize, longest_table);
             for (i, v) in table_committed(fam).iter().zip(fam_evals) {
                 let k = table_ids
                     .iter()
                     .position(|x| x == i)
                     .expect("committed table column");
-                ps.push(&table_polys[k]);
-                ds.push(&table_data[k]);
-                evals.push(*v);
+                let g = groups.entry(len).or_default();
+                g.0.push(&table_polys[k]);
+                g.1.push(&table_data[k]);
+                g.2.push(*v);
             }
         }
-        openings.push(DoryPcs::open_batch_with_evals(
-            setup, &ps, &ds, gkr_point, &evals, &mut t,
-        )?);
+        for (len, (ps, ds, evals)) in &groups {
+            let point = &common[common.len() - len..];
+            openings.push(DoryPcs::open_batch_with_evals(
+                setup, ps, ds, point, evals, &mut t,
+            )?);
+        }
         openings
     };
     stats.record("openings", &mut clock);

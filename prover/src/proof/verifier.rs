@@ -186,33 +186,44 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
         DoryPcs::verify_batch(setup, &comms, &claim.point, &evals, next_opening()?, &mut t)
             .map_err(|e| reject("opening (spartan)", e))?;
     }
-    let gkr_point = leaf_claims
+    let common = leaf_claims
         .iter()
         .map(|c| &c.point)
         .max_by_key(|p| p.len())
         .ok_or_else(|| reject("gkr", "no instances"))?;
-    let mut comms: Vec<&DoryCommitment> = Vec::new();
-    for c in &used_cols {
-        comms.push(
-            proof
-                .column_commitments
-                .get(*c)
-                .ok_or_else(|| reject("gkr", "bad column"))?,
-        );
+    let longest_table = tables.iter().map(|f| f.log_size).max().unwrap_or(0);
+    let mut groups: std::collections::BTreeMap<usize, (Vec<&DoryCommitment>, Vec<Fr>)> =
+        Default::default();
+    for (c, v) in used_cols.iter().zip(&proof.leaf_column_evals) {
+        let comm = proof
+            .column_commitments
+            .get(*c)
+            .ok_or_else(|| reject("gkr", "bad column"))?;
+        let g = groups.entry(log_rows as usize).or_default();
+        g.0.push(comm);
+        g.1.push(*v);
     }
-    let mut evals = proof.leaf_column_evals.clone();
     for (fam, fam_evals) in tables.iter().zip(&proof.leaf_table_evals) {
+        let len = super::opening_len(fam.log_size, log_rows as usize, longest_table);
         for (i, v) in table_committed(fam).iter().zip(fam_evals) {
-            let k = table_ids
+            let comm = table_ids
                 .iter()
                 .position(|x| x == i)
+                .and_then(|k| proof.table_commitments.get(k))
                 .ok_or_else(|| reject("gkr", "bad table"))?;
-            comms.push(&proof.table_commitments[k]);
-            evals.push(*v);
+            let g = groups.entry(len).or_default();
+            g.0.push(comm);
+            g.1.push(*v);
         }
     }
-    DoryPcs::verify_batch(setup, &comms, gkr_point, &evals, next_opening()?, &mut t)
-        .map_err(|e| reject("opening (memory checking and lookups)", e))?;
+    for (len, (comms, evals)) in &groups {
+        let point = common
+            .get(common.len().saturating_sub(*len)..)
+            .filter(|p| p.len() == *len)
+            .ok_or_else(|| reject("gkr", "leaf point too short"))?;
+        DoryPcs::verify_batch(setup, comms, point, evals, next_opening()?, &mut t)
+            .map_err(|e| reject("opening (memory checking and lookups)", e))?;
+    }
     if openings.next().is_some() {
         return Err(ProofError::Shape("extra openings".into()));
     }

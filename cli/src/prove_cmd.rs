@@ -1,0 +1,193 @@
+//! `zkvm prove` and `zkvm verify`, for zasm programs and RV32IM ELF guests.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use ark_bn254::Fr;
+use clap::Args;
+use zkvm_prover::pipeline::{self, Report};
+
+use crate::program::{detect, Kind};
+use crate::zasm_cmd;
+
+/// Arguments of `zkvm prove`.
+#[derive(Args)]
+pub struct ProveArgs {
+    /// A .zasm source, a .zbin program, or an RV32IM ELF executable.
+    pub program: PathBuf,
+    /// Private input values for a zasm program (decimal or 0x-hex). An ELF guest reads its
+    /// private input from stdin instead.
+    #[arg(long = "input", num_args = 1.., allow_negative_numbers = true)]
+    pub input: Vec<String>,
+    /// Stop with an error after this many cycles.
+    #[arg(long, default_value_t = 1 << 24)]
+    pub max_cycles: u64,
+    /// Where to write the proof (default: PROGRAM.proof).
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Print the prover's metrics (cycles, constraints, commitments, time per phase, memory).
+    #[arg(long)]
+    pub stats: bool,
+    /// Print the public output and the metrics as one JSON object on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `zkvm verify`.
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// The program the proof is about (.zasm, .zbin or ELF).
+    pub program: PathBuf,
+    /// The proof file.
+    pub proof: PathBuf,
+    /// Print the public output as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The public output as text lines: one field element per line in decimal.
+pub fn output_lines(output: &[Fr]) -> String {
+    output
+        .iter()
+        .map(|v| format!("{}\n", zkvm_isa::fmt_fr(v)))
+        .collect()
+}
+
+fn load_zasm(path: &Path) -> anyhow::Result<zkvm_isa::Program> {
+    zasm_cmd::load(path)?.ok_or_else(|| anyhow::anyhow!("{}: assembly failed", path.display()))
+}
+
+/// Print a report on stderr in a readable form.
+pub fn print_report(r: &Report) {
+    eprintln!("isa               {}", r.isa);
+    eprintln!(
+        "cycles            {} (padded to {})",
+        r.cycles, r.padded_cycles
+    );
+    eprintln!("columns/cycle     {}", r.columns_per_cycle);
+    eprintln!("constraints/cycle {}", r.constraints_per_cycle);
+    eprintln!("lookups/cycle     {}", r.lookups_per_cycle);
+    eprintln!("memory ops/cycle  {}", r.memory_ops_per_cycle);
+    eprintln!(
+        "committed         {} elements ({} small)",
+        r.committed_elements, r.committed_small_elements
+    );
+    for (phase, s) in &r.phases {
+        eprintln!("  {phase:<34} {:>9.3} s", s);
+    }
+    eprintln!("prove time        {:.3} s", r.prove_seconds);
+    eprintln!(
+        "peak memory       {:.1} MiB",
+        r.peak_memory_bytes as f64 / (1 << 20) as f64
+    );
+    eprintln!("proof size        {} bytes", r.proof_bytes);
+    if let Some(v) = r.verify_seconds {
+        eprintln!("verify time       {:.3} s", v);
+    }
+}
+
+/// Prove the program named by the arguments; returns the public output (as printed), the proof
+/// bytes and the report.
+pub fn prove_program(
+    program: &Path,
+    input: &[String],
+    max_cycles: u64,
+) -> anyhow::Result<(Vec<Fr>, Vec<u8>, Report)> {
+    match detect(program)? {
+        Kind::Elf => anyhow::bail!(
+            "{}: proving RV32IM guests is not available in this build",
+            program.display()
+        ),
+        _ => {
+            let p = load_zasm(program)?;
+            let inputs: Vec<Fr> = input
+                .iter()
+                .map(|s| zasm_cmd::parse_input(s))
+                .collect::<anyhow::Result<_>>()?;
+            Ok(pipeline::prove_zasm(&p, &inputs, max_cycles)
+                .with_context(|| format!("{}: cannot prove", program.display()))?)
+        }
+    }
+}
+
+/// Verify `proof_bytes` for the program; returns the public output and the verifier time.
+pub fn verify_program(
+    program: &Path,
+    proof_bytes: &[u8],
+) -> anyhow::Result<(Vec<Fr>, std::time::Duration)> {
+    match detect(program)? {
+        Kind::Elf => anyhow::bail!(
+            "{}: verifying RV32IM proofs is not available in this build",
+            program.display()
+        ),
+        _ => {
+            let p = load_zasm(program)?;
+            Ok(pipeline::verify_zasm(&p, proof_bytes)?)
+        }
+    }
+}
+
+/// `zkvm prove`.
+pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
+    eprintln!(
+        "zkvm prove: running and proving {} ...",
+        args.program.display()
+    );
+    let (output, bytes, mut report) = prove_program(&args.program, &args.input, args.max_cycles)?;
+    let path = args.output.clone().unwrap_or_else(|| {
+        let mut p = args.program.clone().into_os_string();
+        p.push(".proof");
+        PathBuf::from(p)
+    });
+    std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    let (_, verify_time) = verify_program(&args.program, &bytes)
+        .context("the proof just produced does not verify (a prover bug)")?;
+    report.verify_seconds = Some(verify_time.as_secs_f64());
+    if args.json {
+        let out: Vec<String> = output.iter().map(zkvm_isa::fmt_fr).collect();
+        let json = serde_json::json!({ "public_output": out, "proof": path, "report": report });
+        println!("{json}");
+    } else {
+        print!("{}", output_lines(&output));
+        std::io::stdout().flush()?;
+    }
+    if args.stats {
+        print_report(&report);
+    }
+    eprintln!(
+        "zkvm prove: {} cycles, proved in {:.2} s, proof {} bytes -> {}",
+        report.cycles,
+        report.prove_seconds,
+        report.proof_bytes,
+        path.display()
+    );
+    Ok(0)
+}
+
+/// `zkvm verify`.
+pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
+    let bytes = std::fs::read(&args.proof)
+        .with_context(|| format!("cannot read {}", args.proof.display()))?;
+    let (output, time) = verify_program(&args.program, &bytes).with_context(|| {
+        format!(
+            "{} is not a valid proof for {}",
+            args.proof.display(),
+            args.program.display()
+        )
+    })?;
+    if args.json {
+        let out: Vec<String> = output.iter().map(zkvm_isa::fmt_fr).collect();
+        println!(
+            "{}",
+            serde_json::json!({ "valid": true, "public_output": out })
+        );
+    } else {
+        print!("{}", output_lines(&output));
+    }
+    eprintln!(
+        "zkvm verify: proof valid ({:.1} ms)",
+        time.as_secs_f64() * 1e3
+    );
+    Ok(0)
+}
