@@ -2,8 +2,12 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Context;
 use clap::Args;
+use zkvm_isa::{Fr, Program};
+use zkvm_vm::{Access, RunConfig};
 
+use crate::program::{detect, Kind};
 use crate::RunArgs;
 
 /// Arguments of `zkvm asm`.
@@ -16,23 +20,172 @@ pub struct AsmArgs {
     pub output: Option<PathBuf>,
 }
 
+/// Assembles `path`, printing the diagnostics on stderr on failure.
+fn assemble(path: &Path) -> anyhow::Result<Option<Program>> {
+    match zkvm_assembler::assemble_file(path) {
+        Ok(p) => Ok(Some(p)),
+        Err(d) => {
+            eprint!("{}", d.render());
+            let n = d.errors.len();
+            eprintln!(
+                "error: {} failed to assemble ({n} error{})",
+                path.display(),
+                if n == 1 { "" } else { "s" }
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Loads a `.zasm` (assembling it) or `.zbin` program; `None` when assembly failed.
+pub fn load(path: &Path) -> anyhow::Result<Option<Program>> {
+    match detect(path)? {
+        Kind::ZasmSource => assemble(path),
+        _ => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let p = Program::from_zbin(&bytes)
+                .with_context(|| format!("{} is not a valid .zbin program", path.display()))?;
+            Ok(Some(p))
+        }
+    }
+}
+
 /// `zkvm asm`.
 pub fn asm(args: &AsmArgs) -> anyhow::Result<u8> {
-    anyhow::bail!(
-        "zkvm asm {}: the assembler is not built yet",
-        args.source.display()
-    )
+    let Some(program) = assemble(&args.source)? else {
+        return Ok(1);
+    };
+    let out = args
+        .output
+        .clone()
+        .unwrap_or_else(|| args.source.with_extension("zbin"));
+    std::fs::write(&out, program.to_zbin())
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!(
+        "wrote {} ({} instructions, {} words)",
+        out.display(),
+        program.instructions.len(),
+        program.words().len()
+    );
+    Ok(0)
 }
 
 /// `zkvm disasm` for zasm programs.
 pub fn disasm(path: &Path) -> anyhow::Result<u8> {
-    anyhow::bail!("zkvm disasm {}: not built yet", path.display())
+    let Some(program) = load(path)? else {
+        return Ok(1);
+    };
+    print!("{}", program.disassemble());
+    Ok(0)
+}
+
+/// Parses a private input value: decimal or 0x-hex, optionally negative (taken mod p).
+pub fn parse_input(s: &str) -> anyhow::Result<Fr> {
+    let (neg, digits) = match s.strip_prefix('-') {
+        Some(d) => (true, d),
+        None => (false, s),
+    };
+    let ok = match digits.strip_prefix("0x") {
+        Some(h) => !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()),
+        None => !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()),
+    };
+    anyhow::ensure!(
+        ok,
+        "bad --input value `{s}`: expected a decimal or 0x-hex number"
+    );
+    let v = zkvm_assembler::parse_number(digits);
+    Ok(if neg { -v } else { v })
+}
+
+fn access_str(a: &Option<Access>) -> String {
+    match a {
+        None => "-".into(),
+        Some(a) => format!(
+            "{}[{}]={}",
+            if a.write { "W" } else { "R" },
+            a.addr,
+            zkvm_isa::fmt_fr(&a.value)
+        ),
+    }
 }
 
 /// `zkvm run` for zasm programs.
 pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
-    anyhow::bail!(
-        "zkvm run {}: the zasm VM is not built yet",
-        args.program.display()
-    )
+    let inputs = args
+        .input
+        .iter()
+        .map(|s| parse_input(s))
+        .collect::<anyhow::Result<Vec<Fr>>>()?;
+    let Some(program) = load(&args.program)? else {
+        return Ok(1);
+    };
+    let config = RunConfig {
+        max_cycles: args.max_cycles,
+        record_trace: args.trace,
+        ..RunConfig::default()
+    };
+    let start = std::time::Instant::now();
+    let ex = match zkvm_vm::run(&program, &inputs, &config) {
+        Ok(ex) => ex,
+        Err(e) => {
+            eprintln!("error: {} failed: {e}", args.program.display());
+            return Ok(1);
+        }
+    };
+    let elapsed = start.elapsed();
+    if let Some(trace) = &ex.trace {
+        for (i, s) in trace.iter().enumerate() {
+            let ins = program.instructions[s.pc as usize];
+            let advice = s
+                .advice
+                .map(|a| format!(" advice={}", zkvm_isa::fmt_fr(&a)))
+                .unwrap_or_default();
+            eprintln!(
+                "{i:>6} pc={:<4} ap={:<6} fp={:<6} {:<40} dst:{} op0:{} op1:{}{advice}",
+                s.pc,
+                s.ap,
+                s.fp,
+                format!("{ins};"),
+                access_str(&s.accesses[0]),
+                access_str(&s.accesses[1]),
+                access_str(&s.accesses[2]),
+            );
+        }
+    }
+    for v in &ex.output {
+        println!("{v}");
+    }
+    if args.stats {
+        let s = &ex.summary;
+        if args.json {
+            let counts: serde_json::Map<String, serde_json::Value> = s
+                .opcode_counts
+                .iter()
+                .map(|(o, c)| (o.name().to_string(), serde_json::Value::from(*c)))
+                .collect();
+            let j = serde_json::json!({
+                "cycles": s.cycles,
+                "memory_cells": s.memory_cells,
+                "inputs_read": s.inputs_read,
+                "outputs": ex.output.len(),
+                "instructions": program.instructions.len(),
+                "opcode_counts": counts,
+                "run_seconds": elapsed.as_secs_f64(),
+            });
+            eprintln!("{j}");
+        } else {
+            eprintln!("cycles:        {}", s.cycles);
+            eprintln!("memory cells:  {}", s.memory_cells);
+            eprintln!("inputs read:   {}", s.inputs_read);
+            eprintln!("outputs:       {}", ex.output.len());
+            eprintln!("program size:  {} instructions", program.instructions.len());
+            eprintln!("run time:      {:.3} ms", elapsed.as_secs_f64() * 1e3);
+            eprintln!("opcode mix:");
+            for (o, c) in &s.opcode_counts {
+                eprintln!("  {:<12} {c}", o.name());
+            }
+        }
+    }
+    Ok(0)
 }
