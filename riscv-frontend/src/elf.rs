@@ -409,7 +409,11 @@ pub fn load_elf(bytes: &[u8]) -> Result<Program, ElfError> {
                 return None;
             }
             let name = elf.strtab.get_at(s.st_name)?;
-            if name.is_empty() || name.starts_with('$') || name.starts_with(".L") || s.st_shndx == 0
+            if name.is_empty()
+                || name.starts_with('$')
+                || name.starts_with(".L")
+                || s.st_shndx == 0
+                || s.st_shndx == goblin::elf::section_header::SHN_ABS as usize
             {
                 return None;
             }

@@ -24,6 +24,14 @@ pub enum BuildError {
     /// The directory has no `Cargo.toml`.
     #[error("{0}: no Cargo.toml here; give the guest crate's directory")]
     NotACrate(PathBuf),
+    /// The directory could not be resolved.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
     /// A tool could not be started.
     #[error("cannot run `{tool}`: {source}")]
     Spawn {
@@ -95,6 +103,10 @@ pub fn build_guest(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<PathBuf, Bui
     if !dir.join("Cargo.toml").is_file() {
         return Err(BuildError::NotACrate(dir.to_path_buf()));
     }
+    let dir = &dir.canonicalize().map_err(|source| BuildError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     ensure_target(dir, log)?;
     let target_dir = dir.join("target");
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
