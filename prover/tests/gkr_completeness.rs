@@ -138,3 +138,45 @@ fn the_proof_binds_to_the_transcript_it_was_made_in() {
     let mut other = Transcript::new(b"another context");
     assert!(gkr::verify(5, &proof, &mut other).is_err());
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        /// For any small leaves (zero numerators and repeated values included) and any sizes,
+        /// the batch verifies, each root is the sum of its fractions, and the leaf claims are
+        /// the leaves' evaluations.
+        #[test]
+        fn any_batch_verifies_with_true_roots_and_leaf_claims(
+            sizes in proptest::collection::vec(0usize..6, 1..4),
+            seed in any::<u64>(),
+            small in any::<bool>(),
+        ) {
+            let mut rng = ChaCha20Rng::seed_from_u64(seed);
+            let instances: Vec<(DenseMle, DenseMle)> = sizes
+                .iter()
+                .map(|&n| {
+                    let value = |rng: &mut ChaCha20Rng| {
+                        if small { Fr::from(rand::Rng::gen_range(rng, 0u64..3)) } else { Fr::rand(rng) }
+                    };
+                    let p = DenseMle::new((0..1 << n).map(|_| value(&mut rng)).collect());
+                    // Denominators must be nonzero: shift small ones by one.
+                    let q = DenseMle::new((0..1 << n).map(|_| value(&mut rng) + Fr::from(1u64)).collect());
+                    (p, q)
+                })
+                .collect();
+            let (proof, roots, _) = gkr::prove_batch(instances.clone(), &mut Transcript::new(DOMAIN));
+            let (v_roots, leaves) = gkr::verify_batch(&sizes, &proof, &mut Transcript::new(DOMAIN))
+                .expect("honest batch verifies");
+            prop_assert_eq!(&v_roots, &roots);
+            for (((p, q), leaf), root) in instances.iter().zip(&leaves).zip(&roots) {
+                prop_assert_eq!(root.numerator, direct_sum(p, q) * root.denominator);
+                prop_assert_eq!(p.evaluate(&leaf.point), leaf.p_eval);
+                prop_assert_eq!(q.evaluate(&leaf.point), leaf.q_eval);
+            }
+        }
+    }
+}

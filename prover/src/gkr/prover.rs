@@ -447,6 +447,65 @@ mod tests {
         }
     }
 
+    /// A layer point with zero coordinates makes `eq_prefix·r_j` vanish, so `t_j(1)` cannot be
+    /// derived from the claim and the direct sum is taken instead.
+    #[test]
+    fn layer_prover_handles_points_where_the_claim_cannot_be_divided_out() {
+        let mut rng = ChaCha20Rng::seed_from_u64(9);
+        let k = 4;
+        let make = |rng: &mut ChaCha20Rng, start: usize, i: u64| {
+            let len = 2 << (k - start);
+            LayerInstance {
+                p: (0..len).map(|_| Fr::rand(rng)).collect(),
+                q: (0..len).map(|_| Fr::rand(rng)).collect(),
+                start,
+                wp: Fr::from(3 * i + 1),
+                wq: Fr::from(3 * i + 2),
+                claim: Fr::zero(),
+            }
+        };
+        for r in [
+            vec![Fr::zero(), Fr::from(5u64), Fr::zero(), Fr::from(7u64)],
+            vec![Fr::one(), Fr::zero(), Fr::from(2u64), Fr::zero()],
+        ] {
+            let mut insts = vec![make(&mut rng, 0, 0), make(&mut rng, 2, 1)];
+            // Each instance's claim: Σ_x eq(r_suffix, x)·G(x) over its own variables.
+            for inst in &mut insts {
+                let eq = eq_table(&r[inst.start..]);
+                inst.claim = eq
+                    .iter()
+                    .enumerate()
+                    .map(|(x, e)| {
+                        let (pl, pr, ql, qr) = (
+                            inst.p[2 * x],
+                            inst.p[2 * x + 1],
+                            inst.q[2 * x],
+                            inst.q[2 * x + 1],
+                        );
+                        *e * (inst.wp * (pl * qr + pr * ql) + inst.wq * ql * qr)
+                    })
+                    .sum();
+            }
+            let claim: Fr = insts.iter().map(|i| i.claim).sum();
+            let mut generic: Vec<LayerInstance> = insts
+                .iter()
+                .map(|i| LayerInstance {
+                    p: i.p.clone(),
+                    q: i.q.clone(),
+                    ..*i
+                })
+                .collect();
+            let mut t1 = Transcript::new(b"layer");
+            let mut t2 = Transcript::new(b"layer");
+            let fast = prove_layer(&r, &mut insts, claim, &mut t1);
+            let slow = generic_layer(&r, &mut generic, claim, &mut t2);
+            assert_eq!(fast, slow);
+            for (a, b) in insts.iter().zip(&generic) {
+                assert_eq!((&a.p, &a.q), (&b.p, &b.q));
+            }
+        }
+    }
+
     #[test]
     fn tree_root_is_the_sum_of_the_fractions() {
         let mut rng = ChaCha20Rng::seed_from_u64(8);
