@@ -3,6 +3,7 @@
 //! Exit status: 0 on success, 1 on bad input or a failed program or check (with a message on
 //! stderr), 2 on usage errors (clap's own). A guest's non-zero exit code is passed through.
 
+mod demo;
 mod program;
 mod prove_cmd;
 mod riscv_cmd;
@@ -40,6 +41,8 @@ enum Command {
     Prove(prove_cmd::ProveArgs),
     /// Verify a proof for a program; prints the proven public output.
     Verify(prove_cmd::VerifyArgs),
+    /// Run, prove and verify a built-in example, then show tampered proofs rejected.
+    Demo,
 }
 
 /// Arguments shared by every command that executes a program.
@@ -82,6 +85,7 @@ fn main() -> ExitCode {
         Command::Build(args) => riscv_cmd::build(&args),
         Command::Prove(args) => prove_cmd::prove(&args),
         Command::Verify(args) => prove_cmd::verify(&args),
+        Command::Demo => demo::demo(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
