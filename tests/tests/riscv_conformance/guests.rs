@@ -1,0 +1,185 @@
+//! The example guests: known outputs, and the same bytes and exit code under qemu-riscv32.
+
+use ark_ff::{BigInteger, PrimeField};
+use rand::{Rng, SeedableRng};
+
+use crate::common::{differential, guest_elf, zkvm};
+
+#[test]
+fn fib_known_values() {
+    let elf = guest_elf("fib");
+    for (n, want) in [
+        ("0", "0"),
+        ("1", "1"),
+        ("2", "1"),
+        ("10", "55"),
+        ("30\n", "832040"),
+        (" 90 ", "2880067194370816120"),
+        ("93", "12200160415121876738"),
+    ] {
+        let e = differential(&elf, n.as_bytes(), &format!("fib {n:?}"));
+        assert_eq!(
+            String::from_utf8_lossy(&e.stdout),
+            format!("{want}\n"),
+            "fib({n})"
+        );
+        assert_eq!(e.exit_code, 0);
+    }
+}
+
+#[test]
+fn panicking_guest_exits_101_with_message() {
+    let elf = guest_elf("fib");
+    let e = differential(&elf, b"thirty", "fib with bad input");
+    assert_eq!(e.exit_code, 101);
+    assert!(e.stdout.is_empty());
+    let msg = String::from_utf8_lossy(&e.stderr);
+    assert!(
+        msg.starts_with("panicked at ") && msg.contains("expected a decimal number"),
+        "{msg}"
+    );
+}
+
+/// n! in the BN254 scalar field, computed with arkworks, as the guest prints it.
+fn factorial_hex(n: u64) -> String {
+    let mut f = ark_bn254::Fr::from(1u64);
+    for k in 2..=n {
+        f *= ark_bn254::Fr::from(k);
+    }
+    let bytes = f.into_bigint().to_bytes_be();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("0x{hex}\n")
+}
+
+#[test]
+fn factorial_mod_bn254() {
+    let elf = guest_elf("factorial");
+    // 20! = 2432902008176640000 fits in 64 bits.
+    let e = differential(&elf, b"20", "factorial 20");
+    assert_eq!(
+        String::from_utf8_lossy(&e.stdout),
+        format!("0x{:064x}\n", 2432902008176640000u64)
+    );
+    for n in [0u64, 1, 57, 100, 300] {
+        let e = differential(&elf, n.to_string().as_bytes(), &format!("factorial {n}"));
+        assert_eq!(String::from_utf8_lossy(&e.stdout), factorial_hex(n), "{n}!");
+    }
+}
+
+fn matmul_expected(n: usize) -> String {
+    let a = |i: usize, j: usize| (i + j) as u32;
+    let b = |i: usize, j: usize| (i as u32).wrapping_mul(j as u32).wrapping_add(1);
+    let mut out = String::new();
+    for i in 0..n {
+        let row: Vec<String> = (0..n)
+            .map(|j| {
+                (0..n)
+                    .fold(0u32, |acc, k| {
+                        acc.wrapping_add(a(i, k).wrapping_mul(b(k, j)))
+                    })
+                    .to_string()
+            })
+            .collect();
+        out += &row.join(" ");
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn matmul() {
+    let elf = guest_elf("matmul");
+    let e = differential(&elf, b"2", "matmul 2");
+    // A = [[0,1],[1,2]], B = [[1,1],[1,2]]
+    assert_eq!(String::from_utf8_lossy(&e.stdout), "1 2\n3 5\n");
+    for n in [0usize, 1, 7, 16] {
+        let e = differential(&elf, n.to_string().as_bytes(), &format!("matmul {n}"));
+        assert_eq!(
+            String::from_utf8_lossy(&e.stdout),
+            matmul_expected(n),
+            "n = {n}"
+        );
+    }
+}
+
+#[test]
+fn sha256_test_vectors() {
+    let elf = guest_elf("sha256");
+    // FIPS 180-2 appendix B vectors, and the empty message.
+    for (msg, digest) in [
+        (
+            &b"abc"[..],
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+        ),
+        (
+            &b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"[..],
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+        ),
+        (
+            &b""[..],
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        ),
+    ] {
+        let e = differential(&elf, msg, "sha256");
+        assert_eq!(String::from_utf8_lossy(&e.stdout), format!("{digest}\n"));
+    }
+    // A longer input crosses many read() calls.
+    let big = vec![b'a'; 100_000];
+    differential(&elf, &big, "sha256 100 kB");
+}
+
+#[test]
+fn sort() {
+    let elf = guest_elf("sort");
+    let e = differential(&elf, b"5 3 9 3 1\n", "sort small");
+    assert_eq!(
+        String::from_utf8_lossy(&e.stdout),
+        "1 3 3 5 9\ndistinct: 4\n"
+    );
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+    let mut values: Vec<u32> = (0..2000).map(|_| rng.gen_range(0..5000)).collect();
+    let input: Vec<String> = values.iter().map(u32::to_string).collect();
+    let e = differential(&elf, input.join(" ").as_bytes(), "sort 2000");
+    let mut distinct = values.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    values.sort_unstable();
+    let sorted: Vec<String> = values.iter().map(u32::to_string).collect();
+    assert_eq!(
+        String::from_utf8_lossy(&e.stdout),
+        format!("{}\ndistinct: {}\n", sorted.join(" "), distinct.len())
+    );
+}
+
+#[test]
+fn trace_run_agrees_with_fast_run() {
+    let elf = guest_elf("sort");
+    let input = b"10 9 8 7 6 5 4 3 2 1 0";
+    let fast = zkvm(&elf, input, false).unwrap();
+    let traced = zkvm(&elf, input, true).unwrap();
+    assert_eq!(fast.stdout, traced.stdout);
+    assert_eq!(fast.summary, traced.summary);
+    let trace = traced.trace.unwrap();
+    assert_eq!(trace.len() as u64, traced.summary.cycles);
+    // Every load's recorded value is what landed in rd; every step's successor pc is a
+    // legal successor.
+    for w in trace.windows(2) {
+        let (s, next) = (&w[0], &w[1]);
+        if let Some(m) = s.mem.filter(|m| !m.store) {
+            assert_eq!(m.value, s.rd_val, "load at {:#x}", s.pc);
+        }
+        let o = s.instr.operands();
+        let fallthrough = s.pc.wrapping_add(4);
+        let ok = match s.instr.opcode().class() {
+            zkvm_riscv::InstrClass::Branch => {
+                next.pc == fallthrough || next.pc == s.pc.wrapping_add(o.imm as u32)
+            }
+            _ => match s.instr.opcode() {
+                zkvm_riscv::Opcode::Jal => next.pc == s.pc.wrapping_add(o.imm as u32),
+                zkvm_riscv::Opcode::Jalr => next.pc == s.rs1_val.wrapping_add(o.imm as u32) & !1,
+                _ => next.pc == fallthrough,
+            },
+        };
+        assert!(ok, "step at {:#x} -> {:#x}", s.pc, next.pc);
+    }
+}
