@@ -767,17 +767,22 @@ impl Assembler {
                 "expected `[ap + k]` or `[fp + k]`",
             ));
         };
-        if let ExprKind::Bin(op @ (BinOp::Add | BinOp::Sub), a, b) = &inner.kind {
-            if let ExprKind::Reg(r) = a.kind {
-                if !is_const(b) {
-                    return Err(Error::new(
-                        b.span,
-                        "the offset must be a constant",
-                        "expected a constant expression",
-                    ));
+        let mut terms = Vec::new();
+        if let Some(r) = split_reg(inner, false, &mut terms) {
+            if let (Some(first), Some(last)) = (terms.first(), terms.last()) {
+                let span = Span::join(first.1.span, last.1.span);
+                let mut total = Fr::zero();
+                for (neg, t) in &terms {
+                    let v = self.eval_err(syms, t)?;
+                    total += if *neg { -v } else { v };
                 }
-                return Ok((r, self.offset(syms, b, *op == BinOp::Sub)?));
+                let off = Expr {
+                    kind: ExprKind::Num(total),
+                    span,
+                };
+                return Ok((r, self.offset(syms, &off, false)?));
             }
+            return Ok((r, 0));
         }
         match &inner.kind {
             ExprKind::Reg(r) => Ok((*r, 0)),
@@ -1079,6 +1084,26 @@ fn display_name(n: &str) -> &str {
     match n.find('#') {
         Some(i) => n[i..].split_once('.').map_or(n, |(_, rest)| rest),
         None => n,
+    }
+}
+
+/// Splits `reg ± c1 ± c2 ...` into the register and the signed constant terms.
+fn split_reg<'e>(e: &'e Expr, neg: bool, terms: &mut Vec<(bool, &'e Expr)>) -> Option<Reg> {
+    match &e.kind {
+        ExprKind::Reg(r) if !neg => Some(*r),
+        ExprKind::Bin(op @ (BinOp::Add | BinOp::Sub), a, b) => {
+            if is_const(b) {
+                let r = split_reg(a, neg, terms)?;
+                terms.push((neg ^ (*op == BinOp::Sub), b));
+                Some(r)
+            } else if is_const(a) && *op == BinOp::Add {
+                terms.push((neg, a));
+                split_reg(b, neg, terms)
+            } else {
+                None
+            }
+        }
+        _ => None,
     }
 }
 
