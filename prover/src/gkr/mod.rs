@@ -39,13 +39,27 @@
 //! # Batching
 //!
 //! [`prove_batch`]/[`verify_batch`] prove several independent instances, of possibly different
-//! sizes `n_i`, with one sumcheck per layer. Layers are counted from the root down; with
-//! `N = max n_i`, instance `i` joins at layer `s_i = N − n_i` (its root claim is then constant
-//! over the first `s_i` variables, and `Σ eq = 1` there) and its points are the last `n_i − …`
-//! coordinates of the common point, so its [`LeafClaim`] point is the last `n_i` coordinates of
-//! the final point. Instance `i` is weighted by `λ^{2i}` (numerator) and `λ^{2i+1}`
-//! (denominator) in each layer's combined claim.
+//! sizes `n_i`, with one sumcheck per layer. With `N = max n_i`, instance `i` joins at global
+//! layer `s_i = N − n_i`: at global layer `k ≥ s_i` it is at its own layer `k − s_i`, and its
+//! claims are at the last `k − s_i` coordinates of the common point `r ∈ F^k`. Its summand
+//! ignores the first `s_i` variables of the layer sumcheck, and since `Σ_x eq(r, x) = 1` over
+//! those, no scaling is needed; the final check multiplies every summand by the full
+//! `eq(r, r')`. So instance `i`'s [`LeafClaim`] point is the last `n_i` coordinates of the final
+//! point. In layer `k` instance `i` is weighted by `λ^{2i}` (numerator) and `λ^{2i+1}`
+//! (denominator), with a fresh `λ` per layer.
 //!
+//! # Transcript
+//!
+//! Absorbed in order: the sizes `n_i` ([`labels::NUM_VARS`]), all roots ([`labels::ROOTS`]); then
+//! per layer: `λ` is squeezed, the sumcheck's round polynomials (the messages of
+//! [`crate::sumcheck::prove`]), the child values ([`labels::CHILDREN`]), and `μ` is squeezed.
+//!
+//! # Cost
+//!
+//! The prover holds the whole tree (about twice the leaves) and does about 15 field
+//! multiplications per leaf: 3 to build the tree, 12 in the layer sumchecks (round sums with
+//! Gruen's `eq` factoring, then binding), all rayon-parallel; see `benches/gkr.rs`.
+
 //! # Use for LogUp
 //!
 //! For a lookup of `f_i` into a table `t_j` with multiplicities `m_j` and a challenge `α`, prove
