@@ -148,6 +148,9 @@ pub const GCC_FLAGS: &[&str] = &[
     "-ffreestanding",
     "-fno-builtin",
     "-O2",
+    // Linker relaxation would turn `la` into gp-relative addressing, which needs gp set up.
+    "-mno-relax",
+    "-Wl,--no-relax",
 ];
 
 /// Compile `sources` (file name, text) into `dir/name` with gcc; panics with gcc's message.
