@@ -277,3 +277,39 @@ fn a_looked_up_value_missing_from_the_table_unbalances_the_sum() {
     }
     assert_ne!(logup_difference(&looked_up, &table, &m), Fr::zero());
 }
+
+#[test]
+fn tampering_with_a_late_joining_instance_of_a_batch_is_rejected() {
+    let mut rng = ChaCha20Rng::seed_from_u64(13);
+    let sizes = [6usize, 3];
+    let instances: Vec<_> = sizes
+        .iter()
+        .map(|&n| (random_mle(n, &mut rng), random_mle(n, &mut rng)))
+        .collect();
+    let (proof, _, _) = gkr::prove_batch(instances, &mut Transcript::new(DOMAIN));
+    let check = |p: &FractionalSumProof| gkr::verify_batch(&sizes, p, &mut Transcript::new(DOMAIN));
+    assert!(check(&proof).is_ok());
+    // The 3-variable instance joins at layer 6 − 3 = 3: before it, layers carry one child set.
+    assert_eq!(proof.layers[2].children.len(), 1);
+    assert_eq!(proof.layers[3].children.len(), 2);
+
+    // Its root (absorbed before every challenge, so the first check to fail may come earlier
+    // than layer 3, where the root enters the claim).
+    let mut bad = proof.clone();
+    bad.roots[1].numerator += Fr::one();
+    assert!(check(&bad).is_err());
+    // Its child values at layer 4.
+    let mut bad = proof.clone();
+    bad.layers[4].children[1].q_right += Fr::one();
+    assert!(matches!(
+        check(&bad),
+        Err(GkrError::LayerCheckFailed { layer: 4, .. })
+    ));
+    // Swapping the two instances' roots.
+    let mut bad = proof.clone();
+    bad.roots.swap(0, 1);
+    assert!(check(&bad).is_err());
+    // Claiming the instances have other sizes.
+    assert!(gkr::verify_batch(&[6, 4], &proof, &mut Transcript::new(DOMAIN)).is_err());
+    assert!(gkr::verify_batch(&[3, 6], &proof, &mut Transcript::new(DOMAIN)).is_err());
+}
