@@ -95,7 +95,7 @@ fn tight_loop(iters: u32) -> (Program, u64) {
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("rv32im_interpreter");
     group.sample_size(10);
-    for &iters in &[1_000_000u32] {
+    for &iters in &[100_000u32, 1_000_000] {
         let (program, cycles) = tight_loop(iters);
         group.throughput(Throughput::Elements(cycles));
         for (name, record_trace) in [("no_trace", false), ("trace", true)] {

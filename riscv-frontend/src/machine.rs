@@ -394,6 +394,7 @@ impl<'a> Machine<'a> {
             let mut next = pc.wrapping_add(4);
             let mut mem_rec: Option<MemAccess> = None;
             let mut sys_rec: Option<SyscallRecord> = None;
+            let mut rd_val = 0u32;
             let (rs1_val, rs2_val) = if TRACE {
                 let o = ins.operands();
                 (regs[usize::from(o.rs1)], regs[usize::from(o.rs2)])
@@ -410,6 +411,9 @@ impl<'a> Machine<'a> {
                 ($rd:expr, $v:expr) => {{
                     let v: u32 = $v;
                     regs[usize::from($rd)] = v;
+                    if TRACE && $rd != 0 {
+                        rd_val = v;
+                    }
                 }};
             }
             macro_rules! load {
@@ -617,10 +621,9 @@ impl<'a> Machine<'a> {
             }
             regs[0] = 0;
             if TRACE {
-                let rd_val = match ins {
-                    I::Ecall => regs[A0],
-                    _ => ins.rd().map_or(0, |rd| regs[usize::from(rd)]),
-                };
+                if let I::Ecall = ins {
+                    rd_val = regs[A0];
+                }
                 self.push_step(Step {
                     pc,
                     instr: ins,
