@@ -84,7 +84,12 @@ fn raw_syscall3(_number: u32, _a0: u32, _a1: u32, _a2: u32) -> u32 {
 /// Write `bytes` to file descriptor `fd` (1 public output, 2 debug), all of them.
 pub fn write_fd(fd: u32, mut bytes: &[u8]) {
     while !bytes.is_empty() {
-        let n = raw_syscall3(syscall::WRITE, fd, bytes.as_ptr() as u32, bytes.len() as u32);
+        let n = raw_syscall3(
+            syscall::WRITE,
+            fd,
+            bytes.as_ptr() as u32,
+            bytes.len() as u32,
+        );
         if n as i32 <= 0 {
             exit(PANIC_EXIT_CODE);
         }
@@ -208,7 +213,13 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     use core::fmt::Write;
     let mut fd = Fd(2);
     let _ = match info.location() {
-        Some(l) => write!(fd, "panicked at {}:{}: {}\n", l.file(), l.line(), info.message()),
+        Some(l) => write!(
+            fd,
+            "panicked at {}:{}: {}\n",
+            l.file(),
+            l.line(),
+            info.message()
+        ),
         None => write!(fd, "panicked: {}\n", info.message()),
     };
     exit(PANIC_EXIT_CODE)
@@ -230,7 +241,9 @@ unsafe impl Sync for BumpAlloc {}
 impl BumpAlloc {
     /// An allocator that starts at the heap section on first use.
     pub const fn new() -> Self {
-        BumpAlloc { next: UnsafeCell::new(0) }
+        BumpAlloc {
+            next: UnsafeCell::new(0),
+        }
     }
 }
 
@@ -266,7 +279,10 @@ unsafe impl GlobalAlloc for BumpAlloc {
         if *next == 0 {
             *next = start;
         }
-        let Some(p) = next.checked_add(layout.align() - 1).map(|p| p & !(layout.align() - 1)) else {
+        let Some(p) = next
+            .checked_add(layout.align() - 1)
+            .map(|p| p & !(layout.align() - 1))
+        else {
             return core::ptr::null_mut();
         };
         match p.checked_add(layout.size()) {

@@ -17,7 +17,13 @@ type U256 = [u32; 8];
 
 /// The BN254 scalar field modulus r.
 const R: U256 = [
-    0xf000_0001, 0x43e1_f593, 0x79b9_7091, 0x2833_e848, 0x8181_585d, 0xb850_45b6, 0xe131_a029,
+    0xf000_0001,
+    0x43e1_f593,
+    0x79b9_7091,
+    0x2833_e848,
+    0x8181_585d,
+    0xb850_45b6,
+    0xe131_a029,
     0x3064_4e72,
 ];
 
@@ -33,7 +39,9 @@ fn geq(a: &U256, b: &U256) -> bool {
 fn sub_in_place(a: &mut U256, b: &U256) {
     let mut borrow = 0u64;
     for i in 0..8 {
-        let d = u64::from(a[i]).wrapping_sub(u64::from(b[i])).wrapping_sub(borrow);
+        let d = u64::from(a[i])
+            .wrapping_sub(u64::from(b[i]))
+            .wrapping_sub(borrow);
         a[i] = d as u32;
         borrow = (d >> 63) & 1;
     }
