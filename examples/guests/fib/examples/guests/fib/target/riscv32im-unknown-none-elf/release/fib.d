@@ -1,1 +1,0 @@
-/work/main/examples/guests/fib/examples/guests/fib/target/riscv32im-unknown-none-elf/release/fib: /work/main/examples/guests/fib/src/main.rs /work/main/stdlib/guest/build.rs /work/main/stdlib/guest/link.x /work/main/stdlib/guest/src/lib.rs
