@@ -12,6 +12,18 @@
 //! variables. (Internally it is treated as its zero-padding to `n` variables, whose value at `r`
 //! is `Π_{k < n - n_i} (1 - r_k) · p_i(r[n - n_i..])`.)
 
+//!
+//! **Setup.** [`DoryPcs`]'s setup is transparent: its generators are hashed to the curve from a
+//! public seed, so every machine derives the same parameters and nobody knows a trapdoor. The
+//! verifier part costs a few thousand pairings to derive, so both parts are cached on disk in
+//! `$ZKVM_CACHE_DIR` (default `~/.cache/zkvm`) as `dory-bn254-L<vars>-v1.bin`, with a checksum;
+//! a missing or corrupt file is regenerated and rewritten atomically.
+//!
+//! **Small values.** [`Pcs::commit_small`] commits to `u64` values with a bucket MSM over only
+//! the bits they use: bits cost about 1/30 and `u32` words about 1/8 of a random field element
+//! (measured in `benches/pcs.rs`). [`crate::spartan::prove_uniform`] picks it automatically for
+//! every column whose values fit in 64 bits.
+
 pub mod dory;
 mod setup_cache;
 

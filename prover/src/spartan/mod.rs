@@ -42,7 +42,7 @@ pub mod example;
 mod prover;
 mod verifier;
 
-pub use prover::{prove, prove_uniform};
+pub use prover::{prove, prove_uniform, prove_uniform_timed, PhaseTimes};
 pub use verifier::{verify, verify_uniform};
 
 use crate::format::{read_vec, vec_size, write_vec};

@@ -180,6 +180,29 @@ pub fn prove_uniform(
     columns: &[DenseMle],
     transcript: &mut Transcript,
 ) -> Result<UniformProof, SpartanError> {
+    prove_uniform_timed(setup, r1cs, columns, transcript).map(|(p, _)| p)
+}
+
+/// Wall-clock time of each phase of [`prove_uniform`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PhaseTimes {
+    /// Committing to the columns.
+    pub commit: std::time::Duration,
+    /// The Spartan sumchecks and evaluations.
+    pub spartan: std::time::Duration,
+    /// The batched opening.
+    pub open: std::time::Duration,
+}
+
+/// [`prove_uniform`], also reporting the time of each phase.
+pub fn prove_uniform_timed(
+    setup: &DorySetup,
+    r1cs: &UniformR1cs,
+    columns: &[DenseMle],
+    transcript: &mut Transcript,
+) -> Result<(UniformProof, PhaseTimes), SpartanError> {
+    let mut times = PhaseTimes::default();
+    let clock = std::time::Instant::now();
     let n = check_shape(r1cs, columns)?;
     let committed = {
         let _s = tracing::info_span!("commit columns", count = columns.len()).entered();
@@ -188,11 +211,15 @@ pub fn prove_uniform(
             .map(|c| commit_column(setup, c))
             .collect::<Result<Vec<_>, _>>()?
     };
+    times.commit = clock.elapsed();
+    let clock = std::time::Instant::now();
     transcript.absorb_u64(labels::INSTANCE, n as u64);
     for (c, _) in &committed {
         transcript.absorb_serializable(labels::COLUMN_COMMITMENT, c);
     }
     let (spartan, claims) = prove(r1cs, columns, transcript)?;
+    times.spartan = clock.elapsed();
+    let clock = std::time::Instant::now();
     let claim = claims
         .first()
         .ok_or_else(|| SpartanError::Witness("no opening claim".into()))?;
@@ -203,12 +230,16 @@ pub fn prove_uniform(
         let _s = tracing::info_span!("open columns").entered();
         DoryPcs::open_batch_with_evals(setup, &polys, &data, &claim.point, &evals, transcript)?
     };
-    Ok(UniformProof {
-        num_rows_log: n as u32,
-        commitments: committed.into_iter().map(|(c, _)| c).collect(),
-        spartan,
-        opening,
-    })
+    times.open = clock.elapsed();
+    Ok((
+        UniformProof {
+            num_rows_log: n as u32,
+            commitments: committed.into_iter().map(|(c, _)| c).collect(),
+            spartan,
+            opening,
+        },
+        times,
+    ))
 }
 
 #[cfg(test)]

@@ -10,6 +10,9 @@ use rayon::prelude::*;
 /// Below this many hypercube points per round the prover runs serially.
 const PARALLEL_THRESHOLD: usize = 1 << 10;
 
+/// A combining function `g(p_1(x), …, p_k(x))` of a batched instance.
+pub type Combine<'a> = Box<dyn Fn(&[Fr]) -> Fr + Sync + 'a>;
+
 /// One instance of a batched sumcheck: `Σ_x combine(polys(x)) = claim`.
 pub struct BatchInstance<'a> {
     /// The claimed sum over the instance's own hypercube (unscaled).
@@ -19,7 +22,7 @@ pub struct BatchInstance<'a> {
     /// The total degree of `combine`.
     pub degree: usize,
     /// The combining function.
-    pub combine: Box<dyn Fn(&[Fr]) -> Fr + Sync + 'a>,
+    pub combine: Combine<'a>,
 }
 
 /// The values `s(0), …, s(degree)` of one round polynomial of the instance whose polynomials are

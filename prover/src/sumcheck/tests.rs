@@ -92,7 +92,7 @@ fn batch_of_different_sizes_and_degrees() {
     let mut claims = Vec::new();
     for (i, n) in sizes.iter().enumerate() {
         let polys: Vec<DenseMle> = (0..2).map(|_| random_mle(*n, &mut rng)).collect();
-        let (claim, degree, combine): (Fr, usize, Box<dyn Fn(&[Fr]) -> Fr + Sync>) = if i % 2 == 0 {
+        let (claim, degree, combine): (Fr, usize, Combine<'static>) = if i % 2 == 0 {
             (
                 (0..1 << n)
                     .map(|x| polys[0].evals()[x] * polys[1].evals()[x])
