@@ -90,7 +90,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
         max_cycles: args.max_cycles,
         record_trace: args.trace,
     };
-    let mut machine = Machine::new(&program, &input);
+    let mut machine = Machine::new(&program, &input)?;
     let started = std::time::Instant::now();
     let result = machine.run(&config);
     let elapsed = started.elapsed();

@@ -141,6 +141,9 @@ pub enum RunError {
         /// Address.
         pc: u32,
     },
+    /// A hand-built [`Program`] that [`crate::load_elf`] would have rejected.
+    #[error("invalid program: {0}")]
+    InvalidProgram(String),
     /// The run reached `max_cycles` instructions without exiting.
     #[error("no exit after {limit} cycles (pc {pc:#010x})")]
     CycleLimit {
@@ -182,6 +185,43 @@ fn misaligned(addr: u32, width: u32) -> bool {
     addr & (width - 1) != 0
 }
 
+/// The checks [`crate::load_elf`] makes, for programs built by hand.
+fn validate(program: &Program) -> Result<(), RunError> {
+    let bad = |m: String| Err(RunError::InvalidProgram(m));
+    if program.segments.is_empty() {
+        return bad("no segments".into());
+    }
+    let mut segs: Vec<_> = program.segments.iter().collect();
+    segs.sort_by_key(|s| s.vaddr);
+    for s in &segs {
+        if s.data.len() as u64 > u64::from(s.mem_size) {
+            return bad(format!(
+                "segment at {:#x}: more file bytes than its memory size",
+                s.vaddr
+            ));
+        }
+        if s.end() > 1 << 32 {
+            return bad(format!(
+                "segment at {:#x} leaves the 32-bit address space",
+                s.vaddr
+            ));
+        }
+    }
+    for w in segs.windows(2) {
+        if w[0].end() > u64::from(w[1].vaddr) {
+            return bad(format!(
+                "segments at {:#x} and {:#x} overlap",
+                w[0].vaddr, w[1].vaddr
+            ));
+        }
+    }
+    let (lo, hi) = program.span();
+    if hi - u64::from(lo) > crate::elf::MAX_SPAN {
+        return bad(format!("the segments span {:#x} bytes", hi - u64::from(lo)));
+    }
+    Ok(())
+}
+
 /// Page granularity of the store-permission map.
 const PAGE_SHIFT: u32 = 8;
 
@@ -208,14 +248,18 @@ pub struct Machine<'a> {
 
 /// Run `program` to its `exit` with `input` as private input (fd 0).
 pub fn run(program: &Program, input: &[u8], config: &RunConfig) -> Result<Execution, RunError> {
-    let mut m = Machine::new(program, input);
+    let mut m = Machine::new(program, input)?;
     let code = m.run(config)?;
     Ok(m.into_execution(code))
 }
 
 impl<'a> Machine<'a> {
     /// Load `program`: memory image, predecoded code, pc at the entry point, registers zero.
-    pub fn new(program: &Program, input: &'a [u8]) -> Machine<'a> {
+    /// Programs from [`crate::load_elf`] are always accepted; a hand-built one is checked the
+    /// same way (segments disjoint, file bytes within memory size, span at most
+    /// [`crate::elf::MAX_SPAN`]).
+    pub fn new(program: &Program, input: &'a [u8]) -> Result<Machine<'a>, RunError> {
+        validate(program)?;
         let (lo, hi) = program.span();
         let span = (hi - u64::from(lo)) as usize;
         let mut mem = vec![0u8; span];
@@ -261,7 +305,7 @@ impl<'a> Machine<'a> {
                 };
             }
         }
-        Machine {
+        Ok(Machine {
             regs: [0; 32],
             pc: program.entry,
             mem,
@@ -277,7 +321,7 @@ impl<'a> Machine<'a> {
             stderr: Vec::new(),
             trace: None,
             exited: None,
-        }
+        })
     }
 
     /// The registers.

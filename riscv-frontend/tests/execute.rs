@@ -811,3 +811,25 @@ fn trace_matches_cycles_and_fast_path_records_nothing() {
     let total: u64 = classes.iter().map(|(_, n)| n).sum();
     assert_eq!(total, traced.summary.cycles);
 }
+
+#[test]
+fn hand_built_invalid_programs_are_errors() {
+    let mut p = program(&[I::Ecall]);
+    p.segments[1].vaddr = CODE; // overlaps the code
+    assert!(matches!(
+        run(&p, &[], &RunConfig::default()),
+        Err(RunError::InvalidProgram(_))
+    ));
+    let mut p = program(&[I::Ecall]);
+    p.segments[1].data = vec![0; DATA_LEN as usize + 1];
+    assert!(matches!(
+        run(&p, &[], &RunConfig::default()),
+        Err(RunError::InvalidProgram(_))
+    ));
+    let mut p = program(&[I::Ecall]);
+    p.segments.clear();
+    assert!(matches!(
+        run(&p, &[], &RunConfig::default()),
+        Err(RunError::InvalidProgram(_))
+    ));
+}
