@@ -5,6 +5,7 @@
 //! offline memory checking, register transitions to the next row — and differ in the ALU: a zasm
 //! field operation is one constraint, an RV32IM operation needs 32-bit range checks and lookups.
 
+pub mod riscv;
 pub mod zasm;
 
 use ark_bn254::Fr;
