@@ -309,9 +309,23 @@ pub fn load_elf(bytes: &[u8]) -> Result<Program, ElfError> {
             name: machine_name(machine),
         });
     }
+    let phoff = u64::from(u32::from_le_bytes([
+        bytes[28], bytes[29], bytes[30], bytes[31],
+    ]));
+    let phentsize = u64::from(u16::from_le_bytes([bytes[42], bytes[43]]));
+    let phnum = u64::from(u16::from_le_bytes([bytes[44], bytes[45]]));
+    if phoff + phentsize * phnum > bytes.len() as u64 {
+        return Err(ElfError::Truncated(format!(
+            "{phnum} program headers at offset {phoff:#x} end past the file's {} bytes",
+            bytes.len()
+        )));
+    }
     let elf = Elf::parse(bytes).map_err(|e| {
         let msg = e.to_string();
-        if msg.contains("too big") || msg.contains("end of") || msg.contains("offset") {
+        if ["too short", "too big", "end of", "offset", "bounds"]
+            .iter()
+            .any(|k| msg.contains(k))
+        {
             ElfError::Truncated(msg)
         } else {
             ElfError::Malformed(msg)
