@@ -5,6 +5,7 @@
 //!        │                   └────── gkr (LogUp fractional sums) ───────┼── zkvm proofs
 //!        └────────────────── pcs (Dory) ────────────────────────────────┘
 //! ```
+pub mod baseline;
 pub mod format;
 pub mod gkr;
 pub mod lower;
