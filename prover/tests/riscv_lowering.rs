@@ -701,3 +701,130 @@ fn fib_guest_lowers_or_is_cleanly_unprovable() {
         }
     }
 }
+
+const C_PROGRAM: &str = r#"
+typedef unsigned int u32;
+typedef int i32;
+asm(".section .text._start\n.globl _start\n_start:\n la sp, stack + 4096\n call main\n li a7, 93\n ecall\n");
+unsigned char stack[4096] __attribute__((aligned(16)));
+static volatile u32 word;
+
+static void put(u32 v) {
+    word = v;
+    register u32 a0 asm("a0") = 1;
+    register u32 a1 asm("a1") = (u32)&word;
+    register u32 a2 asm("a2") = 4;
+    register u32 a7 asm("a7") = 64;
+    asm volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a7) : "memory");
+}
+
+static int get(u32 *v) {
+    register u32 a0 asm("a0") = 0;
+    register u32 a1 asm("a1") = (u32)&word;
+    register u32 a2 asm("a2") = 4;
+    register u32 a7 asm("a7") = 63;
+    asm volatile("ecall" : "+r"(a0) : "r"(a1), "r"(a2), "r"(a7) : "memory");
+    *v = word;
+    return a0 == 4;
+}
+
+static i32 data[40];
+static signed char bytes[40];
+static short halves[40];
+
+int main(void) {
+    u32 n;
+    if (!get(&n)) return 3;
+    u32 a = 0, b = 1;
+    for (u32 i = 0; i < n; i++) { u32 c = a + b; a = b; b = c; }
+    put(a);
+    u32 seed = n;
+    for (int i = 0; i < 40; i++) {
+        seed = seed * 1103515245u + 12345u;
+        data[i] = (i32)seed;
+        bytes[i] = (signed char)(seed >> 7);
+        halves[i] = (short)(seed >> 3);
+    }
+    for (int i = 1; i < 40; i++) {
+        i32 x = data[i];
+        int j = i - 1;
+        while (j >= 0 && data[j] > x) { data[j + 1] = data[j]; j--; }
+        data[j + 1] = x;
+    }
+    i32 acc = 0;
+    for (int i = 0; i < 40; i++) {
+        acc += data[i] / (i - 20 + (i == 20)) + data[i] % 13 + bytes[i] * halves[i];
+        acc ^= (acc << 3) | ((u32)acc >> 29);
+        acc += (i32)(((long long)data[i] * acc) >> 32);
+        acc += acc >> (i & 7);
+    }
+    put(data[0]);
+    put(data[39]);
+    put((u32)acc);
+    return 0;
+}
+"#;
+
+#[test]
+fn compiled_c_program_lowers() {
+    if Command::new(GCC).arg("--version").output().is_err() {
+        eprintln!("notice: {GCC} not found; skipping the compiled C program");
+        return;
+    }
+    let dir = tmp_dir();
+    let (src, elf) = (dir.join("prog.c"), dir.join("prog.elf"));
+    std::fs::write(&src, C_PROGRAM).expect("write");
+    let out = Command::new(GCC)
+        .args([
+            "-march=rv32im",
+            "-mabi=ilp32",
+            "-O2",
+            "-nostdlib",
+            "-static",
+            "-ffreestanding",
+            "-Wl,--no-relax",
+            "-o",
+        ])
+        .arg(&elf)
+        .arg(&src)
+        .output()
+        .expect("gcc");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let program = load_elf(&std::fs::read(&elf).expect("read")).expect("load");
+    let l = run_and_lower(&program, &30u32.to_le_bytes()).expect("lowers");
+    let out = words(&l.stdout);
+    assert_eq!(out[0], 832_040);
+    assert_eq!(out.len(), 4);
+    assert!((out[1] as i32) <= (out[2] as i32), "sorted");
+    for flag in [
+        "mul", "mulh", "div", "rem", "lb", "lh", "sb", "sh", "sll", "sra",
+    ] {
+        assert!(
+            !rows_with(&l, flag).is_empty(),
+            "the program executes {flag}"
+        );
+    }
+    // Without input the program exits with code 3, which is proven as such.
+    let l = run_and_lower(&program, &[]).expect("lowers");
+    assert!(l.stdout.is_empty());
+}
+
+#[test]
+fn small_program_proves_and_verifies() {
+    let Some(program) = assemble("alu_e2e", ALU) else {
+        return;
+    };
+    let (outcome, proof, _) =
+        zkvm_prover::pipeline::prove_rv32im(&program, &[], 1 << 16).expect("proves");
+    let (verified, _) = zkvm_prover::pipeline::verify_rv32im(&program, &proof).expect("verifies");
+    assert_eq!(verified.stdout, outcome.stdout);
+    assert_eq!(verified.exit_code, 0);
+    let mut bad = proof.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 1;
+    assert!(zkvm_prover::pipeline::verify_rv32im(&program, &bad).is_err());
+}
