@@ -58,6 +58,43 @@ fn load_zasm(path: &Path) -> anyhow::Result<zkvm_isa::Program> {
     zasm_cmd::load(path)?.ok_or_else(|| anyhow::anyhow!("{}: assembly failed", path.display()))
 }
 
+fn load_elf(path: &Path) -> anyhow::Result<zkvm_riscv::Program> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    zkvm_riscv::load_elf(&bytes).with_context(|| format!("{}: cannot load the ELF", path.display()))
+}
+
+/// A guest's stdout as the field elements the proof binds (little-endian u32 words).
+fn words(stdout: &[u8]) -> Vec<Fr> {
+    stdout
+        .chunks(4)
+        .map(|c| {
+            let mut w = [0u8; 4];
+            w[..c.len()].copy_from_slice(c);
+            Fr::from(u32::from_le_bytes(w))
+        })
+        .collect()
+}
+
+/// The bytes of a guest's public output words.
+fn word_bytes(words: &[Fr]) -> Vec<u8> {
+    words
+        .iter()
+        .flat_map(|w| (zkvm_isa::fr_to_u64(w).unwrap_or(0) as u32).to_le_bytes())
+        .collect()
+}
+
+/// Print the public output: decimal lines for zasm, raw bytes for a guest.
+fn print_output(program: &Path, output: &[Fr]) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    if detect(program)? == Kind::Elf {
+        out.write_all(&word_bytes(output))?;
+    } else {
+        out.write_all(output_lines(output).as_bytes())?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
 /// Print a report on stderr in a readable form.
 pub fn print_report(r: &Report) {
     eprintln!("isa               {}", r.isa);
@@ -95,10 +132,19 @@ pub fn prove_program(
     max_cycles: u64,
 ) -> anyhow::Result<(Vec<Fr>, Vec<u8>, Report)> {
     match detect(program)? {
-        Kind::Elf => anyhow::bail!(
-            "{}: proving RV32IM guests is not available in this build",
-            program.display()
-        ),
+        Kind::Elf => {
+            anyhow::ensure!(
+                input.is_empty(),
+                "--input is for zasm programs; an ELF guest reads its private input from stdin"
+            );
+            let p = load_elf(program)?;
+            let mut stdin = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut stdin)
+                .context("cannot read the private input from stdin")?;
+            let (outcome, bytes, report) = pipeline::prove_rv32im(&p, &stdin, max_cycles)
+                .with_context(|| format!("{}: cannot prove", program.display()))?;
+            Ok((words(&outcome.stdout), bytes, report))
+        }
         _ => {
             let p = load_zasm(program)?;
             let inputs: Vec<Fr> = input
@@ -117,10 +163,11 @@ pub fn verify_program(
     proof_bytes: &[u8],
 ) -> anyhow::Result<(Vec<Fr>, std::time::Duration)> {
     match detect(program)? {
-        Kind::Elf => anyhow::bail!(
-            "{}: verifying RV32IM proofs is not available in this build",
-            program.display()
-        ),
+        Kind::Elf => {
+            let p = load_elf(program)?;
+            let (outcome, time) = pipeline::verify_rv32im(&p, proof_bytes)?;
+            Ok((words(&outcome.stdout), time))
+        }
         _ => {
             let p = load_zasm(program)?;
             Ok(pipeline::verify_zasm(&p, proof_bytes)?)
@@ -149,8 +196,7 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
         let json = serde_json::json!({ "public_output": out, "proof": path, "report": report });
         println!("{json}");
     } else {
-        print!("{}", output_lines(&output));
-        std::io::stdout().flush()?;
+        print_output(&args.program, &output)?;
     }
     if args.stats {
         print_report(&report);

@@ -33,6 +33,10 @@ pub enum PipelineError {
     Setup(#[from] PcsError),
 }
 
+/// Largest trace and memory (log2) the pipeline proves or verifies, so that a proof file cannot
+/// make the verifier generate an enormous commitment setup.
+pub const MAX_LOG_SIZE: u32 = 24;
+
 /// What proving (and verifying) cost, for `zkvm prove --stats` and `zkvm compare`.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Report {
@@ -100,6 +104,13 @@ fn prove_lowered(
     report: &mut Report,
 ) -> Result<Vec<u8>, PipelineError> {
     let rows = witness.columns.first().map_or(0, |c| c.len());
+    if rows > 1 << MAX_LOG_SIZE || machine.memory.log_size > MAX_LOG_SIZE as usize {
+        return Err(LowerError::Unprovable(format!(
+            "{rows} rows and 2^{} memory cells exceed this prover's limit of 2^{MAX_LOG_SIZE}",
+            machine.memory.log_size
+        ))
+        .into());
+    }
     let setup = setup_for(machine, rows.trailing_zeros() as usize)?;
     let (proof, stats) = proof::prove(machine, witness, &setup)?;
     let start = Instant::now();
@@ -169,10 +180,98 @@ pub fn verify_zasm(
 }
 
 fn verify_machine(machine: &Machine, proof: &VmProof) -> Result<(), PipelineError> {
-    if proof.log_rows > proof::MAX_LOG_ROWS || proof.mem_log_size > proof::MAX_LOG_ROWS + 2 {
-        return Err(ProofError::Shape("sizes out of range".into()).into());
+    if proof.log_rows > MAX_LOG_SIZE || proof.mem_log_size > MAX_LOG_SIZE {
+        return Err(ProofError::Shape(format!(
+            "2^{} rows and 2^{} memory cells: this verifier accepts at most 2^{MAX_LOG_SIZE} of each",
+            proof.log_rows, proof.mem_log_size
+        ))
+        .into());
     }
     let setup = setup_for(machine, proof.log_rows as usize)?;
     proof::verify(machine, proof, &setup)?;
     Ok(())
+}
+
+/// What an RV32IM guest's proven run showed: its public output bytes and exit code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuestOutcome {
+    /// Bytes the guest wrote to fd 1 (whole 32-bit words).
+    pub stdout: Vec<u8>,
+    /// Bytes the guest wrote to fd 2 (debug text; not part of the statement).
+    pub stderr: Vec<u8>,
+    /// The exit code.
+    pub exit_code: u32,
+}
+
+fn words_to_bytes(words: &[Fr]) -> Vec<u8> {
+    words
+        .iter()
+        .flat_map(|w| {
+            let v = crate::machine::memory::small_value(*w).unwrap_or(0) as u32;
+            v.to_le_bytes()
+        })
+        .collect()
+}
+
+/// Run an RV32IM guest on its private input (stdin bytes) and prove the run.
+pub fn prove_rv32im(
+    program: &zkvm_riscv::Program,
+    input: &[u8],
+    max_cycles: u64,
+) -> Result<(GuestOutcome, Vec<u8>, Report), PipelineError> {
+    let mut report = Report {
+        isa: "rv32im".into(),
+        ..Report::default()
+    };
+    let start = Instant::now();
+    let config = zkvm_riscv::RunConfig {
+        max_cycles,
+        record_trace: true,
+    };
+    let exec = zkvm_riscv::run(program, input, &config)?;
+    report.phases.push(("trace".into(), secs(start.elapsed())));
+    let trace = exec.trace.unwrap_or_default();
+    report.cycles = trace.len() as u64;
+    let output = lower::riscv::public_output_words(&exec.stdout).ok_or_else(|| {
+        LowerError::Unprovable(format!(
+            "the guest wrote {} bytes to stdout; the prover binds whole 32-bit words",
+            exec.stdout.len()
+        ))
+    })?;
+    let start = Instant::now();
+    let (machine, witness) = lower::riscv::lower(program, &trace, &output, exec.exit_code)?;
+    drop(trace);
+    report
+        .phases
+        .push(("witness generation".into(), secs(start.elapsed())));
+    let bytes = prove_lowered(&machine, &witness, &mut report)?;
+    let outcome = GuestOutcome {
+        stdout: exec.stdout,
+        stderr: exec.stderr,
+        exit_code: exec.exit_code,
+    };
+    Ok((outcome, bytes, report))
+}
+
+/// Verify an RV32IM proof for `program`; returns the proven stdout and exit code, and the
+/// verifier time.
+pub fn verify_rv32im(
+    program: &zkvm_riscv::Program,
+    proof_bytes: &[u8],
+) -> Result<(GuestOutcome, Duration), PipelineError> {
+    let proof = VmProof::from_bytes(proof_bytes)?;
+    let start = Instant::now();
+    let machine = lower::riscv::machine(
+        program,
+        &proof.public_output,
+        proof.exit_code,
+        proof.mem_log_size as usize,
+    );
+    verify_machine(&machine, &proof)?;
+    let outcome = GuestOutcome {
+        stdout: words_to_bytes(&proof.public_output),
+        stderr: Vec::new(),
+        exit_code: proof.exit_code,
+    };
+    Ok((outcome, start.elapsed()))
 }
