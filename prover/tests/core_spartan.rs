@@ -1,7 +1,7 @@
 //! Completeness of Spartan for uniform R1CS, alone and end to end with Dory.
 
 use ark_bn254::Fr;
-use ark_ff::{One, UniformRand};
+use ark_ff::UniformRand;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use zkvm_prover::pcs::{DoryPcs, Pcs};
