@@ -59,7 +59,8 @@ macro_rules! entry {
         #[no_mangle]
         extern "C" fn __zkvm_main() {
             let f: fn() = $path;
-            f()
+            f();
+            $crate::exit(0)
         }
     };
 }
@@ -81,8 +82,17 @@ fn raw_syscall3(_number: u32, _a0: u32, _a1: u32, _a2: u32) -> u32 {
     panic!("zkvm-guest system calls only exist on riscv32")
 }
 
-/// Write `bytes` to file descriptor `fd` (1 public output, 2 debug), all of them.
-pub fn write_fd(fd: u32, mut bytes: &[u8]) {
+/// Write `bytes` to file descriptor `fd`, all of them. Public output (fd 1) goes through
+/// [`commit`], which writes whole aligned 32-bit words; other descriptors are written directly.
+pub fn write_fd(fd: u32, bytes: &[u8]) {
+    if fd == 1 {
+        commit(bytes);
+    } else {
+        write_raw(fd, bytes);
+    }
+}
+
+fn write_raw(fd: u32, mut bytes: &[u8]) {
     while !bytes.is_empty() {
         let n = raw_syscall3(
             syscall::WRITE,
@@ -97,9 +107,61 @@ pub fn write_fd(fd: u32, mut bytes: &[u8]) {
     }
 }
 
-/// Append `bytes` to the public output (fd 1).
+/// One aligned 32-bit word of buffered I/O: the prover binds the public output and reads the
+/// private input a whole word per system call (`write(1, word, 4)`, `read(0, word, 4)`).
+struct WordBuffer {
+    word: UnsafeCell<u32>,
+    /// Output: bytes filled. Input: bytes available.
+    len: UnsafeCell<usize>,
+    /// Input: bytes already handed out.
+    pos: UnsafeCell<usize>,
+}
+
+// SAFETY: a guest runs on one hart with no threads or interrupts, so the cells are never
+// accessed concurrently, and no reference into them outlives a call below.
+unsafe impl Sync for WordBuffer {}
+
+static OUTPUT: WordBuffer = WordBuffer {
+    word: UnsafeCell::new(0),
+    len: UnsafeCell::new(0),
+    pos: UnsafeCell::new(0),
+};
+static INPUT: WordBuffer = WordBuffer {
+    word: UnsafeCell::new(0),
+    len: UnsafeCell::new(0),
+    pos: UnsafeCell::new(0),
+};
+
+/// Append `bytes` to the public output (fd 1). Output is written in whole 32-bit words; the
+/// last word is padded with zero bytes when the guest exits (see the README).
 pub fn commit(bytes: &[u8]) {
-    write_fd(1, bytes);
+    // SAFETY: single-threaded guest (see `WordBuffer`).
+    unsafe {
+        for &b in bytes {
+            let len = &mut *OUTPUT.len.get();
+            let mut w = (*OUTPUT.word.get()).to_le_bytes();
+            w[*len] = b;
+            *OUTPUT.word.get() = u32::from_le_bytes(w);
+            *len += 1;
+            if *len == 4 {
+                flush_word();
+            }
+        }
+    }
+}
+
+/// Write the buffered output word (zero-padded) if any byte is pending.
+fn flush_word() {
+    // SAFETY: single-threaded guest (see `WordBuffer`).
+    unsafe {
+        if *OUTPUT.len.get() > 0 {
+            let word = *OUTPUT.word.get();
+            let bytes = word.to_le_bytes();
+            write_raw(1, &bytes);
+            *OUTPUT.word.get() = 0;
+            *OUTPUT.len.get() = 0;
+        }
+    }
 }
 
 /// Append `v` to the public output as 4 little-endian bytes.
@@ -108,15 +170,28 @@ pub fn commit_u32(v: u32) {
 }
 
 /// Read up to `buf.len()` bytes of private input; returns how many (0 at the end of input).
+/// Input is read a 32-bit word per system call into an aligned buffer.
 pub fn read(buf: &mut [u8]) -> usize {
     if buf.is_empty() {
         return 0;
     }
-    let n = raw_syscall3(syscall::READ, 0, buf.as_mut_ptr() as u32, buf.len() as u32);
-    if n as i32 <= 0 {
-        0
-    } else {
-        (n as usize).min(buf.len())
+    // SAFETY: single-threaded guest (see `WordBuffer`).
+    unsafe {
+        let (len, pos) = (&mut *INPUT.len.get(), &mut *INPUT.pos.get());
+        if *pos == *len {
+            *INPUT.word.get() = 0;
+            let n = raw_syscall3(syscall::READ, 0, INPUT.word.get() as u32, 4);
+            if n as i32 <= 0 {
+                return 0;
+            }
+            *len = (n as usize).min(4);
+            *pos = 0;
+        }
+        let bytes = (*INPUT.word.get()).to_le_bytes();
+        let n = (*len - *pos).min(buf.len());
+        buf[..n].copy_from_slice(&bytes[*pos..*pos + n]);
+        *pos += n;
+        n
     }
 }
 
@@ -165,6 +240,7 @@ pub fn read_u32() -> u32 {
 
 /// End the run with `code` (a Linux process reports its low 8 bits).
 pub fn exit(code: u32) -> ! {
+    flush_word();
     raw_syscall3(syscall::EXIT, code, 0, 0);
     #[allow(clippy::empty_loop)]
     loop {}
