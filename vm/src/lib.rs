@@ -274,32 +274,34 @@ impl Memory {
     }
 
     #[inline(always)]
-    fn read(&self, addr: u32) -> Result<Fr, Fault> {
+    fn read(&self, addr: u32) -> R<Fr> {
         let a = addr as usize;
-        match self.written.get(a >> 6) {
-            Some(w) if w >> (a & 63) & 1 == 1 => Ok(self.cells[a]),
-            _ => Err(Fault::UnwrittenRead { addr }),
+        match (self.written.get(a >> 6), self.cells.get(a)) {
+            (Some(w), Some(v)) if w >> (a & 63) & 1 == 1 => Ok(*v),
+            _ => Err(unwritten(addr)),
         }
     }
 
     #[inline(always)]
-    fn write(&mut self, addr: u32, v: Fr) -> Result<(), Fault> {
+    fn write(&mut self, addr: u32, v: Fr) -> R<()> {
         let a = addr as usize;
         if a >= self.cells.len() {
             self.grow(addr)?;
         }
-        self.cells[a] = v;
-        self.written[a >> 6] |= 1 << (a & 63);
+        if let (Some(c), Some(w)) = (self.cells.get_mut(a), self.written.get_mut(a >> 6)) {
+            *c = v;
+            *w |= 1 << (a & 63);
+        }
         Ok(())
     }
 
     #[cold]
-    fn grow(&mut self, addr: u32) -> Result<(), Fault> {
+    fn grow(&mut self, addr: u32) -> R<()> {
         if addr >= self.limit {
-            return Err(Fault::MemoryLimit {
+            return Err(Box::new(Fault::MemoryLimit {
                 addr,
                 limit: self.limit,
-            });
+            }));
         }
         let want = (addr as usize + 1)
             .next_power_of_two()
@@ -316,15 +318,28 @@ impl Memory {
     }
 }
 
+/// Internal results carry boxed faults, so that the hot path moves small values.
+type R<T> = Result<T, Box<Fault>>;
+
+#[cold]
+fn unwritten(addr: u32) -> Box<Fault> {
+    Box::new(Fault::UnwrittenRead { addr })
+}
+
+#[cold]
+fn out_of_range(a: i64) -> Box<Fault> {
+    Box::new(Fault::AddressOutOfRange {
+        value: a.to_string(),
+    })
+}
+
 #[inline(always)]
-fn address(base: u32, off: i64) -> Result<u32, Fault> {
+fn address(base: u32, off: i64) -> R<u32> {
     let a = i64::from(base) + off;
     if (0..U32_END).contains(&a) {
         Ok(a as u32)
     } else {
-        Err(Fault::AddressOutOfRange {
-            value: a.to_string(),
-        })
+        Err(out_of_range(a))
     }
 }
 
@@ -353,7 +368,7 @@ enum Flow {
 
 impl Machine<'_> {
     #[inline(always)]
-    fn jump_target(&self, pc: u32, d: &Dec, v: &Fr, relative: bool) -> Result<u32, Fault> {
+    fn jump_target(&self, pc: u32, d: &Dec, v: &Fr, relative: bool) -> R<u32> {
         let len = self.code.len();
         let target = if d.op1_src == Op1Src::Imm && d.imm_small.is_some() {
             let k = d.imm_small.unwrap_or_default();
@@ -367,20 +382,20 @@ impl Machine<'_> {
             match fr_to_u64(&t).and_then(|x| i64::try_from(x).ok()) {
                 Some(x) => x,
                 None => {
-                    return Err(Fault::JumpOutside {
+                    return Err(Box::new(Fault::JumpOutside {
                         target: fr_string(&t),
                         len,
-                    })
+                    }))
                 }
             }
         };
         if (0..len as i64).contains(&target) {
             Ok(target as u32)
         } else {
-            Err(Fault::JumpOutside {
+            Err(Box::new(Fault::JumpOutside {
                 target: target.to_string(),
                 len,
-            })
+            }))
         }
     }
 
@@ -392,9 +407,16 @@ impl Machine<'_> {
         ap: &mut u32,
         fp: &mut u32,
         rec: &mut Option<Step>,
-    ) -> Result<Flow, Fault> {
-        let d = self.code[*pc as usize];
-        self.counts[*pc as usize] += 1;
+    ) -> R<Flow> {
+        let Some(&d) = self.code.get(*pc as usize) else {
+            return Err(Box::new(Fault::JumpOutside {
+                target: pc.to_string(),
+                len: self.code.len(),
+            }));
+        };
+        if let Some(c) = self.counts.get_mut(*pc as usize) {
+            *c += 1;
+        }
         let (cur_pc, cur_ap, cur_fp) = (*pc, *ap, *fp);
         let mut acc: [Option<Access>; 3] = [None, None, None];
         let mut advice_val = None;
@@ -469,10 +491,10 @@ impl Machine<'_> {
                     });
                 }
                 if v != res {
-                    return Err(Fault::AssertFailed {
+                    return Err(Box::new(Fault::AssertFailed {
                         left: fr_string(&v),
                         right: fr_string(&res),
-                    });
+                    }));
                 }
             }
             Opcode::Nop => match d.pc_update {
@@ -616,9 +638,9 @@ impl Machine<'_> {
                         .unwrap_or(-1),
                 };
                 if !(0..U32_END).contains(&new) {
-                    return Err(Fault::ApOutOfRange {
+                    return Err(Box::new(Fault::ApOutOfRange {
                         value: fr_string(&(Fr::from(cur_ap) + res)),
-                    });
+                    }));
                 }
                 *ap = new as u32;
             }
@@ -662,16 +684,18 @@ impl Machine<'_> {
                         return Ok((FinalState { pc, ap, fp }, cycle));
                     }
                 }
-                Err(f) => return Err((f, cycle, at)),
+                Err(f) => return Err((*f, cycle, at)),
             }
         }
     }
 }
 
-fn advice_value(kind: AdviceKind, x: &Fr, y: &Fr) -> Result<Fr, Fault> {
-    let invalid = |arg: String| Fault::InvalidAdvice {
-        kind: kind.name(),
-        arg,
+fn advice_value(kind: AdviceKind, x: &Fr, y: &Fr) -> R<Fr> {
+    let invalid = |arg: String| {
+        Box::new(Fault::InvalidAdvice {
+            kind: kind.name(),
+            arg,
+        })
     };
     match kind {
         AdviceKind::Inv => y.inverse().ok_or_else(|| invalid("0".into())),
