@@ -3,6 +3,7 @@
 //! Exit status: 0 on success, 1 on bad input or a failed program or check (with a message on
 //! stderr), 2 on usage errors (clap's own). A guest's non-zero exit code is passed through.
 
+mod compare_cmd;
 mod demo;
 mod program;
 mod prove_cmd;
@@ -41,6 +42,9 @@ enum Command {
     Prove(prove_cmd::ProveArgs),
     /// Verify a proof for a program; prints the proven public output.
     Verify(prove_cmd::VerifyArgs),
+    /// Run, prove and verify several programs (and direct circuits) and print their costs side
+    /// by side, with ratios to the first.
+    Compare(compare_cmd::CompareArgs),
     /// Run, prove and verify a built-in example, then show tampered proofs rejected.
     Demo,
 }
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         Command::Build(args) => riscv_cmd::build(&args),
         Command::Prove(args) => prove_cmd::prove(&args),
         Command::Verify(args) => prove_cmd::verify(&args),
+        Command::Compare(args) => compare_cmd::compare(&args),
         Command::Demo => demo::demo(),
     };
     match result {

@@ -150,7 +150,7 @@ fn parse_fr(spec: &str, s: &str) -> Result<Fr, BaselineError> {
 
 fn rows_log(kernel: &Kernel, rows: u64) -> Result<usize, BaselineError> {
     // One more row than the work, so that the last row is never an active one.
-    let total = rows.checked_add(1).unwrap_or(u64::MAX);
+    let total = rows.saturating_add(1);
     let log = total.next_power_of_two().trailing_zeros() as usize;
     if total > 1 << MAX_LOG_ROWS {
         return Err(BaselineError::TooLarge {

@@ -1,0 +1,1079 @@
+//! `zkvm compare`: run, prove and verify several programs (and direct-circuit baselines) under
+//! the same prover, and print what each cost side by side, with ratios to the first column.
+//!
+//! Each program is proven in a child process (`zkvm prove --json`, this same executable), so the
+//! peak memory of a column is that program's own; the proof it wrote is then verified here.
+//! Baselines are proven the same way through a hidden `compare --prove-baseline SPEC`.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use anyhow::Context;
+use ark_bn254::Fr;
+use clap::Args;
+use serde_json::{json, Value};
+use zkvm_prover::baseline::{self, Kernel};
+use zkvm_prover::pipeline::Report;
+
+use crate::program::{detect, Kind};
+use crate::prove_cmd;
+use crate::zasm_cmd;
+
+/// Arguments of `zkvm compare`.
+#[derive(Args)]
+#[command(after_long_help = COMPARE_HELP)]
+pub struct CompareArgs {
+    /// Programs, numbered 1, 2, … in this order: .zasm or .zbin files, RV32IM ELF executables,
+    /// or Rust guest crate directories (built first, as `zkvm build` does).
+    pub programs: Vec<PathBuf>,
+    /// Private zasm input of program N: `N=V[,V...]` (decimal or 0x-hex field elements).
+    /// Repeatable; values accumulate in order.
+    #[arg(long = "input", value_name = "N=V[,V...]", allow_hyphen_values = true)]
+    pub input: Vec<String>,
+    /// Private input bytes (stdin) of guest N: `N=FILE`, `N=@text:STRING` or `N=@hex:HEX`.
+    /// Repeatable; the bytes accumulate in order.
+    #[arg(long = "stdin", value_name = "N=SOURCE")]
+    pub stdin: Vec<String>,
+    /// Add a direct-circuit column (no VM): `matmul:N` (n×n matrix product over the field,
+    /// A[i][l] = i + l, B[l][j] = l·j + 1) or `mimc[:ROUNDS[:X:KEY]]` (circomlib's MiMC-7,
+    /// x ← (x + k + c_i)⁷, 91 rounds and x = 1, k = 2 by default). Repeatable.
+    #[arg(long = "baseline", value_name = "KERNEL")]
+    pub baseline: Vec<String>,
+    /// Only run the programs: cycles and instruction mix, no proving.
+    #[arg(long)]
+    pub execute_only: bool,
+    /// Print the table as JSON on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Write an SVG bar chart: prover time by phase and cost per cycle, one bar per column.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<PathBuf>,
+    /// Stop a program with an error after this many cycles.
+    #[arg(long, default_value_t = 1 << 24)]
+    pub max_cycles: u64,
+    /// Internal: prove one baseline and print its report as JSON (used in a child process).
+    #[arg(long, hide = true, value_name = "KERNEL")]
+    pub prove_baseline: Option<String>,
+    /// Internal: where `--prove-baseline` writes its proof.
+    #[arg(long, hide = true, value_name = "FILE")]
+    pub proof_out: Option<PathBuf>,
+}
+
+const COMPARE_HELP: &str = "\
+Inputs: programs are numbered from 1 in the order given. A zasm program's private input is
+given with --input N=V[,V...]; a guest's stdin with --stdin N=FILE, --stdin N=@text:STRING or
+--stdin N=@hex:HEX. Both may be repeated and mixed in one command.
+
+Examples:
+  zkvm compare examples/zasm/fib.zasm examples/guests/fib --input 1=30 --stdin 2=@text:30
+  zkvm compare examples/zasm/mimc.zasm --input 1=1,2 --baseline mimc:91:1:2 --plot mimc.svg
+  zkvm compare a.zasm b.zasm --execute-only
+
+Every value is followed by its ratio to the first column (1.00x). Each program is proven in a
+child process so that its peak memory is its own; every proof is verified before it is counted.
+Exit status 1 when a column failed (its error is shown in the table and below it).";
+
+/// What one column stands for.
+#[derive(Clone, Debug)]
+enum Source {
+    /// A zasm program with its inputs.
+    Zasm { path: PathBuf, inputs: Vec<String> },
+    /// An ELF guest with its stdin.
+    Elf { path: PathBuf, stdin: Vec<u8> },
+    /// A direct circuit.
+    Baseline(Kernel),
+    /// A program that could not even be prepared (bad file, failed build).
+    Broken { path: PathBuf },
+}
+
+/// A measured column.
+#[derive(Clone, Debug, Default)]
+struct Measured {
+    /// Public output, as text.
+    output: String,
+    /// Cycles (rows of work for a baseline).
+    cycles: u64,
+    /// `(group, instruction or class, count)`; execute-only.
+    mix: Vec<(String, u64)>,
+    /// The proving report (with `verify_seconds` measured here).
+    report: Option<Report>,
+}
+
+struct Column {
+    name: String,
+    kind: &'static str,
+    source: Source,
+    result: Result<Measured, String>,
+}
+
+fn index_arg(spec: &str, flag: &str, count: usize) -> anyhow::Result<(usize, String)> {
+    let (n, rest) = spec
+        .split_once('=')
+        .with_context(|| format!("--{flag} `{spec}`: expected N=..., N a program number"))?;
+    let n: usize = n
+        .trim()
+        .parse()
+        .ok()
+        .filter(|n| (1..=count).contains(n))
+        .with_context(|| {
+            format!("--{flag} `{spec}`: `{n}` is not a program number (1 to {count})")
+        })?;
+    Ok((n - 1, rest.to_string()))
+}
+
+fn stdin_bytes(spec: &str, src: &str) -> anyhow::Result<Vec<u8>> {
+    if let Some(text) = src.strip_prefix("@text:") {
+        return Ok(text.as_bytes().to_vec());
+    }
+    if let Some(hex) = src.strip_prefix("@hex:") {
+        let hex: String = hex.chars().filter(|c| !c.is_whitespace()).collect();
+        anyhow::ensure!(
+            hex.len() % 2 == 0 && hex.chars().all(|c| c.is_ascii_hexdigit()),
+            "--stdin `{spec}`: @hex: needs an even number of hex digits"
+        );
+        return (0..hex.len())
+            .step_by(2)
+            .map(|i| {
+                u8::from_str_radix(hex.get(i..i + 2).unwrap_or_default(), 16)
+                    .with_context(|| format!("--stdin `{spec}`: bad hex"))
+            })
+            .collect();
+    }
+    std::fs::read(src).with_context(|| format!("--stdin `{spec}`: cannot read `{src}`"))
+}
+
+fn short_name(path: &Path) -> String {
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |f| f.to_string_lossy().into(),
+    )
+}
+
+/// Turns the arguments into columns (building guest directories on the way).
+fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
+    let count = args.programs.len();
+    let mut inputs = vec![Vec::new(); count];
+    let mut stdins = vec![Vec::new(); count];
+    for spec in &args.input {
+        let (i, values) = index_arg(spec, "input", count)?;
+        for v in values.split(',') {
+            zasm_cmd::parse_input(v.trim()).with_context(|| format!("--input `{spec}`"))?;
+            inputs[i].push(v.trim().to_string());
+        }
+    }
+    for spec in &args.stdin {
+        let (i, src) = index_arg(spec, "stdin", count)?;
+        stdins[i].extend(stdin_bytes(spec, &src)?);
+    }
+    let mut cols = Vec::new();
+    for (i, path) in args.programs.iter().enumerate() {
+        let name = format!("{}:{}", i + 1, short_name(path));
+        let prepared = prepare(path, i);
+        let (kind, source, result) = match prepared {
+            Ok((Kind::Elf, elf)) => {
+                anyhow::ensure!(
+                    inputs[i].is_empty(),
+                    "--input {}=...: program {} is an RV32IM guest; give its input with --stdin",
+                    i + 1,
+                    i + 1
+                );
+                let stdin = std::mem::take(&mut stdins[i]);
+                (
+                    "rv32im",
+                    Source::Elf { path: elf, stdin },
+                    Ok(Measured::default()),
+                )
+            }
+            Ok((_, p)) => {
+                anyhow::ensure!(
+                    stdins[i].is_empty(),
+                    "--stdin {}=...: program {} is a zasm program; give its input with --input",
+                    i + 1,
+                    i + 1
+                );
+                let inputs = std::mem::take(&mut inputs[i]);
+                (
+                    "zasm",
+                    Source::Zasm { path: p, inputs },
+                    Ok(Measured::default()),
+                )
+            }
+            Err(e) => (
+                "?",
+                Source::Broken { path: path.clone() },
+                Err(format!("{e:#}")),
+            ),
+        };
+        cols.push(Column {
+            name,
+            kind,
+            source,
+            result,
+        });
+    }
+    for spec in &args.baseline {
+        let k = Kernel::parse(spec)?;
+        cols.push(Column {
+            name: format!("circuit:{}", k.name()),
+            kind: "circuit",
+            source: Source::Baseline(k),
+            result: Ok(Measured::default()),
+        });
+    }
+    anyhow::ensure!(
+        !cols.is_empty(),
+        "nothing to compare: give programs and/or --baseline kernels"
+    );
+    Ok(cols)
+}
+
+/// A program argument as a file to run: guest directories are built first.
+fn prepare(path: &Path, i: usize) -> anyhow::Result<(Kind, PathBuf)> {
+    if path.is_dir() {
+        eprintln!(
+            "zkvm compare: [{}] building guest {} ...",
+            i + 1,
+            path.display()
+        );
+        let elf = zkvm_riscv::build_guest(path, &mut |m| eprintln!("zkvm compare: {m}"))
+            .with_context(|| format!("cannot build the guest {}", path.display()))?;
+        return Ok((Kind::Elf, elf));
+    }
+    Ok((detect(path)?, path.to_path_buf()))
+}
+
+fn fmt_outputs(values: &[Fr]) -> String {
+    values
+        .iter()
+        .map(zkvm_isa::fmt_fr)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn fmt_bytes_output(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes)
+        .split(|c: char| c.is_whitespace() || c == '\0')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A guest's proven public output: 32-bit words of its stdout bytes (little-endian) shown as
+/// text when they decode as such, else as numbers.
+fn fmt_guest_output(values: &[Fr]) -> String {
+    use ark_ff::PrimeField;
+    let words: Option<Vec<u32>> = values
+        .iter()
+        .map(|v| u32::try_from(v.into_bigint().as_ref().first().copied()?).ok())
+        .collect();
+    match words {
+        Some(w)
+            if values
+                .iter()
+                .all(|v| v.into_bigint().as_ref().iter().skip(1).all(|l| *l == 0)) =>
+        {
+            let bytes: Vec<u8> = w.iter().flat_map(|x| x.to_le_bytes()).collect();
+            match std::str::from_utf8(&bytes) {
+                Ok(_) => fmt_bytes_output(&bytes),
+                Err(_) => fmt_outputs(values),
+            }
+        }
+        _ => fmt_outputs(values),
+    }
+}
+
+// ------------------------------------------------------------------------- execute only
+
+fn execute(source: &Source, max_cycles: u64) -> anyhow::Result<Measured> {
+    match source {
+        Source::Zasm { path, inputs } => {
+            let program = zasm_cmd::load(path)?
+                .with_context(|| format!("{}: assembly failed", path.display()))?;
+            let inputs: Vec<Fr> = inputs
+                .iter()
+                .map(|s| zasm_cmd::parse_input(s))
+                .collect::<anyhow::Result<_>>()?;
+            let config = zkvm_vm::RunConfig {
+                max_cycles,
+                ..Default::default()
+            };
+            let ex = zkvm_vm::run(&program, &inputs, &config)
+                .with_context(|| format!("{} failed", path.display()))?;
+            Ok(Measured {
+                output: fmt_outputs(&ex.output),
+                cycles: ex.summary.cycles,
+                mix: ex
+                    .summary
+                    .opcode_counts
+                    .iter()
+                    .map(|(o, n)| (format!("zasm {}", o.name()), *n))
+                    .collect(),
+                report: None,
+            })
+        }
+        Source::Elf { path, stdin } => {
+            let bytes =
+                std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            let program = zkvm_riscv::load_elf(&bytes)
+                .with_context(|| format!("{}: cannot load the ELF", path.display()))?;
+            let config = zkvm_riscv::RunConfig {
+                max_cycles,
+                record_trace: false,
+            };
+            let ex = zkvm_riscv::run(&program, stdin, &config)
+                .with_context(|| format!("{}: the guest failed", path.display()))?;
+            anyhow::ensure!(
+                ex.exit_code == 0,
+                "{}: the guest exited with code {}",
+                path.display(),
+                ex.exit_code
+            );
+            Ok(Measured {
+                output: fmt_bytes_output(&ex.stdout),
+                cycles: ex.summary.cycles,
+                mix: ex
+                    .summary
+                    .per_class()
+                    .into_iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(c, n)| (format!("rv32im {}", c.name()), n))
+                    .collect(),
+                report: None,
+            })
+        }
+        Source::Baseline(k) => {
+            let w = k.witness()?;
+            Ok(Measured {
+                output: fmt_outputs(&w.output),
+                cycles: w.rows as u64,
+                mix: Vec::new(),
+                report: None,
+            })
+        }
+        Source::Broken { path } => anyhow::bail!("{}: cannot be run", path.display()),
+    }
+}
+
+// ------------------------------------------------------------------------- proving
+
+fn temp_proof(i: usize) -> PathBuf {
+    std::env::temp_dir().join(format!("zkvm-compare-{}-{i}.proof", std::process::id()))
+}
+
+/// Runs this executable with `args` (stdin bytes piped), returning its stdout's JSON.
+fn child(args: &[String], stdin: &[u8]) -> anyhow::Result<Value> {
+    let exe = std::env::current_exe().context("cannot find the zkvm executable")?;
+    let mut cmd = Command::new(exe);
+    cmd.args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut proc = cmd.spawn().context("cannot start a child zkvm")?;
+    if let Some(mut pipe) = proc.stdin.take() {
+        // A program that reads no input may exit before this; that is fine.
+        let _ = pipe.write_all(stdin);
+    }
+    let out = proc.wait_with_output().context("the child zkvm failed")?;
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let msg: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with("error"))
+            .map(|l| l.trim_start_matches("error: "))
+            .collect();
+        anyhow::bail!(
+            "{}",
+            if msg.is_empty() {
+                format!("exited with {}", out.status)
+            } else {
+                msg.join("; ")
+            }
+        );
+    }
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('{'))
+        .context("the child zkvm printed no JSON")?;
+    serde_json::from_str(line).context("the child zkvm printed bad JSON")
+}
+
+fn report_from_json(v: &Value) -> anyhow::Result<Report> {
+    let u = |k: &str| v.get(k).and_then(Value::as_u64).unwrap_or(0);
+    let f = |k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(0.0);
+    anyhow::ensure!(v.get("cycles").is_some(), "the report has no cycles");
+    Ok(Report {
+        isa: v
+            .get("isa")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        cycles: u("cycles"),
+        padded_cycles: u("padded_cycles"),
+        columns_per_cycle: u("columns_per_cycle") as usize,
+        committed_elements: u("committed_elements"),
+        committed_small_elements: u("committed_small_elements"),
+        constraints_per_cycle: u("constraints_per_cycle") as usize,
+        lookups_per_cycle: u("lookups_per_cycle") as usize,
+        memory_ops_per_cycle: u("memory_ops_per_cycle") as usize,
+        memory_cells: u("memory_cells"),
+        phases: v
+            .get("phases")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|p| Some((p.get(0)?.as_str()?.to_string(), p.get(1)?.as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        prove_seconds: f("prove_seconds"),
+        peak_memory_bytes: u("peak_memory_bytes"),
+        proof_bytes: u("proof_bytes") as usize,
+        verify_seconds: v.get("verify_seconds").and_then(Value::as_f64),
+    })
+}
+
+fn output_values(v: &Value) -> anyhow::Result<Vec<Fr>> {
+    v.as_array()
+        .context("no public output")?
+        .iter()
+        .map(|s| zasm_cmd::parse_input(s.as_str().unwrap_or_default()))
+        .collect()
+}
+
+fn prove(source: &Source, i: usize, max_cycles: u64) -> anyhow::Result<Measured> {
+    let proof_path = temp_proof(i);
+    let result = prove_in_child(source, &proof_path, max_cycles);
+    // The proof is only needed until it is verified.
+    let _ = std::fs::remove_file(&proof_path);
+    result
+}
+
+fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow::Result<Measured> {
+    let proof_arg = proof_path.display().to_string();
+    match source {
+        Source::Zasm { path, .. } | Source::Elf { path, .. } => {
+            let mut args = vec![
+                "prove".to_string(),
+                path.display().to_string(),
+                "--json".into(),
+                "-o".into(),
+                proof_arg,
+                format!("--max-cycles={max_cycles}"),
+            ];
+            let mut stdin: &[u8] = &[];
+            match source {
+                Source::Zasm { inputs, .. } => {
+                    args.extend(inputs.iter().map(|v| format!("--input={v}")));
+                }
+                Source::Elf { stdin: s, .. } => stdin = s,
+                _ => {}
+            }
+            let v = child(&args, stdin)?;
+            let mut report = report_from_json(v.get("report").context("no report")?)?;
+            let bytes = std::fs::read(proof_path)
+                .with_context(|| format!("cannot read {}", proof_path.display()))?;
+            let (output, time) =
+                prove_cmd::verify_program(path, &bytes).context("the proof does not verify")?;
+            report.verify_seconds = Some(time.as_secs_f64());
+            Ok(Measured {
+                output: match source {
+                    Source::Elf { .. } => fmt_guest_output(&output),
+                    _ => fmt_outputs(&output),
+                },
+                cycles: report.cycles,
+                mix: Vec::new(),
+                report: Some(report),
+            })
+        }
+        Source::Baseline(k) => {
+            let args = vec![
+                "compare".to_string(),
+                format!("--prove-baseline={}", k.spec()),
+                format!("--proof-out={proof_arg}"),
+            ];
+            let v = child(&args, &[])?;
+            let mut report = report_from_json(v.get("report").context("no report")?)?;
+            let output = output_values(v.get("public_output").context("no public output")?)?;
+            let bytes = std::fs::read(proof_path)
+                .with_context(|| format!("cannot read {}", proof_path.display()))?;
+            let time = baseline::verify(k, &output, &bytes).context("the proof does not verify")?;
+            report.verify_seconds = Some(time.as_secs_f64());
+            Ok(Measured {
+                output: fmt_outputs(&output),
+                cycles: report.cycles,
+                mix: Vec::new(),
+                report: Some(report),
+            })
+        }
+        Source::Broken { path } => anyhow::bail!("{}: cannot be proven", path.display()),
+    }
+}
+
+/// `compare --prove-baseline SPEC --proof-out FILE` (child mode).
+fn prove_baseline(spec: &str, out: Option<&Path>) -> anyhow::Result<u8> {
+    let k = Kernel::parse(spec)?;
+    let (output, bytes, report) =
+        baseline::prove(&k).with_context(|| format!("cannot prove {}", k.name()))?;
+    if let Some(path) = out {
+        std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let out: Vec<String> = output.iter().map(zkvm_isa::fmt_fr).collect();
+    println!("{}", json!({ "public_output": out, "report": report }));
+    Ok(0)
+}
+
+// ------------------------------------------------------------------------- the table
+
+/// How a row's numbers print.
+#[derive(Clone, Copy)]
+enum Unit {
+    Count,
+    Ratio,
+    Seconds,
+    Micros,
+    Bytes,
+    Mib,
+}
+
+struct Row {
+    name: String,
+    unit: Unit,
+    values: Vec<Option<f64>>,
+}
+
+fn fmt_value(v: f64, unit: Unit) -> String {
+    match unit {
+        Unit::Count | Unit::Bytes => format!("{}", v.round() as u64),
+        Unit::Ratio => format!("{v:.2}"),
+        Unit::Seconds => format!("{v:.3}"),
+        Unit::Micros => format!("{v:.2}"),
+        Unit::Mib => format!("{v:.1}"),
+    }
+}
+
+fn ratio(v: Option<f64>, first: Option<f64>) -> Option<f64> {
+    match (v, first) {
+        (Some(v), Some(f)) if f != 0.0 => Some(v / f),
+        _ => None,
+    }
+}
+
+fn rows(cols: &[Column], execute_only: bool) -> Vec<Row> {
+    let measured: Vec<Option<&Measured>> = cols.iter().map(|c| c.result.as_ref().ok()).collect();
+    let mut rows = Vec::new();
+    let mut row = |name: &str, unit: Unit, f: &dyn Fn(&Measured) -> Option<f64>| {
+        rows.push(Row {
+            name: name.to_string(),
+            unit,
+            values: measured.iter().map(|m| m.and_then(f)).collect(),
+        });
+    };
+    row("cycles", Unit::Count, &|m| Some(m.cycles as f64));
+    if execute_only {
+        let mut names: Vec<String> = Vec::new();
+        for m in measured.iter().flatten() {
+            for (n, _) in &m.mix {
+                if !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
+        }
+        for n in &names {
+            row(n, Unit::Count, &|m| {
+                m.mix.iter().find(|(x, _)| x == n).map(|(_, c)| *c as f64)
+            });
+        }
+        return rows;
+    }
+    let rep = |f: fn(&Report) -> f64| move |m: &Measured| m.report.as_ref().map(f);
+    row(
+        "padded cycles",
+        Unit::Count,
+        &rep(|r| r.padded_cycles as f64),
+    );
+    row(
+        "columns/cycle",
+        Unit::Count,
+        &rep(|r| r.columns_per_cycle as f64),
+    );
+    row(
+        "committed elements",
+        Unit::Count,
+        &rep(|r| r.committed_elements as f64),
+    );
+    row(
+        "committed elements/cycle",
+        Unit::Ratio,
+        &rep(|r| r.committed_elements as f64 / r.cycles.max(1) as f64),
+    );
+    row(
+        "R1CS constraints/cycle",
+        Unit::Count,
+        &rep(|r| r.constraints_per_cycle as f64),
+    );
+    row(
+        "lookups/cycle",
+        Unit::Count,
+        &rep(|r| r.lookups_per_cycle as f64),
+    );
+    row(
+        "memory ops/cycle",
+        Unit::Count,
+        &rep(|r| r.memory_ops_per_cycle as f64),
+    );
+    for phase in phase_names(cols) {
+        let name = format!("  {phase} (s)");
+        row(&name, Unit::Seconds, &|m| {
+            let r = m.report.as_ref()?;
+            let mut times = r
+                .phases
+                .iter()
+                .filter(|(p, _)| *p == phase)
+                .map(|(_, s)| *s);
+            let first = times.next()?;
+            Some(first + times.sum::<f64>())
+        });
+    }
+    row("prove time (s)", Unit::Seconds, &rep(|r| r.prove_seconds));
+    row(
+        "prove time/cycle (us)",
+        Unit::Micros,
+        &rep(|r| r.prove_seconds * 1e6 / r.cycles.max(1) as f64),
+    );
+    row(
+        "peak memory (MiB)",
+        Unit::Mib,
+        &rep(|r| r.peak_memory_bytes as f64 / f64::from(1u32 << 20)),
+    );
+    row(
+        "proof size (bytes)",
+        Unit::Bytes,
+        &rep(|r| r.proof_bytes as f64),
+    );
+    row("verify time (s)", Unit::Seconds, &|m| {
+        m.report.as_ref().and_then(|r| r.verify_seconds)
+    });
+    rows
+}
+
+/// Every phase name, in order of first appearance.
+fn phase_names(cols: &[Column]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for c in cols {
+        if let Ok(Measured {
+            report: Some(r), ..
+        }) = &c.result
+        {
+            for (p, _) in &r.phases {
+                if !names.contains(p) {
+                    names.push(p.clone());
+                }
+            }
+        }
+    }
+    names
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let t: String = s.chars().take(n.saturating_sub(3)).collect();
+        format!("{t}...")
+    }
+}
+
+/// The last `n` characters of `s` (the most specific part of an error chain).
+fn truncate_front(s: &str, n: usize) -> String {
+    let len = s.chars().count();
+    if len <= n {
+        s.to_string()
+    } else {
+        let t: String = s.chars().skip(len + 3 - n).collect();
+        format!("...{t}")
+    }
+}
+
+fn render_table(cols: &[Column], rows: &[Row]) -> String {
+    let mut grid: Vec<Vec<String>> = Vec::new();
+    let mut header = vec![String::new()];
+    header.extend(cols.iter().map(|c| c.name.clone()));
+    grid.push(header);
+    let mut kind = vec!["isa".to_string()];
+    kind.extend(cols.iter().map(|c| c.kind.to_string()));
+    grid.push(kind);
+    let mut status = vec!["status".to_string()];
+    status.extend(cols.iter().map(|c| match &c.result {
+        Ok(m) if m.report.is_some() => "verified".to_string(),
+        Ok(_) => "ran".to_string(),
+        Err(e) => format!("FAILED: {}", truncate_front(e, 48)),
+    }));
+    grid.push(status);
+    let mut output = vec!["public output".to_string()];
+    output.extend(cols.iter().map(|c| match &c.result {
+        Ok(m) => truncate(&m.output, 30),
+        Err(_) => "-".into(),
+    }));
+    grid.push(output);
+    for r in rows {
+        let first = r.values.first().copied().flatten();
+        let mut line = vec![r.name.clone()];
+        line.extend(r.values.iter().map(|v| match v {
+            None => "-".to_string(),
+            Some(v) => match ratio(Some(*v), first) {
+                Some(x) => format!("{} ({x:.2}x)", fmt_value(*v, r.unit)),
+                None => fmt_value(*v, r.unit),
+            },
+        }));
+        grid.push(line);
+    }
+    let ncols = cols.len() + 1;
+    let widths: Vec<usize> = (0..ncols)
+        .map(|j| {
+            grid.iter()
+                .filter_map(|l| l.get(j))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for (k, line) in grid.iter().enumerate() {
+        for (j, cell) in line.iter().enumerate() {
+            let w = widths.get(j).copied().unwrap_or(0);
+            if j == 0 {
+                let _ = write!(out, "{cell:<w$}");
+            } else {
+                let _ = write!(out, "  {cell:>w$}");
+            }
+        }
+        out.push('\n');
+        if k == 0 {
+            let total: usize = widths.iter().sum::<usize>() + 2 * (ncols - 1);
+            out.push_str(&"-".repeat(total));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+fn table_json(cols: &[Column], rows: &[Row], execute_only: bool) -> Value {
+    let columns: Vec<Value> = cols
+        .iter()
+        .map(|c| {
+            let path = match &c.source {
+                Source::Zasm { path, .. } | Source::Elf { path, .. } | Source::Broken { path } => {
+                    Some(path.display().to_string())
+                }
+                Source::Baseline(_) => None,
+            };
+            match &c.result {
+                Ok(m) => json!({
+                    "name": c.name, "isa": c.kind, "path": path,
+                    "status": if m.report.is_some() { "verified" } else { "ran" },
+                    "public_output": m.output, "cycles": m.cycles,
+                    "mix": m.mix.iter().map(|(n, k)| json!([n, k])).collect::<Vec<_>>(),
+                    "report": m.report,
+                }),
+                Err(e) => json!({
+                    "name": c.name, "isa": c.kind, "path": path,
+                    "status": "failed", "error": e,
+                }),
+            }
+        })
+        .collect();
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            let first = r.values.first().copied().flatten();
+            json!({
+                "name": r.name.trim(),
+                "values": r.values,
+                "ratios": r.values.iter().map(|v| ratio(*v, first)).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "mode": if execute_only { "execute" } else { "prove" },
+        "columns": columns,
+        "rows": rows,
+    })
+}
+
+// ------------------------------------------------------------------------- the chart
+
+const PALETTE: [&str; 8] = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9c755f",
+];
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// One panel: a title, one bar per column, each bar a stack of `(segment, value)`.
+struct Panel {
+    title: String,
+    bars: Vec<(String, Vec<(String, f64)>)>,
+}
+
+fn svg(panels: &[Panel]) -> String {
+    let (pw, ph, bar_w, gap, top, left) = (0.0f64, 260.0f64, 56.0f64, 28.0f64, 40.0f64, 70.0f64);
+    let nbars = panels.iter().map(|p| p.bars.len()).max().unwrap_or(1) as f64;
+    let panel_w = (left + nbars * (bar_w + gap) + gap).max(pw + 320.0);
+    let legend: Vec<String> = {
+        let mut v: Vec<String> = Vec::new();
+        for p in panels {
+            for (_, segs) in &p.bars {
+                for (s, _) in segs {
+                    if !s.is_empty() && !v.contains(s) {
+                        v.push(s.clone());
+                    }
+                }
+            }
+        }
+        v
+    };
+    let width = panel_w * panels.len() as f64 + 20.0;
+    let height = top + ph + 80.0 + 18.0 * legend.len() as f64;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" font-family="sans-serif" font-size="11">"#
+    );
+    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let color = |s: &str| {
+        legend
+            .iter()
+            .position(|x| x == s)
+            .map_or("#888888", |i| PALETTE[i % PALETTE.len()])
+    };
+    for (k, p) in panels.iter().enumerate() {
+        let x0 = 10.0 + panel_w * k as f64;
+        let max = p
+            .bars
+            .iter()
+            .map(|(_, s)| s.iter().map(|(_, v)| v).sum::<f64>())
+            .fold(0.0f64, f64::max);
+        let scale = if max > 0.0 { ph / max } else { 0.0 };
+        let _ = writeln!(
+            out,
+            r#"<text x="{:.1}" y="20" font-size="13" font-weight="bold">{}</text>"#,
+            x0,
+            xml_escape(&p.title)
+        );
+        let base = top + ph;
+        let _ = writeln!(
+            out,
+            r##"<line x1="{:.1}" y1="{top:.1}" x2="{:.1}" y2="{base:.1}" stroke="#333"/><line x1="{:.1}" y1="{base:.1}" x2="{:.1}" y2="{base:.1}" stroke="#333"/>"##,
+            x0 + left - 8.0,
+            x0 + left - 8.0,
+            x0 + left - 8.0,
+            x0 + panel_w - 10.0
+        );
+        for t in 0..=4 {
+            let v = max * f64::from(t) / 4.0;
+            let y = base - v * scale;
+            let _ = writeln!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+                x0 + left - 12.0,
+                y + 4.0,
+                short_num(v)
+            );
+        }
+        for (b, (label, segs)) in p.bars.iter().enumerate() {
+            let bx = x0 + left + gap / 2.0 + b as f64 * (bar_w + gap);
+            let mut y = base;
+            for (seg, v) in segs {
+                let h = v * scale;
+                y -= h;
+                let _ = writeln!(
+                    out,
+                    r#"<rect x="{bx:.1}" y="{y:.1}" width="{bar_w:.1}" height="{h:.1}" fill="{}"><title>{}: {}</title></rect>"#,
+                    color(seg),
+                    xml_escape(seg),
+                    short_num(*v)
+                );
+            }
+            let total: f64 = segs.iter().map(|(_, v)| v).sum();
+            let _ = writeln!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                bx + bar_w / 2.0,
+                y - 4.0,
+                short_num(total)
+            );
+            let _ = writeln!(
+                out,
+                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                bx + bar_w / 2.0,
+                base + 16.0,
+                xml_escape(&truncate(label, 14))
+            );
+        }
+    }
+    for (i, s) in legend.iter().enumerate() {
+        let y = top + ph + 40.0 + 18.0 * i as f64;
+        let _ = writeln!(
+            out,
+            r#"<rect x="20" y="{:.1}" width="12" height="12" fill="{}"/><text x="38" y="{:.1}">{}</text>"#,
+            y - 10.0,
+            color(s),
+            y,
+            xml_escape(s)
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn short_num(v: f64) -> String {
+    if v == 0.0 {
+        "0".into()
+    } else if v.abs() >= 1e6 {
+        format!("{:.2}M", v / 1e6)
+    } else if v.abs() >= 1e3 {
+        format!("{:.1}k", v / 1e3)
+    } else if v.abs() >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+fn panels(cols: &[Column], execute_only: bool) -> Vec<Panel> {
+    let ok: Vec<(&Column, &Measured)> = cols
+        .iter()
+        .filter_map(|c| c.result.as_ref().ok().map(|m| (c, m)))
+        .collect();
+    if execute_only {
+        return vec![Panel {
+            title: "cycles".into(),
+            bars: ok
+                .iter()
+                .map(|(c, m)| (c.name.clone(), vec![(String::new(), m.cycles as f64)]))
+                .collect(),
+        }];
+    }
+    let with_report: Vec<(&Column, &Report)> = ok
+        .iter()
+        .filter_map(|(c, m)| m.report.as_ref().map(|r| (*c, r)))
+        .collect();
+    let per_cycle = |title: &str, f: &dyn Fn(&Report) -> f64| Panel {
+        title: title.into(),
+        bars: with_report
+            .iter()
+            .map(|(c, r)| {
+                (
+                    c.name.clone(),
+                    vec![(String::new(), f(r) / r.cycles.max(1) as f64)],
+                )
+            })
+            .collect(),
+    };
+    vec![
+        Panel {
+            title: "prover time by phase (s)".into(),
+            bars: with_report
+                .iter()
+                .map(|(c, r)| (c.name.clone(), r.phases.clone()))
+                .collect(),
+        },
+        per_cycle("prover time per cycle (us)", &|r| r.prove_seconds * 1e6),
+        per_cycle("committed elements per cycle", &|r| {
+            r.committed_elements as f64
+        }),
+    ]
+}
+
+// ------------------------------------------------------------------------- the command
+
+/// `zkvm compare`.
+pub fn compare(args: &CompareArgs) -> anyhow::Result<u8> {
+    if let Some(spec) = &args.prove_baseline {
+        return prove_baseline(spec, args.proof_out.as_deref());
+    }
+    let mut cols = columns(args)?;
+    let total = cols.len();
+    for (i, c) in cols.iter_mut().enumerate() {
+        if c.result.is_err() {
+            continue;
+        }
+        let verb = if args.execute_only {
+            "running"
+        } else {
+            "proving"
+        };
+        eprintln!("zkvm compare: [{}/{total}] {verb} {} ...", i + 1, c.name);
+        let start = std::time::Instant::now();
+        let r = if args.execute_only {
+            execute(&c.source, args.max_cycles)
+        } else {
+            prove(&c.source, i, args.max_cycles)
+        };
+        match &r {
+            Ok(m) => eprintln!(
+                "zkvm compare: [{}/{total}] {} cycles, done in {:.2} s",
+                i + 1,
+                m.cycles,
+                start.elapsed().as_secs_f64()
+            ),
+            Err(e) => eprintln!("zkvm compare: [{}/{total}] failed: {e:#}", i + 1),
+        }
+        c.result = r.map_err(|e| format!("{e:#}"));
+    }
+    let rows = rows(&cols, args.execute_only);
+    if args.json {
+        println!("{}", table_json(&cols, &rows, args.execute_only));
+    } else {
+        print!("{}", render_table(&cols, &rows));
+        for c in &cols {
+            if let Err(e) = &c.result {
+                println!("{}: {e}", c.name);
+            }
+        }
+    }
+    std::io::stdout().flush()?;
+    if let Some(path) = &args.plot {
+        std::fs::write(path, svg(&panels(&cols, args.execute_only)))
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("zkvm compare: chart written to {}", path.display());
+    }
+    Ok(u8::from(cols.iter().any(|c| c.result.is_err())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stdin_sources_parse() {
+        assert_eq!(stdin_bytes("1=@text:30", "@text:30").unwrap(), b"30");
+        assert_eq!(stdin_bytes("1=@hex:0aff", "@hex:0aff").unwrap(), [10, 255]);
+        assert!(stdin_bytes("1=@hex:0", "@hex:0").is_err());
+        assert!(stdin_bytes("1=@hex:zz", "@hex:zz").is_err());
+        assert!(index_arg("3=1", "input", 2).is_err());
+        assert!(index_arg("0=1", "input", 2).is_err());
+        assert!(index_arg("x", "input", 2).is_err());
+        assert_eq!(index_arg("2=1,2", "input", 2).unwrap(), (1, "1,2".into()));
+    }
+
+    #[test]
+    fn the_svg_is_well_formed_enough() {
+        let p = Panel {
+            title: "t<1>".into(),
+            bars: vec![("a".into(), vec![("x".into(), 1.0), ("y".into(), 2.0)])],
+        };
+        let s = svg(&[p]);
+        assert!(s.starts_with("<svg") && s.ends_with("</svg>\n"));
+        assert!(s.contains("t&lt;1&gt;"));
+        assert_eq!(s.matches("<rect").count(), 1 + 2 + 2);
+    }
+}
