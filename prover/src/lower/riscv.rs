@@ -61,11 +61,19 @@
 //! (debug: no effect, a0 := len), `read` (63) from fd 0 with `len = 4` and an aligned buffer (the
 //! ram slot writes the private input word, a0 := 4, or a0 := 0 and no write at the end of the
 //! input). Any other pattern is [`LowerError::Unprovable`].
+//!
+//! # What is not enforced
+//! Segment permissions and bounds: the constraints model a flat read-write RAM from `base` to
+//! the end of the memory table. The interpreter stops a run that stores into code or read-only
+//! data, or touches memory past the last segment, so no honest trace does either; but a proof
+//! does not show that the run avoided them (a malicious prover could claim such a store
+//! succeeded). Code is never affected: instructions come from the public bytecode table.
 
 use std::collections::HashMap;
 
 use ark_bn254::Fr;
 use ark_ff::{Field, One, Zero};
+use rayon::prelude::*;
 use zkvm_riscv::{Instruction, Opcode, Program, Step, SyscallRecord};
 
 use super::{finish_witness, LowerError, Witness};
@@ -1525,22 +1533,33 @@ pub fn lower(
     let (machine, c) = machine_with_cols(program, public_output, exit_code, mem_log_size);
     let ncols = machine.column_names.len();
     let mut cols = vec![vec![Fr::zero(); n_rows]; ncols];
-    let (table, _) = bytecode_table(program);
-    let mut row_vals = vec![Fr::zero(); ncols];
-    for t in 0..n_rows {
-        let r = &rows[t.min(rows.len() - 1)];
-        let table_row = table_index
-            .get(&(r.pc, r.sub))
-            .and_then(|&i| table.get(i))
-            .ok_or_else(|| unprovable(r.pc, "instruction not in the bytecode table"))?;
-        row_vals.iter_mut().for_each(|v| *v = Fr::zero());
-        for (col, v) in c.fields.iter().zip(table_row) {
-            row_vals[*col] = *v;
-        }
-        fill_row(&c, &mut row_vals, r, t as u64, base);
-        for (col, v) in cols.iter_mut().zip(&row_vals) {
-            col[t] = *v;
-        }
+    let table = &machine.bytecode;
+    // Rows are independent once replayed: fill blocks of rows in parallel (row-major), then
+    // scatter each block into the columns in parallel.
+    const BLOCK: usize = 1 << 12;
+    for start in (0..n_rows).step_by(BLOCK) {
+        let end = (start + BLOCK).min(n_rows);
+        let block: Vec<Vec<Fr>> = (start..end)
+            .into_par_iter()
+            .map(|t| {
+                let r = &rows[t.min(rows.len() - 1)];
+                let table_row = table_index
+                    .get(&(r.pc, r.sub))
+                    .and_then(|&i| table.get(i))
+                    .ok_or_else(|| unprovable(r.pc, "instruction not in the bytecode table"))?;
+                let mut row_vals = vec![Fr::zero(); ncols];
+                for (col, v) in c.fields.iter().zip(table_row) {
+                    row_vals[*col] = *v;
+                }
+                fill_row(&c, &mut row_vals, r, t as u64, base);
+                Ok(row_vals)
+            })
+            .collect::<Result<_, LowerError>>()?;
+        cols.par_iter_mut().enumerate().for_each(|(j, col)| {
+            for (i, row) in block.iter().enumerate() {
+                col[start + i] = row[j];
+            }
+        });
     }
     let witness = finish_witness(&machine, cols)?;
     Ok((machine, witness))
