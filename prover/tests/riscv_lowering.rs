@@ -828,3 +828,15 @@ fn small_program_proves_and_verifies() {
     bad[mid] ^= 1;
     assert!(zkvm_prover::pipeline::verify_rv32im(&program, &bad).is_err());
 }
+
+#[test]
+fn machine_accepts_any_claimed_memory_size() {
+    let Some(program) = assemble("sizes", "    EXIT 0\n") else {
+        return;
+    };
+    for log_size in [0, 6, 63, 64, 200, usize::MAX] {
+        let m = machine(&program, &[], 0, log_size);
+        assert_eq!(m.memory.log_size, log_size);
+    }
+    assert!(machine(&program, &[], 0, 0).memory.init.is_empty());
+}

@@ -1245,7 +1245,11 @@ pub fn machine_with_cols(
     });
 
     let (column_names, small_columns, r1cs) = bld.finish();
-    let size = 1u64 << mem_log_size;
+    // A proof may claim any size; the verifier rejects oversized ones later, so never overflow.
+    let size = u32::try_from(mem_log_size)
+        .ok()
+        .and_then(|k| 1u64.checked_shl(k))
+        .unwrap_or(u64::MAX);
     let init = program
         .initial_words()
         .into_iter()
