@@ -123,7 +123,7 @@ impl MemoryChecker for OfflineMemoryChecker {
 
     fn table_families(&self, layout: &MemoryLayout) -> Vec<TableFamily> {
         let tag = TableExpr::Const(Fr::from(tags::MEMORY));
-        let mut init = vec![Fr::zero(); 0];
+        let mut init: Vec<Fr> = Vec::new();
         for (a, v) in &layout.init {
             let a = *a as usize;
             if init.len() <= a {

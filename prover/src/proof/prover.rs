@@ -21,6 +21,9 @@ use crate::poly::DenseMle;
 use crate::spartan;
 use crate::transcript::Transcript;
 
+/// Polynomials opened together at one point: the polynomials, their prover data, their values.
+type OpeningGroup<'a> = (Vec<&'a DenseMle>, Vec<&'a DoryProverData>, Vec<Fr>);
+
 /// What the prover measured: time per phase and sizes.
 #[derive(Clone, Debug, Default)]
 pub struct ProveStats {
@@ -198,10 +201,7 @@ pub fn prove(
             .max_by_key(|p| p.len())
             .expect("cycle");
         let longest_table = tables.iter().map(|f| f.log_size).max().unwrap_or(0);
-        let mut groups: std::collections::BTreeMap<
-            usize,
-            (Vec<&DenseMle>, Vec<&DoryProverData>, Vec<Fr>),
-        > = Default::default();
+        let mut groups: std::collections::BTreeMap<usize, OpeningGroup> = Default::default();
         for (c, v) in used_cols.iter().zip(&leaf_column_evals) {
             let g = groups.entry(log_rows as usize).or_default();
             g.0.push(&polys[*c]);
