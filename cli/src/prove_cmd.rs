@@ -229,7 +229,7 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
             serde_json::json!({ "valid": true, "public_output": out })
         );
     } else {
-        print!("{}", output_lines(&output));
+        print_output(&args.program, &output)?;
     }
     eprintln!(
         "zkvm verify: proof valid ({:.1} ms)",

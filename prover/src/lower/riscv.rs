@@ -59,8 +59,9 @@
 //! is the last real row and padding rows repeat its sub-1 row), `write` (64) to fd 1 with
 //! `len = 4` and an aligned buffer (the word is the next public output element) or to fd 2
 //! (debug: no effect, a0 := len), `read` (63) from fd 0 with `len = 4` and an aligned buffer (the
-//! ram slot writes the private input word, a0 := 4, or a0 := 0 and no write at the end of the
-//! input). Any other pattern is [`LowerError::Unprovable`].
+//! ram slot writes the private input word and a0 := 1..=4 bytes read, or a0 := 0 and no write
+//! at the end of the input; after a short read the bytes of the word past the count are
+//! unspecified by the zkvm ABI). Any other pattern is [`LowerError::Unprovable`].
 //!
 //! # What is not enforced
 //! Segment permissions and bounds: the constraints model a flat read-write RAM from `base` to
@@ -401,6 +402,10 @@ pub struct RvCols {
     pub w2: Col,
     /// read returned a word.
     pub got: Col,
+    /// The read returned `4 − short1 − 2·short2` bytes (1 to 4) when it got a word.
+    pub short1: Col,
+    /// See `short1`.
+    pub short2: Col,
     /// Outputs before this row.
     pub out_idx: Col,
 }
@@ -522,6 +527,8 @@ pub fn machine_with_cols(
         w1: s(&mut bld, "w1"),
         w2: s(&mut bld, "w2"),
         got: s(&mut bld, "got"),
+        short1: s(&mut bld, "short1"),
+        short2: s(&mut bld, "short2"),
         out_idx: s(&mut bld, "out_idx"),
     };
     let slot_names = ["rs1", "rs2", "ram", "rd"];
@@ -577,6 +584,8 @@ pub fn machine_with_cols(
         ("w1", c.w1),
         ("w2", c.w2),
         ("got", c.got),
+        ("short1", c.short1),
+        ("short2", c.short2),
     ]
     .into_iter()
     .chain(
@@ -1088,9 +1097,9 @@ pub fn machine_with_cols(
     );
     gate(
         &mut bld,
-        "ecall: read returns 4 or 0",
+        "ecall: read returns 0, or 1 to 4 with a word",
         cur(c.is_read),
-        rd() - cur(c.got) * 4,
+        rd() - cur(c.got) * 4 + cur(c.short1) + cur(c.short2) * 2,
     );
     gate(
         &mut bld,
@@ -1304,6 +1313,8 @@ struct RowIn {
     w2: bool,
     is_read: bool,
     got: bool,
+    /// `4 − bytes read` when a word was read.
+    short: u32,
     sys_a7: u32,
     sys_a0: u32,
     out_idx: u64,
@@ -1437,17 +1448,24 @@ pub fn lower(
                     r1.rd_val = bytes.len() as u32;
                     match bytes.len() {
                         0 => {}
-                        4 => {
+                        n @ 1..=4 => {
+                            // A short read (end of input) changes only the first n bytes; the
+                            // ABI leaves the rest of the word unspecified, and the prover keeps
+                            // the interpreter's (the old bytes).
                             let a = check_buf(*addr)?;
-                            let word = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+                            let old = ram.get(&a).copied().unwrap_or(0);
+                            let mut w = old.to_le_bytes();
+                            w[..n].copy_from_slice(bytes);
+                            let word = u32::from_le_bytes(w);
                             r1.got = true;
+                            r1.short = 4 - n as u32;
                             r1.ram_on = true;
-                            r1.ram_old = ram.get(&a).copied().unwrap_or(0);
+                            r1.ram_old = old;
                             r1.ram_new = word;
                             r1.input_word = word;
                             ram.insert(a, word);
                         }
-                        _ => return Err(unprovable(step.pc, "partial private input word")),
+                        _ => return Err(unprovable(step.pc, "read of more than 4 bytes")),
                     }
                 }
                 None => return Err(unprovable(step.pc, "ecall without a record")),
@@ -1797,6 +1815,8 @@ fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32) {
     setb(v, c.w1, r.w1);
     setb(v, c.w2, r.w2);
     setb(v, c.got, r.got);
+    setb(v, c.short1, r.short & 1 == 1);
+    setb(v, c.short2, r.short & 2 == 2);
     if op == Some(Ecall) {
         set(v, c.sys_a7, i128::from(r.sys_a7));
         set(v, c.sys_a0, i128::from(r.sys_a0));
