@@ -26,11 +26,7 @@ fn fib_known_values() {
         ("93", "12200160415121876738"),
     ] {
         let e = differential(&elf, n.as_bytes(), &format!("fib {n:?}"));
-        assert_eq!(
-            text(&e.stdout),
-            format!("{want}\n"),
-            "fib({n})"
-        );
+        assert_eq!(text(&e.stdout), format!("{want}\n"), "fib({n})");
         assert_eq!(e.exit_code, 0);
     }
 }
@@ -102,11 +98,7 @@ fn matmul() {
     assert_eq!(text(&e.stdout), "1 2\n3 5\n");
     for n in [0usize, 1, 7, 16] {
         let e = differential(&elf, n.to_string().as_bytes(), &format!("matmul {n}"));
-        assert_eq!(
-            text(&e.stdout),
-            matmul_expected(n),
-            "n = {n}"
-        );
+        assert_eq!(text(&e.stdout), matmul_expected(n), "n = {n}");
     }
 }
 
@@ -140,10 +132,7 @@ fn sha256_test_vectors() {
 fn sort() {
     let elf = guest_elf("sort");
     let e = differential(&elf, b"5 3 9 3 1\n", "sort small");
-    assert_eq!(
-        text(&e.stdout),
-        "1 3 3 5 9\ndistinct: 4\n"
-    );
+    assert_eq!(text(&e.stdout), "1 3 3 5 9\ndistinct: 4\n");
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let mut values: Vec<u32> = (0..2000).map(|_| rng.gen_range(0..5000)).collect();
     let input: Vec<String> = values.iter().map(u32::to_string).collect();
