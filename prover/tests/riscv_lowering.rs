@@ -840,3 +840,46 @@ fn machine_accepts_any_claimed_memory_size() {
     }
     assert!(machine(&program, &[], 0, 0).memory.init.is_empty());
 }
+
+/// Memory permissions are enforced: a store must hit a writable word, and the permissions in the
+/// proof are the ones the verifier derives from the ELF.
+#[test]
+fn stores_into_read_only_memory_are_rejected() {
+    let Some(program) = assemble("bytes_perm", BYTES) else {
+        return;
+    };
+    let l = run_and_lower(&program, &[]).expect("lowers");
+    let perm = col(&l.machine, "ram_perm");
+    let row = *rows_with(&l, "sw").first().expect("a store");
+    assert_eq!(l.witness.columns[perm][row], Fr::from(2u64));
+    // The constraint: a write needs permission 2.
+    let mut cols = l.witness.columns.clone();
+    cols[perm][row] = Fr::one();
+    let err = l
+        .machine
+        .r1cs
+        .check(&cols)
+        .expect_err("a store to a read-only word");
+    assert!(err.to_string().contains("writes a writable cell"), "{err}");
+    // The multiset: a verifier whose layout makes every RAM word read-only rejects the proof of
+    // a run that stores (the prover's tuples carry permission 2, the initial memory's 1).
+    let setup = zkvm_prover::pipeline::setup_for(
+        &l.machine,
+        l.witness.columns[0].len().trailing_zeros() as usize,
+    )
+    .expect("setup");
+    let (proof, _) = zkvm_prover::proof::prove(&l.machine, &l.witness, &setup).expect("proves");
+    zkvm_prover::proof::verify(&l.machine, &proof, &setup).expect("the honest layout verifies");
+    let mut read_only = l.machine.clone();
+    for range in read_only
+        .memory
+        .permissions
+        .as_mut()
+        .expect("RISC-V has permissions")
+    {
+        if range.0 >= 32 {
+            range.2 = 1;
+        }
+    }
+    assert!(zkvm_prover::proof::verify(&read_only, &proof, &setup).is_err());
+}

@@ -58,9 +58,8 @@ pub enum BuildError {
 
 /// Whether the active toolchain in `dir` has the guest target's standard library.
 pub fn target_installed(dir: &Path) -> Result<bool, BuildError> {
-    let out = Command::new("rustc")
+    let out = toolchain_command("rustc", dir)
         .args(["--print", "sysroot"])
-        .current_dir(dir)
         .output()
         .map_err(|source| BuildError::Spawn {
             tool: "rustc".into(),
@@ -74,6 +73,19 @@ pub fn target_installed(dir: &Path) -> Result<bool, BuildError> {
         .is_dir())
 }
 
+/// A rustup-proxied tool run in the guest's directory, with the toolchain the guest selects (its
+/// `rust-toolchain.toml`, else the user's default): the toolchain of a host `cargo` running us
+/// (`RUSTUP_TOOLCHAIN`, or `$CARGO` pointing at one toolchain's binary) must not leak in.
+fn toolchain_command(tool: &str, dir: &Path) -> Command {
+    let mut cmd = Command::new(tool);
+    cmd.current_dir(dir)
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("RUSTC")
+        .env_remove("RUSTC_WRAPPER")
+        .env_remove("CARGO");
+    cmd
+}
+
 /// Install the guest target with rustup when missing; `log` receives a line saying so.
 /// Returns whether it installed anything.
 pub fn ensure_target(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<bool, BuildError> {
@@ -83,9 +95,8 @@ pub fn ensure_target(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<bool, Buil
     log(&format!(
         "the {GUEST_TARGET} target is not installed; installing it with `rustup target add {GUEST_TARGET}`"
     ));
-    let status = Command::new("rustup")
+    let status = toolchain_command("rustup", dir)
         .args(["target", "add", GUEST_TARGET])
-        .current_dir(dir)
         .status()
         .map_err(|source| BuildError::Spawn {
             tool: "rustup".into(),
@@ -109,7 +120,7 @@ pub fn build_guest(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<PathBuf, Bui
     })?;
     ensure_target(dir, log)?;
     let target_dir = dir.join("target");
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut cmd = toolchain_command("cargo", dir);
     cmd.args(["build", "--release", "--target", GUEST_TARGET])
         .arg("--target-dir")
         .arg(&target_dir)

@@ -266,6 +266,64 @@ pub fn word_address(base: u32, addr: u32) -> u64 {
     NUM_REGS + u64::from((addr & !3) - base) / 4
 }
 
+/// Permissions of the memory cells, as the interpreter enforces them: registers read-write;
+/// a RAM word read-write when its 256-byte page belongs only to writable, non-executable
+/// segments, read-only elsewhere in the loaded span, inaccessible outside it.
+pub fn permission_ranges(program: &Program) -> Vec<(u64, u64, u64)> {
+    const PAGE_SHIFT: u32 = 8;
+    let (lo, hi) = program.span();
+    let base = ram_base(program);
+    let span = hi.saturating_sub(u64::from(lo)) as usize;
+    let pages = span.div_ceil(1 << PAGE_SHIFT);
+    let mut writable = vec![false; pages];
+    let page_range = |seg: &zkvm_riscv::Segment| {
+        let off = (seg.vaddr - lo) as usize;
+        (
+            off >> PAGE_SHIFT,
+            (off + seg.mem_size as usize).div_ceil(1 << PAGE_SHIFT),
+        )
+    };
+    for seg in program
+        .segments
+        .iter()
+        .filter(|s| s.flags.write && !s.flags.exec)
+    {
+        let (first, last) = page_range(seg);
+        writable[first..last.min(pages)]
+            .iter_mut()
+            .for_each(|w| *w = true);
+    }
+    for seg in program
+        .segments
+        .iter()
+        .filter(|s| !s.flags.write || s.flags.exec)
+    {
+        let (first, last) = page_range(seg);
+        writable[first..last.min(pages)]
+            .iter_mut()
+            .for_each(|w| *w = false);
+    }
+    let mut ranges = vec![(0, NUM_REGS, 2)];
+    let words = (hi.saturating_sub(u64::from(base)) / 4) as usize;
+    for i in 0..words {
+        let a = u64::from(base) + 4 * i as u64;
+        let perm = if a < u64::from(lo) || a + 4 > hi {
+            0
+        } else if writable[((a - u64::from(lo)) >> PAGE_SHIFT) as usize] {
+            2
+        } else {
+            1
+        };
+        let addr = NUM_REGS + i as u64;
+        match ranges.last_mut() {
+            Some(last) if last.1 == addr && last.2 == perm => last.1 = addr + 1,
+            _ if perm != 0 => ranges.push((addr, addr + 1, perm)),
+            _ => {}
+        }
+    }
+    ranges
+}
+
 /// The public output of a run as field elements: its stdout as little-endian u32 words, or
 /// `None` if its length is not a multiple of 4.
 pub fn public_output_words(stdout: &[u8]) -> Option<Vec<Fr>> {
@@ -402,6 +460,8 @@ pub struct RvCols {
     pub w2: Col,
     /// read returned a word.
     pub got: Col,
+    /// The permission of the RAM word accessed (1 read-only, 2 read-write).
+    pub ram_perm: Col,
     /// The read returned `4 − short1 − 2·short2` bytes (1 to 4) when it got a word.
     pub short1: Col,
     /// See `short1`.
@@ -527,6 +587,7 @@ pub fn machine_with_cols(
         w1: s(&mut bld, "w1"),
         w2: s(&mut bld, "w2"),
         got: s(&mut bld, "got"),
+        ram_perm: bld.small_col("ram_perm"),
         short1: s(&mut bld, "short1"),
         short2: s(&mut bld, "short2"),
         out_idx: s(&mut bld, "out_idx"),
@@ -1144,6 +1205,10 @@ pub fn machine_with_cols(
         .fold(RowExpr::col(c.w1).plus(c.got, Fr::one()), |e, n| {
             e.plus(c.f(n), Fr::one())
         });
+    // The accesses that change a RAM word: stores and the private-input word of `read`.
+    let stores_expr = ["sb", "sh", "sw"]
+        .iter()
+        .fold(RowExpr::col(c.got), |e, n| e.plus(c.f(n), Fr::one()));
     let slots = vec![
         MemSlot {
             name: "rs1".into(),
@@ -1154,6 +1219,8 @@ pub fn machine_with_cols(
             read_ts: read_ts[0],
             read_init_flag: None,
             ts_diff_limbs: ts_limbs[0],
+            permission: None,
+            writes: RowExpr::constant(Fr::zero()),
         },
         MemSlot {
             name: "rs2".into(),
@@ -1164,6 +1231,8 @@ pub fn machine_with_cols(
             read_ts: read_ts[1],
             read_init_flag: None,
             ts_diff_limbs: ts_limbs[1],
+            permission: None,
+            writes: RowExpr::constant(Fr::zero()),
         },
         MemSlot {
             name: "ram".into(),
@@ -1174,6 +1243,8 @@ pub fn machine_with_cols(
             read_ts: read_ts[2],
             read_init_flag: None,
             ts_diff_limbs: ts_limbs[2],
+            permission: Some(c.ram_perm),
+            writes: stores_expr.clone(),
         },
         MemSlot {
             name: "rd".into(),
@@ -1186,6 +1257,8 @@ pub fn machine_with_cols(
             read_ts: read_ts[3],
             read_init_flag: None,
             ts_diff_limbs: ts_limbs[3],
+            permission: None,
+            writes: RowExpr::constant(Fr::zero()),
         },
     ];
     let checker = OfflineMemoryChecker;
@@ -1280,6 +1353,7 @@ pub fn machine_with_cols(
             log_size: mem_log_size,
             init,
             init_flag: Fr::one(),
+            permissions: Some(permission_ranges(program)),
         },
         output_active: RowExpr::col(c.w1),
         output_index: c.out_idx,

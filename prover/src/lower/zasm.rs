@@ -421,6 +421,8 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
             read_ts: read_ts[s],
             read_init_flag: init_flag.get(s).copied(),
             ts_diff_limbs: limbs[s],
+            permission: None,
+            writes: RowExpr::constant(Fr::zero()),
         })
         .collect();
     let checker = OfflineMemoryChecker;
@@ -463,6 +465,7 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
             log_size: mem_log_size,
             init: Vec::new(),
             init_flag: Fr::zero(),
+            permissions: None,
         },
         output_active: RowExpr::col(c.field("op_output")),
         output_index: c.out_idx,

@@ -39,6 +39,9 @@ pub enum TableExpr {
     Const(Fr),
     /// A column of the bitwise table, whose extension the verifier evaluates in closed form.
     Bitwise(super::lookup::BitwiseColumn),
+    /// `value` on the rows `[start, end)` of each range, 0 elsewhere (disjoint ranges), whose
+    /// extension the verifier evaluates in `O(n)` per range.
+    Ranges(Vec<(u64, u64, u64)>),
 }
 
 /// Fractions contributed by every row of a table.
@@ -188,6 +191,16 @@ pub fn table_values(expr: &TableExpr, log_size: usize, table_columns: &[Vec<Fr>]
         TableExpr::Bitwise(col) => (0..n)
             .map(|j| Fr::from(super::lookup::bitwise_value(*col, j)))
             .collect(),
+        TableExpr::Ranges(ranges) => {
+            let mut v = vec![Fr::zero(); n];
+            for &(start, end, value) in ranges {
+                let (start, end) = ((start as usize).min(n), (end as usize).min(n));
+                v[start..end.max(start)]
+                    .iter_mut()
+                    .for_each(|x| *x = Fr::from(value));
+            }
+            v
+        }
     }
 }
 
@@ -241,6 +254,28 @@ pub fn public_mle(values: &[Fr], point: &[Fr]) -> Fr {
         .sum()
 }
 
+/// `Σ_{x < bound} eq(point, x)`: the extension of the indicator of `[0, bound)` over
+/// `point.len()` big-endian bits, in `O(n)`: for each bit where `bound` has a 1, the rows that
+/// agree with `bound` above it and have a 0 there.
+pub fn below_mle(bound: u64, point: &[Fr]) -> Fr {
+    let n = point.len();
+    if n < 64 && bound >= 1u64 << n {
+        return Fr::one();
+    }
+    let mut prefix = Fr::one();
+    let mut total = Fr::zero();
+    for (i, r) in point.iter().enumerate() {
+        let bit = (bound >> (n - 1 - i)) & 1;
+        if bit == 1 {
+            total += prefix * (Fr::one() - r);
+            prefix *= r;
+        } else {
+            prefix *= Fr::one() - r;
+        }
+    }
+    total
+}
+
 /// The committed table columns a table family reads.
 pub fn table_committed(fam: &TableFamily) -> Vec<usize> {
     let mut out: Vec<usize> = std::iter::once(&fam.numerator)
@@ -270,6 +305,12 @@ pub fn table_leaf_values(
             TableExpr::Public(v) => public_mle(v, point),
             TableExpr::Const(c) => *c,
             TableExpr::Bitwise(col) => super::lookup::bitwise_mle(*col, point)?,
+            TableExpr::Ranges(ranges) => ranges
+                .iter()
+                .map(|&(start, end, value)| {
+                    Fr::from(value) * (below_mle(end, point) - below_mle(start, point))
+                })
+                .sum(),
         })
     };
     let p = fam.sign * eval(&fam.numerator)?;
@@ -293,6 +334,32 @@ mod tests {
         assert_eq!(public_mle(&values, &point), dense.evaluate(&point));
         let index = DenseMle::new((0..16u64).map(Fr::from).collect());
         assert_eq!(index_mle(&point), index.evaluate(&point));
+    }
+
+    #[test]
+    fn range_mles_agree_with_dense_evaluation() {
+        let mut rng = ChaCha20Rng::seed_from_u64(11);
+        let point: Vec<Fr> = (0..5).map(|_| Fr::rand(&mut rng)).collect();
+        let ranges = vec![(0, 3, 2), (3, 9, 1), (20, 32, 2)];
+        let dense = DenseMle::new(table_values(&TableExpr::Ranges(ranges.clone()), 5, &[]));
+        let fam = TableFamily {
+            name: "ranges".into(),
+            log_size: 5,
+            sign: Fr::one(),
+            numerator: TableExpr::Ranges(ranges),
+            tuple: vec![],
+        };
+        let ch = Challenges::new(Fr::one(), Fr::one(), 1);
+        let (p, _) = table_leaf_values(&fam, &point, &|_| None, &ch).unwrap();
+        assert_eq!(p, dense.evaluate(&point));
+        for bound in [0u64, 1, 7, 31, 32, 40] {
+            let ind = DenseMle::new((0..32u64).map(|x| Fr::from((x < bound) as u64)).collect());
+            assert_eq!(
+                below_mle(bound, &point),
+                ind.evaluate(&point),
+                "bound {bound}"
+            );
+        }
     }
 
     #[test]

@@ -28,8 +28,14 @@ use crate::r1cs::LinComb;
 pub trait MemoryChecker {
     /// Add the per-row constraints and lookups the argument needs.
     fn constrain(&self, b: &mut Builder, slots: &[MemSlot], cycle_col: Col) -> Vec<LookupUse>;
-    /// The fractions contributed on every row.
-    fn cycle_families(&self, slots: &[MemSlot], cycle_col: Col) -> Vec<CycleFamily>;
+    /// The fractions contributed on every row (with a permission component when
+    /// `permissions` is set).
+    fn cycle_families(
+        &self,
+        slots: &[MemSlot],
+        cycle_col: Col,
+        permissions: bool,
+    ) -> Vec<CycleFamily>;
     /// The fractions contributed by the initial and final memory.
     fn table_families(&self, layout: &MemoryLayout) -> Vec<TableFamily>;
 }
@@ -40,6 +46,13 @@ pub struct OfflineMemoryChecker;
 /// `now` of slot `s` as an expression of the cycle column.
 fn now_expr(num_slots: usize, s: usize, cycle_col: Col) -> RowExpr {
     RowExpr::constant(Fr::from((s + 1) as u64)).plus(cycle_col, Fr::from(num_slots as u64))
+}
+
+fn permission_expr(permission: Option<Col>) -> RowExpr {
+    match permission {
+        Some(c) => RowExpr::col(c),
+        None => RowExpr::constant(Fr::from(2u64)),
+    }
 }
 
 fn flag_expr(flag: Option<Col>) -> RowExpr {
@@ -75,6 +88,22 @@ impl MemoryChecker for OfflineMemoryChecker {
             if let Some(flag) = slot.read_init_flag {
                 b.boolean(&format!("memory: {} read flag is boolean", slot.name), flag);
             }
+            if let Some(p) = slot.permission {
+                // (p − 1)(p − 2) = 0: the cell is accessible (1 read-only, 2 read-write) ...
+                b.constrain(
+                    &format!("memory: {} touches an accessible cell", slot.name),
+                    sub(cur(p), konst(Fr::one())),
+                    sub(cur(p), konst(Fr::from(2u64))),
+                    LinComb { terms: Vec::new() },
+                );
+                // ... and writable when the access changes it.
+                b.constrain(
+                    &format!("memory: {} writes a writable cell", slot.name),
+                    slot.writes.to_lincomb(),
+                    sub(cur(p), konst(Fr::from(2u64))),
+                    LinComb { terms: Vec::new() },
+                );
+            }
             for (limb, which) in [(lo, "low"), (hi, "high")] {
                 lookups.push(LookupUse {
                     name: format!("memory: {} timestamp {which} limb", slot.name),
@@ -87,7 +116,12 @@ impl MemoryChecker for OfflineMemoryChecker {
         lookups
     }
 
-    fn cycle_families(&self, slots: &[MemSlot], cycle_col: Col) -> Vec<CycleFamily> {
+    fn cycle_families(
+        &self,
+        slots: &[MemSlot],
+        cycle_col: Col,
+        permissions: bool,
+    ) -> Vec<CycleFamily> {
         let tag = RowExpr::constant(Fr::from(tags::MEMORY));
         let mut families = Vec::new();
         for (s, slot) in slots.iter().enumerate() {
@@ -104,7 +138,10 @@ impl MemoryChecker for OfflineMemoryChecker {
                     RowExpr::col(slot.read_value),
                     RowExpr::col(slot.read_ts),
                     flag_expr(slot.read_init_flag),
-                ],
+                ]
+                .into_iter()
+                .chain(permissions.then(|| permission_expr(slot.permission)))
+                .collect(),
             });
             families.push(CycleFamily {
                 name: format!("memory write: {}", slot.name),
@@ -115,7 +152,10 @@ impl MemoryChecker for OfflineMemoryChecker {
                     RowExpr::col(slot.write_value),
                     now_expr(slots.len(), s, cycle_col),
                     RowExpr::constant(Fr::one()),
-                ],
+                ]
+                .into_iter()
+                .chain(permissions.then(|| permission_expr(slot.permission)))
+                .collect(),
             });
         }
         families
@@ -131,6 +171,7 @@ impl MemoryChecker for OfflineMemoryChecker {
             }
             init[a] = *v;
         }
+        let perms = layout.permissions.clone().map(TableExpr::Ranges);
         vec![
             TableFamily {
                 name: "memory: initial".into(),
@@ -143,7 +184,10 @@ impl MemoryChecker for OfflineMemoryChecker {
                     TableExpr::Public(init),
                     TableExpr::Const(Fr::zero()),
                     TableExpr::Const(layout.init_flag),
-                ],
+                ]
+                .into_iter()
+                .chain(perms.clone())
+                .collect(),
             },
             TableFamily {
                 name: "memory: final".into(),
@@ -156,7 +200,10 @@ impl MemoryChecker for OfflineMemoryChecker {
                     TableExpr::Committed(table_cols::MEM_FINAL_VALUE),
                     TableExpr::Committed(table_cols::MEM_FINAL_TS),
                     TableExpr::Committed(table_cols::MEM_FINAL_FLAG),
-                ],
+                ]
+                .into_iter()
+                .chain(perms)
+                .collect(),
             },
         ]
     }
@@ -179,11 +226,22 @@ pub fn fill_memory(
     for (a, v) in &layout.init {
         value[*a as usize] = *v;
     }
+    let permission = |a: u64| -> u64 {
+        layout.permissions.as_ref().map_or(2, |ranges| {
+            ranges
+                .iter()
+                .find(|(start, end, _)| (*start..*end).contains(&a))
+                .map_or(0, |r| r.2)
+        })
+    };
     let rows = columns.first().map_or(0, |c| c.len());
     let num_slots = slots.len() as u64;
     for t in 0..rows {
         for (s, slot) in slots.iter().enumerate() {
             if slot.active.eval_row(columns, t).is_zero() {
+                if let Some(p) = slot.permission {
+                    columns[p][t] = Fr::from(2u64);
+                }
                 continue;
             }
             let addr = slot.addr.eval_row(columns, t);
@@ -202,6 +260,18 @@ pub fn fill_memory(
             }
             let now = num_slots * t as u64 + s as u64 + 1;
             let diff = now - ts[a] - 1;
+            let perm = permission(a as u64);
+            let writes = !slot.writes.eval_row(columns, t).is_zero();
+            if perm == 0 || (writes && perm != 2) {
+                return Err(MemoryFillError::Forbidden {
+                    row: t,
+                    slot: slot.name.clone(),
+                    addr: a,
+                });
+            }
+            if let Some(p) = slot.permission {
+                columns[p][t] = Fr::from(perm);
+            }
             columns[slot.read_ts][t] = Fr::from(ts[a]);
             columns[slot.ts_diff_limbs.0][t] = Fr::from(diff & 0xffff);
             columns[slot.ts_diff_limbs.1][t] = Fr::from(diff >> 16);
@@ -227,6 +297,16 @@ pub enum MemoryFillError {
         row: usize,
         /// The slot.
         slot: String,
+    },
+    /// An access to a cell outside the program's memory, or a write to a read-only cell.
+    #[error("row {row}: slot {slot} may not access address {addr} this way (memory permissions)")]
+    Forbidden {
+        /// The row.
+        row: usize,
+        /// The slot.
+        slot: String,
+        /// The address.
+        addr: usize,
     },
     /// A read that does not return the cell's current value.
     #[error("row {row}: slot {slot} reads a value that address {addr} does not hold")]

@@ -120,6 +120,12 @@ pub struct MemSlot {
     pub read_init_flag: Option<Col>,
     /// Low and high 16-bit limbs of `now − read_ts − 1`, range-checked.
     pub ts_diff_limbs: (Col, Col),
+    /// With memory permissions ([`MemoryLayout::permissions`]): the column holding the accessed
+    /// cell's permission (1 read-only, 2 read-write), or `None` for a slot that only ever
+    /// touches read-write cells (the constant 2).
+    pub permission: Option<Col>,
+    /// 1 on rows where this access changes the cell (then its permission must be 2).
+    pub writes: RowExpr,
 }
 
 /// A lookup of a tuple of row expressions into a table, on the rows where `active` is 1.
@@ -191,6 +197,11 @@ pub struct MemoryLayout {
     /// The initialised flag of every initial cell (0 for zasm, whose reads of never-written
     /// cells are faults; 1 for RISC-V, whose memory starts as zeros plus the image).
     pub init_flag: Fr,
+    /// Public per-address permissions as `[start, end) → value` ranges (0 no access, 1
+    /// read-only, 2 read-write; addresses in no range are 0), or `None` when every cell is
+    /// read-write (zasm). Permissions never change, so they enter the initial and the final
+    /// memory tuples alike, and every access carries its cell's permission.
+    pub permissions: Option<Vec<(u64, u64, u64)>>,
 }
 
 /// A machine: the constraint system of one ISA for one program, and its public inputs.

@@ -241,7 +241,11 @@ pub fn committed_table_columns(machine: &Machine) -> Vec<usize> {
 
 /// All cycle-side fraction families of a machine: memory, lookups, public output.
 pub fn cycle_families(machine: &Machine) -> Vec<CycleFamily> {
-    let mut f = OfflineMemoryChecker.cycle_families(&machine.slots, machine.cycle_col);
+    let mut f = OfflineMemoryChecker.cycle_families(
+        &machine.slots,
+        machine.cycle_col,
+        machine.memory.permissions.is_some(),
+    );
     f.extend(LogUp.cycle_families(&machine.lookups));
     f.push(CycleFamily {
         name: "public output".into(),
@@ -276,6 +280,13 @@ pub fn absorb_statement(machine: &Machine, log_rows: u32, mem_log_size: u32, t: 
         .collect();
     t.absorb_fields(labels::MEMORY_INIT, &init);
     t.absorb_field(labels::MEMORY_INIT, &machine.memory.init_flag);
+    if let Some(perms) = &machine.memory.permissions {
+        let flat: Vec<Fr> = perms
+            .iter()
+            .flat_map(|(a, b, p)| [Fr::from(*a), Fr::from(*b), Fr::from(*p)])
+            .collect();
+        t.absorb_fields(labels::MEMORY_INIT, &flat);
+    }
     t.absorb_fields(labels::OUTPUT, &machine.public_output);
     t.absorb_bytes(
         labels::SIZES,
