@@ -64,11 +64,12 @@
 //! unspecified by the zkvm ABI). Any other pattern is [`LowerError::Unprovable`].
 //!
 //! # What is not enforced
-//! Segment permissions and bounds: the constraints model a flat read-write RAM from `base` to
-//! the end of the memory table. The interpreter stops a run that stores into code or read-only
-//! data, or touches memory past the last segment, so no honest trace does either; but a proof
-//! does not show that the run avoided them (a malicious prover could claim such a store
-//! succeeded). Code is never affected: instructions come from the public bytecode table.
+//! Segment permissions and bounds, as the interpreter enforces them, are part of the memory
+//! tuples ([`permission_ranges`]): registers and words of writable pages are read-write (2), the
+//! rest of the loaded span read-only (1), everything else inaccessible (0). The ram slot carries
+//! the accessed word's permission, which must be 1 or 2, and 2 for a store or an input word; the
+//! initial and final memory tuples carry the public ranges, so a proof cannot claim a store into
+//! code or read-only data, or an access outside the loaded span.
 
 use std::collections::HashMap;
 
