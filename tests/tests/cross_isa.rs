@@ -1,0 +1,84 @@
+//! The same algorithm written in zasm and as a Rust guest on RV32IM gives the same public output
+//! (zasm prints field elements, the guests decimal or hex text: both are decoded to integers).
+
+use std::path::{Path, PathBuf};
+
+use ark_bn254::Fr;
+use ark_ff::{BigInteger, PrimeField};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn zasm(file: &str, inputs: &[u64]) -> Vec<Fr> {
+    let program = zkvm_assembler::assemble_file(&root().join(file))
+        .unwrap_or_else(|d| panic!("{file}: {}", d.render()));
+    let inputs: Vec<Fr> = inputs.iter().map(|v| Fr::from(*v)).collect();
+    zkvm_vm::run(&program, &inputs, &zkvm_vm::RunConfig::default())
+        .unwrap_or_else(|e| panic!("{file}: {e}"))
+        .output
+}
+
+/// The guest's public output as text, without the zero padding of the last word.
+fn guest(name: &str, input: &str) -> String {
+    let dir = root().join("examples/guests").join(name);
+    let elf = zkvm_riscv::build_guest(&dir, &mut |m| eprintln!("{m}"))
+        .unwrap_or_else(|e| panic!("building {name}: {e}"));
+    let program = zkvm_riscv::load_elf(&std::fs::read(elf).expect("read")).expect("ELF");
+    let exec = zkvm_riscv::run(
+        &program,
+        input.as_bytes(),
+        &zkvm_riscv::RunConfig::default(),
+    )
+    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert_eq!(exec.exit_code, 0, "{name}");
+    String::from_utf8(exec.stdout)
+        .expect("text")
+        .trim_end_matches('\0')
+        .to_string()
+}
+
+fn hex(v: &Fr) -> String {
+    let bytes = v.into_bigint().to_bytes_be();
+    format!(
+        "0x{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    )
+}
+
+#[test]
+fn fib_agrees() {
+    for n in [0u64, 1, 10, 30, 90] {
+        let field = zasm("examples/zasm/fib.zasm", &[n]);
+        let text = guest("fib", &n.to_string());
+        assert_eq!(
+            text,
+            format!("{}\n", zkvm_isa::fmt_fr(&field[0])),
+            "fib({n})"
+        );
+    }
+}
+
+#[test]
+fn factorial_mod_p_agrees() {
+    for n in [0u64, 5, 20, 50] {
+        let field = zasm("examples/zasm/factorial.zasm", &[n]);
+        let text = guest("factorial", &n.to_string());
+        assert_eq!(text, format!("{}\n", hex(&field[0])), "{n}!");
+    }
+}
+
+#[test]
+fn matmul_agrees() {
+    for n in [1usize, 2, 4] {
+        // The guest builds A[i][j] = i + j and B[i][j] = i·j + 1; zasm reads them.
+        let mut inputs = vec![n as u64];
+        inputs.extend((0..n * n).map(|k| (k / n + k % n) as u64));
+        inputs.extend((0..n * n).map(|k| ((k / n) * (k % n) + 1) as u64));
+        let field = zasm("examples/zasm/matmul.zasm", &inputs);
+        let text = guest("matmul", &n.to_string());
+        let numbers: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+        let expected: Vec<String> = field.iter().map(zkvm_isa::fmt_fr).collect();
+        assert_eq!(numbers, expected, "matmul {n}");
+    }
+}
