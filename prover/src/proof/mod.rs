@@ -30,7 +30,7 @@ use crate::format::{from_bytes, read_vec, to_bytes, vec_size, write_vec, FormatE
 
 use crate::gkr::FractionalSumProof;
 use crate::lower::tables_used;
-use crate::machine::fractions::{CycleFamily, TableFamily};
+use crate::machine::fractions::{Challenges, CycleFamily, TableFamily};
 use crate::machine::lookup::{LogUp, Lookup};
 use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
 use crate::machine::{tags, Machine, RowExpr};
@@ -264,6 +264,21 @@ pub fn table_families(machine: &Machine) -> Vec<TableFamily> {
     let mut f = OfflineMemoryChecker.table_families(&machine.memory);
     f.extend(LogUp.table_families(&tables_used(machine), &machine.bytecode));
     f
+}
+
+/// Squeeze the fingerprint challenges `α, γ` (with enough powers of `γ` for the longest tuple).
+pub fn fingerprint_challenges(
+    cycle: &[CycleFamily],
+    tables: &[TableFamily],
+    t: &mut Transcript,
+) -> Challenges {
+    let alpha = t.challenge();
+    let gamma = t.challenge();
+    let width = cycle
+        .iter()
+        .map(|f| f.tuple.len())
+        .chain(tables.iter().map(|f| f.tuple.len()));
+    Challenges::new(alpha, gamma, width.max().unwrap_or(1))
 }
 
 /// Absorb the public statement.

@@ -12,7 +12,7 @@ use super::{
 use crate::gkr;
 use crate::lower::Witness;
 use crate::machine::fractions::{
-    cycle_columns, cycle_leaves, family_vars, table_committed, table_leaves, Challenges,
+    cycle_columns, cycle_leaves, family_vars, table_committed, table_leaves,
 };
 use crate::machine::memory::small_value;
 use crate::machine::Machine;
@@ -129,13 +129,7 @@ pub fn prove(
     let cycle = cycle_families(machine);
     let tables = table_families(machine);
     let (gkr_proof, leaf_claims) = {
-        let alpha = t.challenge();
-        let gamma = t.challenge();
-        let width = cycle
-            .iter()
-            .map(|f| f.tuple.len())
-            .chain(tables.iter().map(|f| f.tuple.len()));
-        let ch = Challenges::new(alpha, gamma, width.max().unwrap_or(1));
+        let ch = super::fingerprint_challenges(&cycle, &tables, &mut t);
         let mut instances = vec![cycle_leaves(
             &cycle,
             &witness.columns,

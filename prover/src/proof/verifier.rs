@@ -11,7 +11,7 @@ use super::{
 };
 use crate::gkr;
 use crate::machine::fractions::{
-    cycle_columns, cycle_leaf_values, family_vars, table_committed, table_leaf_values, Challenges,
+    cycle_columns, cycle_leaf_values, family_vars, table_committed, table_leaf_values,
 };
 use crate::machine::lookup::{multiplicity_column, table_log_size};
 use crate::machine::{table_cols, tags, Machine, TableId};
@@ -78,13 +78,7 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
     // LogUp-GKR.
     let cycle = cycle_families(machine);
     let tables = table_families(machine);
-    let alpha = t.challenge();
-    let gamma = t.challenge();
-    let width = cycle
-        .iter()
-        .map(|f| f.tuple.len())
-        .chain(tables.iter().map(|f| f.tuple.len()));
-    let ch = Challenges::new(alpha, gamma, width.max().unwrap_or(1));
+    let ch = super::fingerprint_challenges(&cycle, &tables, &mut t);
     let k_vars = family_vars(cycle.len());
     let mut num_vars = vec![k_vars + log_rows as usize];
     num_vars.extend(tables.iter().map(|f| f.log_size));
