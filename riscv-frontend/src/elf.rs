@@ -109,6 +109,9 @@ pub struct Flags {
     pub exec: bool,
 }
 
+/// log2 of the granularity of write permissions, in bytes.
+pub const PAGE_SHIFT: u32 = 8;
+
 /// One loadable segment.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Segment {
@@ -202,6 +205,39 @@ impl Program {
         let lo = self.segments.iter().map(|s| s.vaddr).min().unwrap_or(0);
         let hi = self.segments.iter().map(Segment::end).max().unwrap_or(0);
         (lo, hi)
+    }
+
+    /// Whether stores are allowed, per [`PAGE_SHIFT`]-sized page of the span (page `k` starts at
+    /// `span().0 + k · 2^PAGE_SHIFT`): pages of writable, non-executable segments, except that a
+    /// page shared with a read-only or executable segment stays read-only as a whole. The
+    /// interpreter enforces this, and the prover binds the same permissions into its proofs.
+    pub fn writable_pages(&self) -> Vec<bool> {
+        let (lo, hi) = self.span();
+        let span = hi.saturating_sub(u64::from(lo)) as usize;
+        let pages = span.div_ceil(1 << PAGE_SHIFT);
+        let mut writable = vec![false; pages];
+        let page_range = |seg: &Segment| {
+            let off = (seg.vaddr - lo) as usize;
+            let last = (off + seg.mem_size as usize).div_ceil(1 << PAGE_SHIFT);
+            (off >> PAGE_SHIFT, last.min(pages))
+        };
+        for seg in self
+            .segments
+            .iter()
+            .filter(|s| s.flags.write && !s.flags.exec)
+        {
+            let (first, last) = page_range(seg);
+            writable[first..last].iter_mut().for_each(|w| *w = true);
+        }
+        for seg in self
+            .segments
+            .iter()
+            .filter(|s| !s.flags.write || s.flags.exec)
+        {
+            let (first, last) = page_range(seg);
+            writable[first..last].iter_mut().for_each(|w| *w = false);
+        }
+        writable
     }
 
     /// The initial memory image as aligned little-endian words `(address, value)`, covering the

@@ -223,7 +223,7 @@ fn validate(program: &Program) -> Result<(), RunError> {
 }
 
 /// Page granularity of the store-permission map.
-const PAGE_SHIFT: u32 = 8;
+use crate::elf::PAGE_SHIFT;
 
 /// A machine: registers, memory, I/O buffers. [`run`] is the one-call form.
 #[derive(Clone, Debug)]
@@ -263,28 +263,11 @@ impl<'a> Machine<'a> {
         let (lo, hi) = program.span();
         let span = (hi - u64::from(lo)) as usize;
         let mut mem = vec![0u8; span];
-        let pages = span.div_ceil(1 << PAGE_SHIFT);
-        let mut writable = vec![false; pages];
         for seg in &program.segments {
             let off = (seg.vaddr - lo) as usize;
             mem[off..off + seg.data.len()].copy_from_slice(&seg.data);
-            if seg.flags.write && !seg.flags.exec {
-                let first = off >> PAGE_SHIFT;
-                let last = (off + seg.mem_size as usize).div_ceil(1 << PAGE_SHIFT);
-                writable[first..last].iter_mut().for_each(|w| *w = true);
-            }
         }
-        // A page shared with a read-only or executable segment stays read-only as a whole.
-        for seg in program
-            .segments
-            .iter()
-            .filter(|s| !s.flags.write || s.flags.exec)
-        {
-            let off = (seg.vaddr - lo) as usize;
-            let first = off >> PAGE_SHIFT;
-            let last = (off + seg.mem_size as usize).div_ceil(1 << PAGE_SHIFT);
-            writable[first..last].iter_mut().for_each(|w| *w = false);
-        }
+        let writable = program.writable_pages();
 
         let exec: Vec<_> = program.segments.iter().filter(|s| s.flags.exec).collect();
         let code_lo = exec.iter().map(|s| s.vaddr).min().unwrap_or(lo) & !3;

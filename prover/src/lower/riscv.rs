@@ -108,24 +108,7 @@ const FIELDS: &[&str] = &[
 fn group(op: Opcode) -> Option<&'static str> {
     use Opcode::*;
     Some(match op {
-        Lui => "lui",
-        Auipc => "auipc",
-        Jal => "jal",
-        Jalr => "jalr",
-        Beq => "beq",
-        Bne => "bne",
-        Blt => "blt",
-        Bge => "bge",
-        Bltu => "bltu",
-        Bgeu => "bgeu",
-        Lb => "lb",
-        Lh => "lh",
-        Lw => "lw",
-        Lbu => "lbu",
-        Lhu => "lhu",
-        Sb => "sb",
-        Sh => "sh",
-        Sw => "sw",
+        // Register and immediate forms share one group flag.
         Add | Addi => "add",
         Sub => "subop",
         Slt | Slti => "slt",
@@ -134,15 +117,9 @@ fn group(op: Opcode) -> Option<&'static str> {
         Sll | Slli => "sll",
         Srl | Srli => "srl",
         Sra | Srai => "sra",
-        Mul => "mul",
-        Mulh => "mulh",
-        Mulhsu => "mulhsu",
-        Mulhu => "mulhu",
-        Div => "div",
-        Divu => "divu",
-        Rem => "rem",
-        Remu => "remu",
         Fence | Ecall | Ebreak => return None,
+        // Every other opcode is its own group, named by its mnemonic.
+        _ => op.mnemonic(),
     })
 }
 
@@ -271,39 +248,10 @@ pub fn word_address(base: u32, addr: u32) -> u64 {
 /// a RAM word read-write when its 256-byte page belongs only to writable, non-executable
 /// segments, read-only elsewhere in the loaded span, inaccessible outside it.
 pub fn permission_ranges(program: &Program) -> Vec<(u64, u64, u64)> {
-    const PAGE_SHIFT: u32 = 8;
+    use zkvm_riscv::elf::PAGE_SHIFT;
     let (lo, hi) = program.span();
     let base = ram_base(program);
-    let span = hi.saturating_sub(u64::from(lo)) as usize;
-    let pages = span.div_ceil(1 << PAGE_SHIFT);
-    let mut writable = vec![false; pages];
-    let page_range = |seg: &zkvm_riscv::Segment| {
-        let off = (seg.vaddr - lo) as usize;
-        (
-            off >> PAGE_SHIFT,
-            (off + seg.mem_size as usize).div_ceil(1 << PAGE_SHIFT),
-        )
-    };
-    for seg in program
-        .segments
-        .iter()
-        .filter(|s| s.flags.write && !s.flags.exec)
-    {
-        let (first, last) = page_range(seg);
-        writable[first..last.min(pages)]
-            .iter_mut()
-            .for_each(|w| *w = true);
-    }
-    for seg in program
-        .segments
-        .iter()
-        .filter(|s| !s.flags.write || s.flags.exec)
-    {
-        let (first, last) = page_range(seg);
-        writable[first..last.min(pages)]
-            .iter_mut()
-            .for_each(|w| *w = false);
-    }
+    let writable = program.writable_pages();
     let mut ranges = vec![(0, NUM_REGS, 2)];
     let words = (hi.saturating_sub(u64::from(base)) / 4) as usize;
     for i in 0..words {
