@@ -1,16 +1,23 @@
 //! The same algorithm written in zasm and as a Rust guest on RV32IM gives the same public output
 //! (zasm prints field elements, the guests decimal or hex text: both are decoded to integers).
+//! One module per algorithm of the benchmark suite; this file holds the shared helpers.
+
+mod sha256;
+mod sort;
+mod u256mul;
+mod mimc;
+mod matmul;
 
 use std::path::{Path, PathBuf};
 
 use ark_bn254::Fr;
 use ark_ff::{BigInteger, PrimeField};
 
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-fn zasm(file: &str, inputs: &[u64]) -> Vec<Fr> {
+pub fn zasm(file: &str, inputs: &[u64]) -> Vec<Fr> {
     let program = zkvm_assembler::assemble_file(&root().join(file))
         .unwrap_or_else(|d| panic!("{file}: {}", d.render()));
     let inputs: Vec<Fr> = inputs.iter().map(|v| Fr::from(*v)).collect();
@@ -20,7 +27,7 @@ fn zasm(file: &str, inputs: &[u64]) -> Vec<Fr> {
 }
 
 /// The guest's public output as text, without the zero padding of the last word.
-fn guest(name: &str, input: &str) -> String {
+pub fn guest(name: &str, input: &str) -> String {
     let dir = root().join("examples/guests").join(name);
     let elf = zkvm_riscv::build_guest(&dir, &mut |m| eprintln!("{m}"))
         .unwrap_or_else(|e| panic!("building {name}: {e}"));
@@ -38,7 +45,7 @@ fn guest(name: &str, input: &str) -> String {
         .to_string()
 }
 
-fn hex(v: &Fr) -> String {
+pub fn hex(v: &Fr) -> String {
     let bytes = v.into_bigint().to_bytes_be();
     format!(
         "0x{}",

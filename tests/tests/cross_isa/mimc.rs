@@ -1,0 +1,1 @@
+//! MiMC-7 over BN254: zasm and the RV32IM guest agree.

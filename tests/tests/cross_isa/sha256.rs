@@ -1,0 +1,1 @@
+//! SHA-256: zasm and the RV32IM guest agree.

@@ -1,0 +1,1 @@
+//! Sorting u32 values: zasm and the RV32IM guest agree.

@@ -1,0 +1,1 @@
+//! 256-bit multiplication: zasm and the RV32IM guest agree.
