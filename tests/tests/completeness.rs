@@ -65,7 +65,7 @@ fn guest_fib_and_factorial_prove_and_verify() {
 
 #[test]
 fn guest_matmul_and_sort_prove_and_verify() {
-    prove_guest("matmul", b"2");
+    prove_guest("matmul_u32", b"2");
     prove_guest("sort", b"5 3 9 3 1\n");
 }
 

@@ -83,7 +83,7 @@ fn matmul_agrees() {
         inputs.extend((0..n * n).map(|k| (k / n + k % n) as u64));
         inputs.extend((0..n * n).map(|k| ((k / n) * (k % n) + 1) as u64));
         let field = zasm("examples/zasm/matmul.zasm", &inputs);
-        let text = guest("matmul", &n.to_string());
+        let text = guest("matmul_u32", &n.to_string());
         let numbers: Vec<String> = text.split_whitespace().map(str::to_string).collect();
         let expected: Vec<String> = field.iter().map(zkvm_isa::fmt_fr).collect();
         assert_eq!(numbers, expected, "matmul {n}");

@@ -92,7 +92,7 @@ fn matmul_expected(n: usize) -> String {
 
 #[test]
 fn matmul() {
-    let elf = guest_elf("matmul");
+    let elf = guest_elf("matmul_u32");
     let e = differential(&elf, b"2", "matmul 2");
     // A = [[0,1],[1,2]], B = [[1,1],[1,2]]
     assert_eq!(text(&e.stdout), "1 2\n3 5\n");

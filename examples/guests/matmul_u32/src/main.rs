@@ -1,4 +1,4 @@
-//! matmul: reads n as decimal text, builds the n x n matrices A[i][j] = i + j and
+//! matmul_u32: reads n as decimal text, builds the n x n matrices A[i][j] = i + j and
 //! B[i][j] = i * j + 1, and writes C = A B (entries wrapping modulo 2^32) to the public output
 //! as n lines of n space-separated decimal numbers.
 #![no_std]
