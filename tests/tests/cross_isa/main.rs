@@ -7,6 +7,7 @@ mod sort;
 mod u256mul;
 mod mimc;
 mod matmul;
+mod matmul_u32;
 
 use std::path::{Path, PathBuf};
 

@@ -1,1 +1,1 @@
-//! Matrix multiplication over u32 and over the field: zasm and the RV32IM guest agree.
+//! Matrix multiplication over the BN254 scalar field: zasm and the RV32IM guest agree.
