@@ -28,8 +28,8 @@ pub struct CompareArgs {
     /// Programs, numbered 1, 2, … in this order: .zasm or .zbin files, RV32IM ELF executables,
     /// or Rust guest crate directories (built first, as `zkvm build` does).
     pub programs: Vec<PathBuf>,
-    /// Private zasm input of program N: `N=V[,V...]` (decimal or 0x-hex field elements).
-    /// Repeatable; values accumulate in order.
+    /// Private zasm input of program N: `N=V[,V...]` (decimal or 0x-hex field elements; a value
+    /// `@FILE` stands for the values in FILE). Repeatable; values accumulate in order.
     #[arg(long = "input", value_name = "N=V[,V...]", allow_hyphen_values = true)]
     pub input: Vec<String>,
     /// Private input bytes (stdin) of guest N: `N=FILE`, `N=@text:STRING` or `N=@hex:HEX`.
@@ -63,7 +63,8 @@ pub struct CompareArgs {
 
 const COMPARE_HELP: &str = "\
 Inputs: programs are numbered from 1 in the order given. A zasm program's private input is
-given with --input N=V[,V...]; a guest's stdin with --stdin N=FILE, --stdin N=@text:STRING or
+given with --input N=V[,V...] (a value @FILE stands for the whitespace- or comma-separated
+values in FILE); a guest's stdin with --stdin N=FILE, --stdin N=@text:STRING or
 --stdin N=@hex:HEX. Both may be repeated and mixed in one command.
 
 Examples:
@@ -158,10 +159,9 @@ fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
     let mut stdins = vec![Vec::new(); count];
     for spec in &args.input {
         let (i, values) = index_arg(spec, "input", count)?;
-        for v in values.split(',') {
-            zasm_cmd::parse_input(v.trim()).with_context(|| format!("--input `{spec}`"))?;
-            inputs[i].push(v.trim().to_string());
-        }
+        let values: Vec<String> = values.split(',').map(|v| v.trim().to_string()).collect();
+        inputs[i]
+            .extend(zasm_cmd::expand_inputs(&values).with_context(|| format!("--input `{spec}`"))?);
     }
     for spec in &args.stdin {
         let (i, src) = index_arg(spec, "stdin", count)?;

@@ -54,8 +54,9 @@ enum Command {
 pub struct RunArgs {
     /// A .zasm source, a .zbin program, or an RV32IM ELF executable.
     pub program: PathBuf,
-    /// Private input values for a zasm program (decimal or 0x-hex field elements). An ELF guest
-    /// reads its private input from stdin instead.
+    /// Private input values for a zasm program (decimal or 0x-hex field elements; `@FILE` reads
+    /// the values in FILE, separated by whitespace or commas). An ELF guest reads its private
+    /// input from stdin instead.
     #[arg(long = "input", num_args = 1.., allow_negative_numbers = true)]
     pub input: Vec<String>,
     /// Stop with an error after this many cycles.

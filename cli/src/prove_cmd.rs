@@ -16,8 +16,8 @@ use crate::zasm_cmd;
 pub struct ProveArgs {
     /// A .zasm source, a .zbin program, or an RV32IM ELF executable.
     pub program: PathBuf,
-    /// Private input values for a zasm program (decimal or 0x-hex). An ELF guest reads its
-    /// private input from stdin instead.
+    /// Private input values for a zasm program (decimal or 0x-hex; `@FILE` reads the values in
+    /// FILE, separated by whitespace or commas). An ELF guest reads its private input from stdin.
     #[arg(long = "input", num_args = 1.., allow_negative_numbers = true)]
     pub input: Vec<String>,
     /// Stop with an error after this many cycles.
@@ -147,10 +147,7 @@ pub fn prove_program(
         }
         _ => {
             let p = load_zasm(program)?;
-            let inputs: Vec<Fr> = input
-                .iter()
-                .map(|s| zasm_cmd::parse_input(s))
-                .collect::<anyhow::Result<_>>()?;
+            let inputs = zasm_cmd::parse_inputs(input)?;
             Ok(pipeline::prove_zasm(&p, &inputs, max_cycles)
                 .with_context(|| format!("{}: cannot prove", program.display()))?)
         }

@@ -98,6 +98,40 @@ pub fn parse_input(s: &str) -> anyhow::Result<Fr> {
     Ok(if neg { -v } else { v })
 }
 
+/// Expands `--input` arguments into single values: an argument `@FILE` stands for the values in
+/// FILE (separated by whitespace or commas), any other argument is one value. Every value is
+/// checked with [`parse_input`]; an error names the file and the offending value.
+pub fn expand_inputs(args: &[String]) -> anyhow::Result<Vec<String>> {
+    let mut values = Vec::new();
+    for arg in args {
+        match arg.strip_prefix('@') {
+            Some(file) => {
+                let text = std::fs::read_to_string(file)
+                    .with_context(|| format!("--input @{file}: cannot read `{file}`"))?;
+                for v in text.split(|c: char| c.is_whitespace() || c == ',') {
+                    if !v.is_empty() {
+                        parse_input(v).with_context(|| format!("--input @{file}"))?;
+                        values.push(v.to_string());
+                    }
+                }
+            }
+            None => {
+                parse_input(arg)?;
+                values.push(arg.clone());
+            }
+        }
+    }
+    Ok(values)
+}
+
+/// Parses `--input` arguments (values or `@FILE`, see [`expand_inputs`]) into field elements.
+pub fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Fr>> {
+    expand_inputs(args)?
+        .iter()
+        .map(|s| parse_input(s))
+        .collect()
+}
+
 fn access_str(a: &Option<Access>) -> String {
     match a {
         None => "-".into(),
@@ -112,11 +146,7 @@ fn access_str(a: &Option<Access>) -> String {
 
 /// `zkvm run` for zasm programs.
 pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
-    let inputs = args
-        .input
-        .iter()
-        .map(|s| parse_input(s))
-        .collect::<anyhow::Result<Vec<Fr>>>()?;
+    let inputs = parse_inputs(&args.input)?;
     let Some(program) = load(&args.program)? else {
         return Ok(1);
     };

@@ -1,0 +1,77 @@
+//! zasm private inputs given inline or from a file (`--input @FILE`), run as a user runs them.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn zkvm(args: &[&str]) -> (i32, String, String) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root")
+        .to_path_buf();
+    let out = Command::new(env!("CARGO_BIN_EXE_zkvm"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("zkvm runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn input_file_gives_the_same_values_as_inline_inputs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("values.txt");
+    // Whitespace, commas and newlines all separate values.
+    std::fs::write(&file, "4 10,20\n30\n-1\n").expect("write");
+    let at_file = format!("@{}", file.display());
+    let inline = zkvm(&[
+        "run",
+        "examples/zasm/sum.zasm",
+        "--input",
+        "4",
+        "10",
+        "20",
+        "30",
+        "-1",
+    ]);
+    assert_eq!(inline, (0, "59\n".to_string(), String::new()));
+    let from_file = zkvm(&["run", "examples/zasm/sum.zasm", "--input", &at_file]);
+    assert_eq!(from_file, inline);
+    // Files and values mix, in order.
+    let rest = dir.path().join("rest.txt");
+    std::fs::write(&rest, "10 20 30 -1").expect("write");
+    let at_rest = format!("@{}", rest.display());
+    let mixed = zkvm(&["run", "examples/zasm/sum.zasm", "--input", "4", &at_rest]);
+    assert_eq!(mixed, inline);
+    let (code, out, err) = zkvm(&[
+        "compare",
+        "examples/zasm/sum.zasm",
+        "--input",
+        &format!("1={at_file}"),
+        "--execute-only",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("public output") && l.ends_with(" 59")),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_input_files_name_the_file_or_the_value() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(&bad, "4 1 zz").expect("write");
+    let missing = dir.path().join("missing.txt");
+    for (file, needle) in [(&bad, "`zz`"), (&missing, "cannot read")] {
+        let at_file = format!("@{}", file.display());
+        let (code, out, err) = zkvm(&["run", "examples/zasm/sum.zasm", "--input", &at_file]);
+        assert_eq!(code, 1, "{err}");
+        assert!(out.is_empty());
+        assert!(err.contains(&at_file) && err.contains(needle), "{err}");
+    }
+}
