@@ -14,11 +14,12 @@
 //! The Dory protocol runs on our [`Transcript`] through [`DoryTranscript`], which implements the
 //! crate's transcript trait, so the opening is bound to everything absorbed before it.
 
+use super::msm::FixedBaseTable;
 use super::{labels, setup_cache, Pcs, PcsError};
 use crate::poly::DenseMle;
 use crate::transcript::Transcript;
 use ark_bn254::{Fr, G1Affine, G1Projective};
-use ark_ec::{AdditiveGroup, CurveGroup, VariableBaseMSM};
+use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_ff::{One, Zero};
 use ark_serialize::{
     CanonicalDeserialize, CanonicalSerialize, Compress, SerializationError, Valid, Validate,
@@ -34,6 +35,7 @@ use dory_pcs::{
 };
 use rayon::prelude::*;
 use std::io::{Read, Write};
+use std::sync::OnceLock;
 
 /// The Dory commitment scheme.
 #[derive(Clone, Copy, Debug, Default)]
@@ -44,7 +46,9 @@ pub struct DoryPcs;
 pub struct DorySetup {
     prover: ProverSetup<BN254>,
     verifier: VerifierSetup<BN254>,
-    g1_affine: Vec<G1Affine>,
+    /// The row generators' precomputed multiples, built on the first commitment (a verifier
+    /// never needs them).
+    fixed_bases: OnceLock<FixedBaseTable>,
     log_n: usize,
 }
 
@@ -58,6 +62,18 @@ impl DorySetup {
     fn split(&self, n: usize) -> (usize, usize) {
         let sigma = n.min(self.log_n / 2);
         (n - sigma, sigma)
+    }
+
+    /// The precomputed multiples of the `2^σ` row generators.
+    fn fixed_bases(&self) -> &FixedBaseTable {
+        self.fixed_bases.get_or_init(|| {
+            let width = 1usize << (self.log_n / 2);
+            let bases: Vec<G1Affine> = self.prover.g1_vec[..width]
+                .iter()
+                .map(|g| g.0.into_affine())
+                .collect();
+            FixedBaseTable::new(&bases)
+        })
     }
 
     fn check_size(&self, num_vars: usize) -> Result<(), PcsError> {
@@ -222,61 +238,6 @@ impl MultilinearLagrange<ArkFr> for Matrix<'_> {
     }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Small-value MSM (Pippenger's bucket method over only the bits the values use).
-
-/// `Σ_i scalars[i] · bases[i]` for small scalars: Pippenger's bucket method with windows over the
-/// `b` bits actually used (`b` = bit length of the largest scalar), so `u32` values cost about an
-/// eighth and bits a thirtieth of a full 254-bit MSM.
-pub fn msm_small(bases: &[G1Affine], scalars: &[u64]) -> G1Projective {
-    let max = scalars.iter().copied().max().unwrap_or(0);
-    let bits = (64 - max.leading_zeros()) as usize;
-    let mut total = G1Projective::zero();
-    if bits == 0 {
-        return total;
-    }
-    if bits == 1 {
-        for (s, b) in scalars.iter().zip(bases) {
-            if *s == 1 {
-                total += b;
-            }
-        }
-        return total;
-    }
-    let len = scalars.len().min(bases.len());
-    let c = if len < 32 {
-        3
-    } else {
-        (usize::BITS - len.leading_zeros()) as usize * 69 / 100 + 2
-    }
-    .min(bits);
-    let windows = bits.div_ceil(c);
-    let mask = (1u64 << c) - 1;
-    let mut buckets = vec![G1Projective::zero(); (1 << c) - 1];
-    for w in (0..windows).rev() {
-        for _ in 0..c {
-            total.double_in_place();
-        }
-        for b in buckets.iter_mut() {
-            *b = G1Projective::zero();
-        }
-        for (s, base) in scalars.iter().zip(bases) {
-            let d = (s >> (w * c)) & mask;
-            if d != 0 {
-                buckets[(d - 1) as usize] += base;
-            }
-        }
-        let mut running = G1Projective::zero();
-        let mut window_sum = G1Projective::zero();
-        for b in buckets.iter().rev() {
-            running += b;
-            window_sum += running;
-        }
-        total += window_sum;
-    }
-    total
-}
-
 fn finish_commit(
     setup: &DorySetup,
     num_vars: usize,
@@ -333,11 +294,10 @@ impl Pcs for DoryPcs {
         // Generators come in powers of two, so round the size up to even.
         let log_n = max_num_vars.div_ceil(2) * 2;
         let (prover, verifier) = setup_cache::load_or_generate(log_n)?;
-        let g1_affine = prover.g1_vec.iter().map(|g| g.0.into_affine()).collect();
         Ok(DorySetup {
             prover,
             verifier,
-            g1_affine,
+            fixed_bases: OnceLock::new(),
             log_n,
         })
     }
@@ -350,12 +310,11 @@ impl Pcs for DoryPcs {
         setup.check_size(n)?;
         let _span = tracing::debug_span!("dory::commit", num_vars = n).entered();
         let (_, sigma) = setup.split(n);
-        let cols = 1usize << sigma;
-        let bases = &setup.g1_affine[..cols];
+        let bases = setup.fixed_bases();
         let rows: Vec<G1Projective> = poly
             .evals()
-            .par_chunks(cols)
-            .map(|row| G1Projective::msm_unchecked(bases, row))
+            .par_chunks(1 << sigma)
+            .map(|row| bases.msm(row))
             .collect();
         Ok(finish_commit(setup, n, rows))
     }
@@ -374,11 +333,10 @@ impl Pcs for DoryPcs {
         }
         let _span = tracing::debug_span!("dory::commit_small", num_vars).entered();
         let (nu, sigma) = setup.split(num_vars);
-        let cols = 1usize << sigma;
-        let bases = &setup.g1_affine[..cols];
+        let bases = setup.fixed_bases();
         let mut rows: Vec<G1Projective> = values
-            .par_chunks(cols)
-            .map(|row| msm_small(bases, row))
+            .par_chunks(1 << sigma)
+            .map(|row| bases.msm_small(row))
             .collect();
         rows.resize(1 << nu, G1Projective::zero());
         Ok(finish_commit(setup, num_vars, rows))
@@ -658,39 +616,5 @@ impl CanonicalDeserialize for DoryProof {
                 sigma,
             },
         })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use ark_ff::UniformRand;
-    use rand::SeedableRng;
-    use rand_chacha::ChaCha20Rng;
-
-    #[test]
-    fn small_msm_matches_the_generic_one() {
-        let mut rng = ChaCha20Rng::seed_from_u64(5);
-        let bases: Vec<G1Affine> = (0..100)
-            .map(|_| G1Projective::rand(&mut rng).into_affine())
-            .collect();
-        for bits in [1u32, 2, 8, 32, 64] {
-            let scalars: Vec<u64> = (0..100)
-                .map(|i| {
-                    let x = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x1234_5678;
-                    if bits == 64 {
-                        x
-                    } else {
-                        x & ((1u64 << bits) - 1)
-                    }
-                })
-                .collect();
-            let fr: Vec<Fr> = scalars.iter().map(|s| Fr::from(*s)).collect();
-            assert_eq!(
-                msm_small(&bases, &scalars),
-                G1Projective::msm_unchecked(&bases, &fr),
-                "{bits} bits"
-            );
-        }
     }
 }

@@ -19,12 +19,14 @@
 //! `$ZKVM_CACHE_DIR` (default `~/.cache/zkvm`) as `dory-bn254-L<vars>-v1.bin`, with a checksum;
 //! a missing or corrupt file is regenerated and rewritten atomically.
 //!
-//! **Small values.** [`Pcs::commit_small`] commits to `u64` values with a bucket MSM over only
-//! the bits they use: bits cost about 1/30 and `u32` words about 1/8 of a random field element
-//! (measured in `benches/pcs.rs`). [`crate::spartan::prove_uniform`] picks it automatically for
+//! **Small values.** Row commitments use precomputed multiples of the fixed generators
+//! (`msm.rs`), where a zero byte of a scalar costs nothing: [`Pcs::commit_small`] commits to
+//! `u64` values directly, and bits and `u32` words cost a small fraction of a random field
+//! element (measured in `benches/pcs.rs`). [`crate::spartan::prove_uniform`] picks it automatically for
 //! every column whose values fit in 64 bits.
 
 pub mod dory;
+mod msm;
 mod setup_cache;
 
 pub use dory::{DoryCommitment, DoryPcs, DoryProof, DoryProverData, DorySetup};
