@@ -3,7 +3,7 @@
 //! - [`entry!`] names the guest's `main`; `_start` (here) sets `sp` and `gp`, calls it, and
 //!   exits with code 0 when it returns.
 //! - Private input (fd 0): [`read`], [`read_exact`], [`read_to_vec`], [`read_to_string`],
-//!   [`read_u32`].
+//!   [`read_numbers`], [`read_u32`].
 //! - Public output (fd 1): [`commit`], [`commit_u32`], [`print!`], [`println!`].
 //! - Debug text (fd 2, not part of the public output): [`debug!`].
 //! - [`exit`] ends the run with a code.
@@ -227,6 +227,21 @@ pub fn read_to_string() -> String {
         Ok(s) => s,
         Err(_) => panic!("private input is not UTF-8"),
     }
+}
+
+/// All remaining private input as whitespace-separated decimal numbers (e.g. `"30"` or
+/// `"5 3 9"`); a word that does not parse as a `T` is a panic that names it.
+pub fn read_numbers<T: core::str::FromStr>() -> Vec<T> {
+    read_to_string()
+        .split_whitespace()
+        .map(|word| match word.parse() {
+            Ok(v) => v,
+            Err(_) => panic!(
+                "private input: `{word}` is not a {}",
+                core::any::type_name::<T>()
+            ),
+        })
+        .collect()
 }
 
 /// Four little-endian bytes of private input (panics if the input ends first).

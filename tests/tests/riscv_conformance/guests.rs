@@ -39,7 +39,7 @@ fn panicking_guest_exits_101_with_message() {
     assert!(e.stdout.is_empty());
     let msg = String::from_utf8_lossy(&e.stderr);
     assert!(
-        msg.starts_with("panicked at ") && msg.contains("expected a decimal number"),
+        msg.starts_with("panicked at ") && msg.contains("`thirty` is not a u32"),
         "{msg}"
     );
 }

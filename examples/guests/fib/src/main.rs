@@ -4,15 +4,13 @@
 #![no_std]
 #![no_main]
 
-use zkvm_guest::{entry, println, read_to_string};
+use zkvm_guest::{entry, println, read_numbers};
 
 entry!(main);
 
 fn main() {
-    let text = read_to_string();
-    let n: u32 = match text.trim().parse() {
-        Ok(n) => n,
-        Err(_) => panic!("expected a decimal number n, got {:?}", text.trim()),
+    let [n] = read_numbers::<u32>()[..] else {
+        panic!("expected one decimal number n")
     };
     let (mut a, mut b) = (0u64, 1u64);
     for _ in 0..n {

@@ -8,19 +8,12 @@ extern crate alloc;
 
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
-use zkvm_guest::{entry, print, println, read_to_string};
+use zkvm_guest::{entry, print, println, read_numbers};
 
 entry!(main);
 
 fn main() {
-    let text = read_to_string();
-    let mut values: Vec<u32> = Vec::new();
-    for word in text.split_whitespace() {
-        match word.parse() {
-            Ok(v) => values.push(v),
-            Err(_) => panic!("not a u32: {word:?}"),
-        }
-    }
+    let mut values: Vec<u32> = read_numbers();
     let mut counts: BTreeMap<u32, u32> = BTreeMap::new();
     for &v in &values {
         *counts.entry(v).or_insert(0) += 1;
