@@ -25,6 +25,7 @@
 
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
+use rayon::prelude::*;
 use std::ops::{Add, Mul, Neg, Sub};
 
 /// A variable of a uniform constraint, relative to the row the constraint is applied to.
@@ -365,19 +366,20 @@ impl UniformR1cs {
                 c.len()
             )));
         }
-        for row in 0..num_rows {
-            for (index, c) in self.constraints.iter().enumerate() {
+        // Rows in parallel; the error names the first unsatisfied (row, constraint).
+        let failure = (0..num_rows).into_par_iter().find_map_first(|row| {
+            self.constraints.iter().enumerate().find_map(|(index, c)| {
                 let val = |v| Self::value(columns, v, row);
-                if c.a.evaluate(val) * c.b.evaluate(val) != c.c.evaluate(val) {
-                    return Err(R1csError::Unsatisfied {
+                (c.a.evaluate(val) * c.b.evaluate(val) != c.c.evaluate(val)).then(|| {
+                    R1csError::Unsatisfied {
                         constraint: c.name.clone(),
                         index,
                         row,
-                    });
-                }
-            }
-        }
-        Ok(())
+                    }
+                })
+            })
+        });
+        failure.map_or(Ok(()), Err)
     }
 }
 
