@@ -6,16 +6,14 @@
 #![no_std]
 #![no_main]
 
-use zkvm_guest::{entry, println, read_to_string};
+use zkvm_guest::{entry, println, read_numbers};
 use zkvm_guest_bn254::Fr;
 
 entry!(main);
 
 fn main() {
-    let text = read_to_string();
-    let n: u32 = match text.trim().parse() {
-        Ok(n) => n,
-        Err(_) => panic!("expected a decimal number n, got {:?}", text.trim()),
+    let [n] = read_numbers::<u32>()[..] else {
+        panic!("expected one decimal number n")
     };
     let mut f = Fr::ONE;
     for k in 2..=n {
