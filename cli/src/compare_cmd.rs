@@ -37,8 +37,10 @@ pub struct CompareArgs {
     #[arg(long = "stdin", value_name = "N=SOURCE")]
     pub stdin: Vec<String>,
     /// Add a direct-circuit column (no VM): `matmul:N` (n×n matrix product over the field,
-    /// A[i][l] = i + l, B[l][j] = l·j + 1) or `mimc[:ROUNDS[:X:KEY]]` (circomlib's MiMC-7,
-    /// x ← (x + k + c_i)⁷, 91 rounds and x = 1, k = 2 by default). Repeatable.
+    /// A[i][l] = −(i + l + 1), B[l][j] = l·j + 1, as examples/zasm/matmul.zasm and
+    /// examples/guests/matmul build them) or `mimc[:N[:X:K]]` (N chained circomlib MiMC-7 hashes,
+    /// h_0 = X, h_{i+1} = mimc7.hash(h_i, K), as examples/zasm/mimc.zasm and examples/guests/mimc
+    /// compute them; N = 1, X = 1, K = 2 by default). Repeatable.
     #[arg(long = "baseline", value_name = "KERNEL")]
     pub baseline: Vec<String>,
     /// Only run the programs: cycles and instruction mix, no proving.
@@ -69,7 +71,10 @@ values in FILE); a guest's stdin with --stdin N=FILE, --stdin N=@text:STRING or
 
 Examples:
   zkvm compare examples/zasm/fib.zasm examples/guests/fib --input 1=30 --stdin 2=@text:30
-  zkvm compare examples/zasm/mimc.zasm --input 1=1,2 --baseline mimc:91:1:2 --plot mimc.svg
+  zkvm compare examples/zasm/mimc.zasm examples/guests/mimc --input 1=1,2,10 \\
+      --stdin '2=@text:1 2 10' --baseline mimc:10:1:2 --plot mimc.svg
+  zkvm compare examples/zasm/matmul.zasm examples/guests/matmul --input 1=8 \\
+      --stdin 2=@text:8 --baseline matmul:8
   zkvm compare a.zasm b.zasm --execute-only
 
 Every value is followed by its ratio to the first column (1.00x). Each program is proven in a

@@ -6,23 +6,26 @@
 //! Two kernels ([`Kernel`]):
 //!
 //! - **Matrix multiplication** `C = A·B` over the field, `n × n`, with the matrices of the example
-//!   programs (`examples/guests/matmul`): `A[i][l] = i + l`, `B[l][j] = l·j + 1`. One row per
-//!   multiply-accumulate (`n³` rows, `i, j, l` loops with `l` innermost): counters `i, j, l`
-//!   with end-of-loop flags, `a`, `b`, `p = a·b`, the running sum `acc`. The inputs are fixed
-//!   functions of the counters, so they need no memory argument. The public output (all of `C`)
-//!   is bound by a digest: `h ← h·w + acc` at the end of each dot product, and `h` on the last row
-//!   must equal `Σ C_k w^{n²−1−k}`, where `w` is hashed from `n` and the claimed `C` (Keccak,
-//!   [`Transcript`]); a false claim passes only if `w` is a root of a nonzero polynomial of
-//!   degree `< n²` (Schwartz–Zippel, probability `n²/|F|`).
+//!   programs (`examples/zasm/matmul.zasm`, `examples/guests/matmul`): `A[i][l] = −(i + l + 1)`,
+//!   `B[l][j] = l·j + 1`. One row per multiply-accumulate (`n³` rows, `i, j, l` loops with `l`
+//!   innermost): counters `i, j, l` with end-of-loop flags, `a`, `b`, `p = a·b`, the running sum
+//!   `acc`. The inputs are fixed functions of the counters, so they need no memory argument. The
+//!   public output (all of `C`) is bound by a digest: `h ← h·w + acc` at the end of each dot
+//!   product, and `h` on the last row must equal `Σ C_k w^{n²−1−k}`, where `w` is hashed from `n`
+//!   and the claimed `C` (Keccak, [`Transcript`]); a false claim passes only if `w` is a root of
+//!   a nonzero polynomial of degree `< n²` (Schwartz–Zippel, probability `n²/|F|`).
 //! - **MiMC-7** (Albrecht–Grassi–Rechberger–Roy–Tiessen 2016, "MiMC: Efficient encryption and
-//!   cryptographic hashing with minimal multiplicative complexity"), as circomlib's `mimc7.hash`
-//!   and `examples/zasm/mimc.zasm`: `x ← (x + k + c_i)⁷` for `R` rounds (91 in circomlib),
-//!   output `x + k`, with circomlib's constants ([`mimc_round_constants`]). One row per round:
-//!   `t² , t⁴, t⁶, t⁷` with `t = x + k + c` (four multiplications, as in the zasm program).
-//!   The round constants are a **fixed column**: the prover commits to it like any column, and
-//!   the verifier recomputes that commitment from the public constants (Dory commitments are
-//!   deterministic) and rejects a proof whose commitment differs — a preprocessed column, as a
-//!   verifying key would hold it. The input `x` and key `k` are public constants of the circuit.
+//!   cryptographic hashing with minimal multiplicative complexity"), as circomlib's `mimc7.hash`:
+//!   `x ← (x + k + c_i)⁷` for 91 rounds, output `x + k`, with circomlib's constants
+//!   ([`mimc_round_constants`]), chained `n` times as in `examples/zasm/mimc.zasm` and
+//!   `examples/guests/mimc`: `h_0 = x`, `h_{i+1} = mimc7.hash(h_i, k)`, output `h_n`. One row
+//!   per round (`91·n` rows): `t², t⁴, t⁶, t⁷` with `t = x + k + c` (four multiplications, as in
+//!   the zasm program), and `x ← t⁷ + k·e` where the flag `e` is 1 on the last round of each
+//!   hash (the feed-forward `+ k`). The round constants `c` and the flags `e` are **fixed
+//!   columns**: the prover commits to them like any column, and the verifier recomputes those
+//!   commitments from the public constants (Dory commitments are deterministic) and rejects a
+//!   proof whose commitments differ — preprocessed columns, as a verifying key would hold them.
+//!   The input `x` and key `k` are public constants of the circuit.
 //!
 //! Rows are padded to a power of two. An `act` flag (Boolean, 1 on the first row, never rising
 //! again) and a counter `cnt` of active rows (`cnt` on the last row = the number of real rows)
@@ -105,10 +108,11 @@ pub enum Kernel {
         /// The dimension.
         n: usize,
     },
-    /// MiMC-7 (circomlib's constants) for `rounds` rounds on public `x` and `key`.
+    /// The chain of `hashes` MiMC-7 hashes (circomlib's `mimc7.hash`) from public `x` with the
+    /// public `key`.
     Mimc {
-        /// Rounds (at least 1).
-        rounds: usize,
+        /// Hashes of 91 rounds each (at least 1).
+        hashes: usize,
         /// The input.
         x: Fr,
         /// The key.
@@ -162,8 +166,8 @@ fn rows_log(kernel: &Kernel, rows: u64) -> Result<usize, BaselineError> {
 }
 
 impl Kernel {
-    /// Parses `matmul:N`, or `mimc:ROUNDS[:X:KEY]` (decimal; `X` and `KEY` default to 1 and 2;
-    /// `mimc` alone is circomlib's 91 rounds).
+    /// Parses `matmul:N`, or `mimc[:N[:X:KEY]]`: `N` chained MiMC-7 hashes (default 1) from `X`
+    /// with key `KEY` (decimal field elements, default 1 and 2).
     pub fn parse(spec: &str) -> Result<Self, BaselineError> {
         let parts: Vec<&str> = spec.split(':').collect();
         match parts.as_slice() {
@@ -175,31 +179,31 @@ impl Kernel {
                 Ok(Kernel::MatMul { n })
             }
             ["mimc"] => Ok(Kernel::Mimc {
-                rounds: MIMC_ROUNDS,
+                hashes: 1,
                 x: Fr::one(),
                 key: Fr::from(2u64),
             }),
-            ["mimc", r, rest @ ..] => {
-                let rounds = parse_usize(spec, r, "the number of rounds")?;
-                if rounds == 0 {
-                    return Err(bad(spec, "at least one round"));
+            ["mimc", n, rest @ ..] => {
+                let hashes = parse_usize(spec, n, "the number of hashes")?;
+                if hashes == 0 {
+                    return Err(bad(spec, "at least one hash"));
                 }
                 let (x, key) = match rest {
                     [] => (Fr::one(), Fr::from(2u64)),
                     [x, k] => (parse_fr(spec, x)?, parse_fr(spec, k)?),
-                    _ => return Err(bad(spec, "expected mimc:ROUNDS or mimc:ROUNDS:X:KEY")),
+                    _ => return Err(bad(spec, "expected mimc:N or mimc:N:X:KEY")),
                 };
-                Ok(Kernel::Mimc { rounds, x, key })
+                Ok(Kernel::Mimc { hashes, x, key })
             }
-            _ => Err(bad(spec, "expected matmul:N or mimc:ROUNDS[:X:KEY]")),
+            _ => Err(bad(spec, "expected matmul:N or mimc[:N[:X:KEY]]")),
         }
     }
 
-    /// A short name (`matmul:4`, `mimc:64`).
+    /// A short name (`matmul:4`, `mimc:10`).
     pub fn name(&self) -> String {
         match self {
             Kernel::MatMul { n } => format!("matmul:{n}"),
-            Kernel::Mimc { rounds, .. } => format!("mimc:{rounds}"),
+            Kernel::Mimc { hashes, .. } => format!("mimc:{hashes}"),
         }
     }
 
@@ -207,17 +211,17 @@ impl Kernel {
     pub fn spec(&self) -> String {
         match self {
             Kernel::MatMul { n } => format!("matmul:{n}"),
-            Kernel::Mimc { rounds, x, key } => {
-                format!("mimc:{rounds}:{}:{}", x.into_bigint(), key.into_bigint())
+            Kernel::Mimc { hashes, x, key } => {
+                format!("mimc:{hashes}:{}:{}", x.into_bigint(), key.into_bigint())
             }
         }
     }
 
-    /// Rows doing real work: `n³` multiply-accumulates, or one per round.
+    /// Rows doing real work: `n³` multiply-accumulates, or one per round (91 per hash).
     pub fn work_rows(&self) -> u64 {
         match self {
             Kernel::MatMul { n } => (*n as u64).saturating_pow(3),
-            Kernel::Mimc { rounds, .. } => *rounds as u64,
+            Kernel::Mimc { hashes, .. } => (*hashes as u64).saturating_mul(MIMC_ROUNDS as u64),
         }
     }
 
@@ -225,7 +229,7 @@ impl Kernel {
     pub fn reference_output(&self) -> Vec<Fr> {
         match self {
             Kernel::MatMul { n } => matmul_reference(*n),
-            Kernel::Mimc { rounds, x, key } => vec![mimc_reference(*rounds, *x, *key)],
+            Kernel::Mimc { hashes, x, key } => vec![mimc_reference(*hashes, *x, *key)],
         }
     }
 
@@ -245,7 +249,7 @@ impl Kernel {
         }
         Ok(match self {
             Kernel::MatMul { n } => matmul_circuit(*n, output),
-            Kernel::Mimc { rounds, x, key } => mimc_circuit(*rounds, *x, *key, output[0]),
+            Kernel::Mimc { hashes, x, key } => mimc_circuit(*hashes, *x, *key, output[0]),
         })
     }
 
@@ -254,7 +258,7 @@ impl Kernel {
         let log = rows_log(self, self.work_rows())?;
         Ok(match self {
             Kernel::MatMul { n } => matmul_witness(*n, 1 << log),
-            Kernel::Mimc { rounds, x, key } => mimc_witness(*rounds, *x, *key, 1 << log),
+            Kernel::Mimc { hashes, x, key } => mimc_witness(*hashes, *x, *key, 1 << log),
         })
     }
 }
@@ -295,14 +299,24 @@ fn activity_columns(rows: usize, work: usize) -> (Vec<Fr>, Vec<Fr>) {
 
 // ---------------------------------------------------------------- matrix multiplication
 
-/// `C = A·B` over the field with `A[i][l] = i + l`, `B[l][j] = l·j + 1`, row-major.
+/// The entry `A[i][l] = −(i + l + 1)` of the left matrix.
+fn matmul_a(i: usize, l: usize) -> Fr {
+    -Fr::from((i + l + 1) as u64)
+}
+
+/// The entry `B[l][j] = l·j + 1` of the right matrix.
+fn matmul_b(l: usize, j: usize) -> Fr {
+    Fr::from((l * j + 1) as u64)
+}
+
+/// `C = A·B` over the field with `A[i][l] = −(i + l + 1)`, `B[l][j] = l·j + 1`, row-major.
 pub fn matmul_reference(n: usize) -> Vec<Fr> {
     let mut c = Vec::with_capacity(n * n);
     for i in 0..n {
         for j in 0..n {
             let mut acc = Fr::zero();
             for l in 0..n {
-                acc += Fr::from((i + l) as u64) * Fr::from((l * j + 1) as u64);
+                acc += matmul_a(i, l) * matmul_b(l, j);
             }
             c.push(acc);
         }
@@ -394,7 +408,7 @@ fn matmul_circuit(n: usize, output: &[Fr]) -> UniformR1cs {
     r.add(
         "a.def",
         Var::One,
-        c(mm::A) - c(mm::I) - c(mm::L),
+        c(mm::A) + c(mm::I) + c(mm::L) + 1,
         LinComb::zero(),
     );
     r.add("b.def", c(mm::L), c(mm::J), c(mm::B) - 1);
@@ -451,8 +465,8 @@ fn matmul_witness(n: usize, rows: usize) -> Witness {
         let ej = Fr::from(u64::from(j == n - 1));
         let il = (lf - last).inverse().unwrap_or_default();
         let ij = (jf - last).inverse().unwrap_or_default();
-        let a = ifr + lf;
-        let b = lf * jf + Fr::one();
+        let a = matmul_a(i, l);
+        let b = matmul_b(l, j);
         let p = a * b;
         let acc = p + acc_prev_carry;
         let carry = acc * (Fr::one() - el);
@@ -493,16 +507,16 @@ fn matmul_witness(n: usize, rows: usize) -> Witness {
 
 // ---------------------------------------------------------------- MiMC
 
-/// circomlib's MiMC-7 round count.
+/// Rounds of one circomlib MiMC-7 hash.
 pub const MIMC_ROUNDS: usize = 91;
 
-/// circomlib's MiMC-7 round constants (`mimc7.js`, `getConstants("mimc", rounds)`): `c_0 = 0`;
+/// circomlib's MiMC-7 round constants (`mimc7.js`, `getConstants("mimc", 91)`): `c_0 = 0`;
 /// with `h_0 = keccak256("mimc")` and `h_i = keccak256(h_{i-1})` (the 32-byte digests),
-/// `c_i = h_i mod p` for `i ≥ 1`. The chain continues past 91 for longer benchmarks.
-pub fn mimc_round_constants(rounds: usize) -> Vec<Fr> {
+/// `c_i = h_i mod p` for `1 ≤ i < 91`.
+pub fn mimc_round_constants() -> Vec<Fr> {
     use sha3::{Digest, Keccak256};
     let mut h: [u8; 32] = Keccak256::digest(b"mimc").into();
-    (0..rounds)
+    (0..MIMC_ROUNDS)
         .map(|i| {
             if i == 0 {
                 return Fr::zero();
@@ -513,14 +527,18 @@ pub fn mimc_round_constants(rounds: usize) -> Vec<Fr> {
         .collect()
 }
 
-/// MiMC-7 in plain Rust: `x ← (x + key + c_i)⁷` for each round, then `x + key`.
-pub fn mimc_reference(rounds: usize, x: Fr, key: Fr) -> Fr {
-    let x = mimc_round_constants(rounds).into_iter().fold(x, |x, c| {
-        let t = x + key + c;
-        let t2 = t.square();
-        t2.square() * t2 * t
-    });
-    x + key
+/// The MiMC chain in plain Rust: `h_0 = x`, `h_{i+1} = mimc7.hash(h_i, key)`, returns
+/// `h_hashes`; `mimc7.hash(x, key)` is `x ← (x + key + c_i)⁷` for each round, then `x + key`.
+pub fn mimc_reference(hashes: usize, x: Fr, key: Fr) -> Fr {
+    let constants = mimc_round_constants();
+    (0..hashes).fold(x, |h, _| {
+        let t = constants.iter().fold(h, |t, c| {
+            let u = t + key + c;
+            let u2 = u.square();
+            u2.square() * u2 * u
+        });
+        t + key
+    })
 }
 
 /// Column indices of the MiMC circuit.
@@ -530,32 +548,55 @@ mod mi {
     pub const X: usize = 2;
     /// The fixed round-constant column.
     pub const C: usize = 3;
-    pub const T2: usize = 4;
-    pub const T4: usize = 5;
-    pub const T6: usize = 6;
-    pub const T7: usize = 7;
-    pub const D: usize = 8;
-    pub const NAMES: [&str; 9] = ["act", "cnt", "x", "c", "t2", "t4", "t6", "t7", "x_delta"];
+    /// The fixed end-of-hash column (1 on the last round of each hash).
+    pub const E: usize = 4;
+    pub const T2: usize = 5;
+    pub const T4: usize = 6;
+    pub const T6: usize = 7;
+    pub const T7: usize = 8;
+    pub const D: usize = 9;
+    pub const NAMES: [&str; 10] = [
+        "act", "cnt", "x", "c", "hash_end", "t2", "t4", "t6", "t7", "x_delta",
+    ];
 }
 
-/// The fixed round-constant column of `rounds` rounds on `rows` rows (zero on padding rows).
-fn mimc_constant_column(rounds: usize, rows: usize) -> Vec<Fr> {
-    let mut c = mimc_round_constants(rounds);
-    c.resize(rows, Fr::zero());
-    c
+/// The fixed columns of a chain of `hashes` hashes on `rows` rows (zero on padding rows): the
+/// round constant `c` and the end-of-hash flag `e` of each row.
+fn mimc_fixed_columns(hashes: usize, rows: usize) -> (Vec<Fr>, Vec<Fr>) {
+    let constants = mimc_round_constants();
+    let work = hashes * MIMC_ROUNDS;
+    let c = (0..rows)
+        .map(|t| {
+            if t < work {
+                constants[t % MIMC_ROUNDS]
+            } else {
+                Fr::zero()
+            }
+        })
+        .collect();
+    let e = (0..rows)
+        .map(|t| Fr::from(u64::from(t < work && t % MIMC_ROUNDS == MIMC_ROUNDS - 1)))
+        .collect();
+    (c, e)
 }
 
-fn mimc_circuit(rounds: usize, x0: Fr, key: Fr, out: Fr) -> UniformR1cs {
+fn mimc_circuit(hashes: usize, x0: Fr, key: Fr, out: Fr) -> UniformR1cs {
     let mut r = UniformR1cs::new(mi::NAMES.iter().map(|s| s.to_string()).collect());
     let c = Var::Cur;
     let not_last = || Var::One - Var::Last;
-    activity(&mut r, mi::ACT, mi::CNT, rounds as u64);
+    activity(&mut r, mi::ACT, mi::CNT, (hashes * MIMC_ROUNDS) as u64);
     let t = || c(mi::X) + c(mi::C) + LinComb::from(key);
     r.add("t2", t(), t(), c(mi::T2));
     r.add("t4", c(mi::T2), c(mi::T2), c(mi::T4));
     r.add("t6", c(mi::T4), c(mi::T2), c(mi::T6));
     r.add("t7", c(mi::T6), t(), c(mi::T7));
-    r.add("x_delta.def", c(mi::ACT), c(mi::T7) - c(mi::X), c(mi::D));
+    // x ← t⁷, plus the feed-forward k after the last round of a hash.
+    r.add(
+        "x_delta.def",
+        c(mi::ACT),
+        c(mi::T7) + c(mi::E) * key - c(mi::X),
+        c(mi::D),
+    );
     r.add(
         "x.step",
         not_last(),
@@ -571,34 +612,43 @@ fn mimc_circuit(rounds: usize, x0: Fr, key: Fr, out: Fr) -> UniformR1cs {
     r.add(
         "output",
         Var::Last,
-        c(mi::X) + LinComb::from(key - out),
+        c(mi::X) - LinComb::from(out),
         LinComb::zero(),
     );
     r
 }
 
-fn mimc_witness(rounds: usize, x0: Fr, key: Fr, rows: usize) -> Witness {
+/// The columns of the MiMC circuit over the fixed columns `c` and `e` (which set the row count),
+/// with `work` active rows, from `x0`; and the final `x`, the chain's output.
+fn mimc_columns(x0: Fr, key: Fr, work: usize, c: &[Fr], e: &[Fr]) -> (Vec<Vec<Fr>>, Fr) {
+    let rows = c.len();
     let mut cols = vec![Vec::with_capacity(rows); mi::NAMES.len()];
-    let (act, cnt) = activity_columns(rows, rounds);
-    let constants = mimc_constant_column(rounds, rows);
+    let (act, cnt) = activity_columns(rows, work);
     let mut x = x0;
-    for (t, c) in constants.into_iter().enumerate() {
-        let tt = x + key + c;
-        let t2 = tt.square();
-        let t4 = t2.square();
-        let t6 = t4 * t2;
-        let t7 = t6 * tt;
-        let d = act[t] * (t7 - x);
-        let row = [act[t], cnt[t], x, c, t2, t4, t6, t7, d];
+    for t in 0..rows {
+        let u = x + key + c[t];
+        let u2 = u.square();
+        let u4 = u2.square();
+        let u6 = u4 * u2;
+        let u7 = u6 * u;
+        let d = act[t] * (u7 + key * e[t] - x);
+        let row = [act[t], cnt[t], x, c[t], e[t], u2, u4, u6, u7, d];
         for (col, v) in cols.iter_mut().zip(row) {
             col.push(v);
         }
         x += d;
     }
+    (cols, x)
+}
+
+fn mimc_witness(hashes: usize, x0: Fr, key: Fr, rows: usize) -> Witness {
+    let work = hashes * MIMC_ROUNDS;
+    let (c, e) = mimc_fixed_columns(hashes, rows);
+    let (columns, _) = mimc_columns(x0, key, work, &c, &e);
     Witness {
-        columns: cols,
-        output: vec![mimc_reference(rounds, x0, key)],
-        rows: rounds,
+        columns,
+        output: vec![mimc_reference(hashes, x0, key)],
+        rows: work,
     }
 }
 
@@ -724,9 +774,11 @@ fn fixed_commitments(
 ) -> Result<Vec<(usize, crate::pcs::DoryCommitment)>, BaselineError> {
     match kernel {
         Kernel::MatMul { .. } => Ok(Vec::new()),
-        Kernel::Mimc { rounds, .. } => {
-            let (c, _, _) = commit_column(setup, &mimc_constant_column(*rounds, 1 << n), n)?;
-            Ok(vec![(mi::C, c)])
+        Kernel::Mimc { hashes, .. } => {
+            let (c, e) = mimc_fixed_columns(*hashes, 1 << n);
+            let (c, _, _) = commit_column(setup, &c, n)?;
+            let (e, _, _) = commit_column(setup, &e, n)?;
+            Ok(vec![(mi::C, c), (mi::E, e)])
         }
     }
 }
@@ -773,41 +825,43 @@ mod tests {
             Kernel::MatMul { n: 3 },
             Kernel::MatMul { n: 4 },
             Kernel::Mimc {
-                rounds: 1,
+                hashes: 1,
                 x: Fr::from(5u64),
                 key: Fr::from(9u64),
             },
-            Kernel::parse("mimc:7").unwrap(),
-            Kernel::parse("mimc:8:3:4").unwrap(),
+            Kernel::parse("mimc:2").unwrap(),
+            Kernel::parse("mimc:3:3:4").unwrap(),
         ]
+    }
+
+    fn hex(h: &str) -> Fr {
+        let bytes: Vec<u8> = (0..h.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+            .collect();
+        Fr::from_be_bytes_mod_order(&bytes)
     }
 
     #[test]
     fn reference_values_by_hand() {
-        // A = [[0,1],[1,2]], B = [[1,1],[1,2]]: C = [[1,2],[3,5]].
-        let c: Vec<Fr> = [1u64, 2, 3, 5].map(Fr::from).to_vec();
+        // A = [[-1,-2],[-2,-3]], B = [[1,1],[1,2]]: C = [[-3,-5],[-5,-8]].
+        let c: Vec<Fr> = [3u64, 5, 5, 8].map(|v| -Fr::from(v)).to_vec();
         assert_eq!(matmul_reference(2), c);
-        // One round on x = 1, k = 2: (1 + 2 + 0)^7 + 2.
-        assert_eq!(
-            mimc_reference(1, Fr::one(), Fr::from(2u64)),
-            Fr::from(2189u64)
-        );
         // circomlib's constants and its test vector mimc7.hash(1, 2) (as in mimc.zasm).
-        let cs = mimc_round_constants(MIMC_ROUNDS);
-        let hex = |h: &str| {
-            let bytes: Vec<u8> = (0..h.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
-                .collect();
-            Fr::from_be_bytes_mod_order(&bytes)
-        };
+        let cs = mimc_round_constants();
+        assert_eq!(cs.len(), 91);
+        assert_eq!(cs[0], Fr::zero());
         assert_eq!(
             cs[1],
             hex("2e2ebbb178296b63d88ec198f0976ad98bc1d4eb0d921ddd2eb86cb7e70a98e5")
         );
+        let h1 = hex("176c6eefc3fdf8d6136002d8e6f7a885bbd1c4e3957b93ddc1ec3ae7859f1a08");
+        assert_eq!(mimc_reference(1, Fr::one(), Fr::from(2u64)), h1);
+        // The chain: no hash is the input; two hashes hash the first hash again.
+        assert_eq!(mimc_reference(0, Fr::one(), Fr::from(2u64)), Fr::one());
         assert_eq!(
-            mimc_reference(MIMC_ROUNDS, Fr::one(), Fr::from(2u64)),
-            hex("176c6eefc3fdf8d6136002d8e6f7a885bbd1c4e3957b93ddc1ec3ae7859f1a08")
+            mimc_reference(2, Fr::one(), Fr::from(2u64)),
+            mimc_reference(1, h1, Fr::from(2u64))
         );
     }
 
@@ -821,6 +875,7 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{}: {e}", k.name()));
             assert!(w.columns[0].len().is_power_of_two());
             assert!(w.columns[0].len() > w.rows);
+            assert_eq!(w.rows as u64, k.work_rows());
         }
     }
 
@@ -832,12 +887,16 @@ mod tests {
             wrong[0] += Fr::one();
             assert!(k.circuit(&wrong).unwrap().check(&w.columns).is_err());
             let r1cs = k.circuit(&w.output).unwrap();
-            // Every cell of the first two rows and of a middle row matters.
+            // Every cell of the first two rows, of a middle row and (for MiMC) of the last
+            // round of the first hash (where the feed-forward happens) matters.
             let rows = w.columns[0].len();
-            for row in [0, 1, rows / 2] {
+            for row in [0, 1, rows / 2, MIMC_ROUNDS - 1] {
+                if row >= rows {
+                    continue;
+                }
                 for j in 0..w.columns.len() {
-                    // The fixed column is checked by commitment, not by the constraints.
-                    if matches!(k, Kernel::Mimc { .. }) && j == mi::C {
+                    // The fixed columns are checked by commitment, not by the constraints.
+                    if matches!(k, Kernel::Mimc { .. }) && (j == mi::C || j == mi::E) {
                         continue;
                     }
                     // The inverse advice is free where the counter is at its end.
@@ -859,7 +918,7 @@ mod tests {
 
     #[test]
     fn proofs_verify_and_a_false_output_or_tampered_proof_is_rejected() {
-        for k in [Kernel::MatMul { n: 3 }, Kernel::parse("mimc:9").unwrap()] {
+        for k in [Kernel::MatMul { n: 3 }, Kernel::parse("mimc:2").unwrap()] {
             let (out, bytes, report) = prove(&k).unwrap();
             assert_eq!(out, k.reference_output());
             assert_eq!(report.proof_bytes, bytes.len());
@@ -868,48 +927,6 @@ mod tests {
             let mut wrong = out.clone();
             wrong[0] += Fr::one();
             assert!(verify(&k, &wrong, &bytes).is_err(), "{}", k.name());
-            // A proof over other round constants (a prover's own fixed column) is rejected.
-            if let Kernel::Mimc { rounds, x, key } = &k {
-                let w = k.witness().unwrap();
-                let mut cols = w.columns.clone();
-                cols[mi::C][1] += Fr::one();
-                let (mut x1, key) = (*x, *key);
-                for t in 0..*rounds {
-                    let tt = x1 + key + cols[mi::C][t];
-                    let t2 = tt.square();
-                    let t4 = t2.square();
-                    let t7 = t4 * t2 * tt;
-                    cols[mi::T2][t] = t2;
-                    cols[mi::T4][t] = t4;
-                    cols[mi::T6][t] = t4 * t2;
-                    cols[mi::T7][t] = t7;
-                    cols[mi::D][t] = t7 - x1;
-                    x1 = t7;
-                    cols[mi::X][t + 1] = x1;
-                }
-                for t in *rounds..cols[0].len() {
-                    cols[mi::X][t] = x1;
-                    let tt = x1 + key + cols[mi::C][t];
-                    let t2 = tt.square();
-                    let t4 = t2.square();
-                    cols[mi::T2][t] = t2;
-                    cols[mi::T4][t] = t4;
-                    cols[mi::T6][t] = t4 * t2;
-                    cols[mi::T7][t] = t4 * t2 * tt;
-                }
-                let forged_out = vec![x1 + key];
-                let r1cs = k.circuit(&forged_out).unwrap();
-                r1cs.check(&cols)
-                    .expect("the forged witness satisfies the constraints");
-                let n = cols[0].len().trailing_zeros() as usize;
-                let setup = DoryPcs::setup(n).unwrap();
-                let mles: Vec<DenseMle> = cols.into_iter().map(DenseMle::new).collect();
-                let forged =
-                    spartan::prove_uniform(&setup, &r1cs, &mles, &mut Transcript::new(DOMAIN))
-                        .unwrap();
-                let err = verify(&k, &forged_out, &forged.to_bytes().unwrap()).unwrap_err();
-                assert!(err.to_string().contains("fixed column"), "{err}");
-            }
             let mut tampered = bytes.clone();
             let i = tampered.len() / 2;
             tampered[i] ^= 1;
@@ -918,14 +935,45 @@ mod tests {
     }
 
     #[test]
+    fn a_proof_over_other_fixed_columns_is_rejected() {
+        // A prover that picks its own round constants, or leaves out the feed-forward, satisfies
+        // the constraints for its own output; only the fixed columns' commitments catch it.
+        let k = Kernel::parse("mimc:2:3:4").unwrap();
+        let Kernel::Mimc { hashes, x, key } = k else {
+            unreachable!()
+        };
+        let w = k.witness().unwrap();
+        let rows = w.columns[0].len();
+        let n = rows.trailing_zeros() as usize;
+        let setup = DoryPcs::setup(n).unwrap();
+        let (c, e) = mimc_fixed_columns(hashes, rows);
+        let mut other_c = c.clone();
+        other_c[1] += Fr::one();
+        let no_feed_forward = vec![Fr::zero(); rows];
+        for (c, e) in [(&other_c, &e), (&c, &no_feed_forward)] {
+            let (cols, forged_out) = mimc_columns(x, key, w.rows, c, e);
+            assert_ne!(forged_out, w.output[0]);
+            let r1cs = k.circuit(&[forged_out]).unwrap();
+            r1cs.check(&cols)
+                .expect("the forged witness satisfies the constraints");
+            let mles: Vec<DenseMle> = cols.into_iter().map(DenseMle::new).collect();
+            let forged =
+                spartan::prove_uniform(&setup, &r1cs, &mles, &mut Transcript::new(DOMAIN)).unwrap();
+            let err = verify(&k, &[forged_out], &forged.to_bytes().unwrap()).unwrap_err();
+            assert!(err.to_string().contains("fixed column"), "{err}");
+        }
+    }
+
+    #[test]
     fn a_satisfying_witness_for_a_false_statement_does_not_exist_in_padding() {
         // A prover that stops counting early (act = 0 one row too soon) fails `cnt.final`.
-        let k = Kernel::parse("mimc:5").unwrap();
+        let k = Kernel::parse("mimc:1").unwrap();
         let mut w = k.witness().unwrap();
-        w.columns[mi::ACT][4] = Fr::zero();
-        w.columns[mi::D][4] = Fr::zero();
-        for t in 5..w.columns[0].len() {
-            w.columns[mi::CNT][t] = Fr::from(4u64);
+        let last = w.rows - 1;
+        w.columns[mi::ACT][last] = Fr::zero();
+        w.columns[mi::D][last] = Fr::zero();
+        for t in last + 1..w.columns[0].len() {
+            w.columns[mi::CNT][t] = Fr::from(last as u64);
         }
         let err = k.circuit(&w.output).unwrap().check(&w.columns).unwrap_err();
         assert!(matches!(err, R1csError::Unsatisfied { .. }), "{err}");
@@ -935,11 +983,27 @@ mod tests {
     fn specs_parse_and_bad_ones_are_errors() {
         assert_eq!(Kernel::parse("matmul:5").unwrap(), Kernel::MatMul { n: 5 });
         assert_eq!(Kernel::parse("mimc:3").unwrap().name(), "mimc:3");
+        assert_eq!(
+            Kernel::parse("mimc").unwrap(),
+            Kernel::Mimc {
+                hashes: 1,
+                x: Fr::one(),
+                key: Fr::from(2u64)
+            }
+        );
+        assert_eq!(Kernel::parse("mimc:10").unwrap().work_rows(), 910);
         for k in kernels() {
             assert_eq!(Kernel::parse(&k.spec()).unwrap(), k);
         }
         for bad in [
-            "", "matmul", "matmul:0", "matmul:x", "mimc:0", "mimc:2:1", "sha:3",
+            "",
+            "matmul",
+            "matmul:0",
+            "matmul:x",
+            "mimc:0",
+            "mimc:2:1",
+            "mimc:1:x:2",
+            "sha:3",
         ] {
             assert!(Kernel::parse(bad).is_err(), "{bad}");
         }
