@@ -71,10 +71,10 @@ values in FILE); a guest's stdin with --stdin N=FILE, --stdin N=@text:STRING or
 
 Examples:
   zkvm compare examples/zasm/fib.zasm examples/guests/fib --input 1=30 --stdin 2=@text:30
-  zkvm compare examples/zasm/mimc.zasm examples/guests/mimc --input 1=1,2,10 \\
-      --stdin '2=@text:1 2 10' --baseline mimc:10:1:2 --plot mimc.svg
-  zkvm compare examples/zasm/matmul.zasm examples/guests/matmul --input 1=8 \\
-      --stdin 2=@text:8 --baseline matmul:8
+  zkvm compare examples/zasm/mimc.zasm examples/guests/mimc --input 1=1,2,1 \\
+      --stdin '2=@text:1 2 1' --baseline mimc:1:1:2 --plot mimc.svg
+  zkvm compare examples/zasm/matmul.zasm examples/guests/matmul --input 1=4 \\
+      --stdin 2=@text:4 --baseline matmul:4
   zkvm compare a.zasm b.zasm --execute-only
 
 Every value is followed by its ratio to the first column (1.00x). Each program is proven in a
