@@ -9,6 +9,7 @@
 //! | `std/bits.zasm` | `bits`, `range_check` (bit decomposition with booleanity and range checks) |
 //! | `std/u32.zasm` | `u32.add`, `u32.mul`, `u32.and`, `u32.xor`, `u32.shl`, `u32.shr` (range-checked) |
 //! | `std/mem.zasm` | `memcpy`, `memset`, `get_fp` |
+//! | `std/range.zasm` | `range.check` (range check unrolled over base-4 digits, ~3.5 cycles per bit) |
 
 /// Every standard-library file, as `(include path, source)`.
 pub const FILES: &[(&str, &str)] = &[
@@ -16,6 +17,7 @@ pub const FILES: &[(&str, &str)] = &[
     ("std/bits.zasm", include_str!("../zasm/bits.zasm")),
     ("std/u32.zasm", include_str!("../zasm/u32.zasm")),
     ("std/mem.zasm", include_str!("../zasm/mem.zasm")),
+    ("std/range.zasm", include_str!("../zasm/range.zasm")),
 ];
 
 /// The source of the standard-library file `path` (e.g. `"std/field.zasm"`).

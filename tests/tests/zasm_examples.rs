@@ -166,6 +166,25 @@ const GOLDEN: &[(&str, &[&str], &[&str])] = &[
         &["7"],
         &["7", "7", "99", "7", "7", "7", "99", "7"],
     ),
+    // range.check(x, n) passes for x < 2^n (the program outputs x)
+    ("stdlib/zasm/tests/range.zasm", &["0", "0"], &["0"]),
+    ("stdlib/zasm/tests/range.zasm", &["3", "2"], &["3"]),
+    ("stdlib/zasm/tests/range.zasm", &["12345", "14"], &["12345"]),
+    (
+        "stdlib/zasm/tests/range.zasm",
+        &["0xffffffff", "32"],
+        &["4294967295"],
+    ),
+    (
+        "stdlib/zasm/tests/range.zasm",
+        &["0xfffffffffffffffff", "68"],
+        &["295147905179352825855"],
+    ),
+    (
+        "stdlib/zasm/tests/range.zasm",
+        &["0xffffffffffffffffffffffffffffffff", "128"],
+        &["340282366920938463463374607431768211455"],
+    ),
 ];
 
 #[test]
@@ -239,6 +258,41 @@ fn u32_range_checks_reject_out_of_range() {
         err.location
             .as_deref()
             .is_some_and(|l| l.starts_with("std/bits.zasm:")),
+        "{err}"
+    );
+}
+
+#[test]
+fn fast_range_check_rejects_out_of_range() {
+    let program = assemble("stdlib/zasm/tests/range.zasm");
+    let p_minus_1 = "21888242871839275222246405745257275088548364400416034343698204186575808495616";
+    for (x, n) in [
+        ("1", "0"),
+        ("4", "2"),
+        ("16384", "14"),
+        ("0x100000000", "32"),
+        ("0x1ffffffff", "32"),
+        ("0x100000000000000000", "68"),
+        ("0x100000000000000000000000000000000", "128"),
+        (p_minus_1, "128"),
+    ] {
+        let x = if x.starts_with("0x") { fr(x) } else { big(x) };
+        let err = run(&program, &[x, fr(n)], &RunConfig::default()).unwrap_err();
+        assert!(
+            matches!(err.fault, zkvm_vm::Fault::AssertFailed { .. }),
+            "{x} < 2^{n}: {err}"
+        );
+        assert!(
+            err.location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("std/range.zasm:")),
+            "{err}"
+        );
+    }
+    // An odd width is a programming error: the computed jump leaves the program.
+    let err = run(&program, &[fr("1"), fr("3")], &RunConfig::default()).unwrap_err();
+    assert!(
+        matches!(err.fault, zkvm_vm::Fault::JumpOutside { .. }),
         "{err}"
     );
 }
