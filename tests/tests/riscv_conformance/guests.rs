@@ -70,9 +70,11 @@ fn factorial_mod_bn254() {
     }
 }
 
+/// C = A B with A[i][l] = -(i + l + 1) mod 2^32 and B[l][j] = l j + 1, wrapping u32
+/// arithmetic, as the guest prints it.
 fn matmul_expected(n: usize) -> String {
-    let a = |i: usize, j: usize| (i + j) as u32;
-    let b = |i: usize, j: usize| (i as u32).wrapping_mul(j as u32).wrapping_add(1);
+    let a = |i: usize, l: usize| 0u32.wrapping_sub((i + l + 1) as u32);
+    let b = |l: usize, j: usize| (l as u32).wrapping_mul(j as u32).wrapping_add(1);
     let mut out = String::new();
     for i in 0..n {
         let row: Vec<String> = (0..n)
@@ -94,8 +96,11 @@ fn matmul_expected(n: usize) -> String {
 fn matmul() {
     let elf = guest_elf("matmul_u32");
     let e = differential(&elf, b"2", "matmul 2");
-    // A = [[0,1],[1,2]], B = [[1,1],[1,2]]
-    assert_eq!(text(&e.stdout), "1 2\n3 5\n");
+    // A = [[-1, -2], [-2, -3]], B = [[1, 1], [1, 2]]: C = [[-3, -5], [-5, -8]] mod 2^32
+    assert_eq!(
+        text(&e.stdout),
+        "4294967293 4294967291\n4294967291 4294967288\n"
+    );
     for n in [0usize, 1, 7, 16] {
         let e = differential(&elf, n.to_string().as_bytes(), &format!("matmul {n}"));
         assert_eq!(text(&e.stdout), matmul_expected(n), "n = {n}");

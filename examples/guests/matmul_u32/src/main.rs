@@ -1,6 +1,8 @@
-//! matmul_u32: reads n as decimal text, builds the n x n matrices A[i][j] = i + j and
-//! B[i][j] = i * j + 1, and writes C = A B (entries wrapping modulo 2^32) to the public output
-//! as n lines of n space-separated decimal numbers.
+//! matmul_u32: u32 matrix multiplication with RISC-V's native (wrapping) arithmetic. Reads n as
+//! decimal text, builds the n x n matrices A[i][l] = -(i + l + 1) mod 2^32 (= u32::MAX - i - l)
+//! and B[l][j] = l * j + 1, and writes C = A B, every product and sum wrapping modulo 2^32, to
+//! the public output as n lines of n space-separated decimal numbers. A's entries are close to
+//! 2^32, so the products really wrap. The same computation as `examples/zasm/matmul_u32.zasm`.
 #![no_std]
 #![no_main]
 
@@ -21,7 +23,7 @@ fn main() {
     let mut b = vec![0u32; n * n];
     for i in 0..n {
         for j in 0..n {
-            a[i * n + j] = (i + j) as u32;
+            a[i * n + j] = u32::MAX.wrapping_sub(i as u32).wrapping_sub(j as u32);
             b[i * n + j] = (i as u32).wrapping_mul(j as u32).wrapping_add(1);
         }
     }
