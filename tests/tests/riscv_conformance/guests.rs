@@ -107,6 +107,42 @@ fn matmul() {
     }
 }
 
+/// The u256mul kernel (x = r, acc = 0; k times: (hi, lo) = x q, x = lo, acc += hi mod 2^256,
+/// r and q the BN254 moduli) with arkworks' 256-bit integers, as the guest prints it.
+fn u256mul_expected(k: u32) -> String {
+    use ark_ff::BigInt;
+    let mut x: BigInt<4> = ark_bn254::Fr::MODULUS;
+    let q: BigInt<4> = ark_bn254::Fq::MODULUS;
+    let mut acc = BigInt::<4>::zero();
+    for _ in 0..k {
+        let (lo, hi) = x.mul(&q);
+        x = lo;
+        acc.add_with_carry(&hi);
+    }
+    let hex = |v: &BigInt<4>| -> String {
+        let bytes = v.to_bytes_be();
+        bytes.iter().map(|b| format!("{b:02x}")).collect()
+    };
+    format!("0x{}\n0x{}\n", hex(&x), hex(&acc))
+}
+
+#[test]
+fn u256mul() {
+    let elf = guest_elf("u256mul");
+    // k = 0: x = r itself.
+    let e = differential(&elf, b"0", "u256mul 0");
+    assert_eq!(
+        text(&e.stdout),
+        "0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001\n\
+         0x0000000000000000000000000000000000000000000000000000000000000000\n"
+    );
+    for k in [1u32, 2, 7, 50] {
+        let e = differential(&elf, k.to_string().as_bytes(), &format!("u256mul {k}"));
+        assert_eq!(text(&e.stdout), u256mul_expected(k), "k = {k}");
+        assert_eq!(e.exit_code, 0);
+    }
+}
+
 #[test]
 fn sha256_test_vectors() {
     let elf = guest_elf("sha256");
