@@ -55,6 +55,14 @@ fn zasm_examples_prove_and_verify() {
 }
 
 #[test]
+fn zasm_suite_examples_prove_and_verify() {
+    prove_zasm("examples/zasm/matmul_u32.zasm", &["2"]);
+    prove_zasm("examples/zasm/sort.zasm", &["4", "9", "4294967295", "0", "9"]);
+    prove_zasm("examples/zasm/u256mul.zasm", &["1"]);
+    prove_zasm("examples/zasm/sha256.zasm", &["3", "97", "98", "99"]);
+}
+
+#[test]
 fn guest_fib_and_factorial_prove_and_verify() {
     prove_guest("fib", b"10");
     prove_guest("factorial", b"5");
@@ -69,4 +77,10 @@ fn guest_matmul_and_sort_prove_and_verify() {
 #[test]
 fn guest_sha256_proves_and_verifies() {
     prove_guest("sha256", b"abc");
+}
+
+#[test]
+fn guest_field_matmul_and_u256mul_prove_and_verify() {
+    prove_guest("matmul", b"1");
+    prove_guest("u256mul", b"1");
 }
