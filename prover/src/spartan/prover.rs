@@ -89,7 +89,7 @@ pub fn prove(
             polys.push(DenseMle::new(t));
         }
         let (proof, r_x, evals) =
-            sumcheck::prove(Fr::zero(), polys, 3, |v| summand.eval(v), transcript);
+            sumcheck::prove_zero_check(polys, 3, |v| summand.eval(v), transcript);
         let outer_evals = evals.get(1..1 + m).unwrap_or(&[]).to_vec();
         let outer_next_evals = evals
             .get(1 + m..1 + m + summand.next_cols.len())

@@ -20,7 +20,7 @@
 mod prover;
 mod verifier;
 
-pub use prover::{prove, prove_batch, BatchInstance, Combine};
+pub use prover::{prove, prove_batch, prove_zero_check, BatchInstance, Combine};
 pub use verifier::{interpolate, verify, verify_batch, BatchSubClaim};
 
 use crate::format::{read_vec, vec_size, write_vec};

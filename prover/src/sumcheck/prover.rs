@@ -29,14 +29,18 @@ pub struct BatchInstance<'a> {
 /// `polys` (all with the same, at least one, number of variables).
 ///
 /// With the running `claim` known, `s(1) = claim - s(0)` is derived instead of computed (the
-/// verifier checks exactly that relation), saving one of the `degree + 1` evaluations.
+/// verifier checks exactly that relation), saving one of the `degree + 1` evaluations; when the
+/// caller also knows `s(0)` (`known_s0`, the first round of a zero-check), it is not computed
+/// either.
 fn round_poly<G: Fn(&[Fr]) -> Fr + Sync + ?Sized>(
     polys: &[DenseMle],
     degree: usize,
     combine: &G,
-    claim: Option<Fr>,
+    claim: Fr,
+    known_s0: Option<Fr>,
 ) -> Vec<Fr> {
-    let skip_one = claim.is_some() && degree >= 1;
+    let skip_one = degree >= 1;
+    let skip_zero = known_s0.is_some();
     let half = polys.first().map_or(0, |p| p.evals().len() / 2);
     let k = polys.len();
     // Accumulate s(t) for t = 0..=degree over x' in [lo, hi): p_j(t, x') = lo + t (hi - lo).
@@ -50,7 +54,9 @@ fn round_poly<G: Fn(&[Fr]) -> Fr + Sync + ?Sized>(
                 vals[j] = e[x];
                 diffs[j] = e[x + half] - e[x];
             }
-            sums[0] += combine(&vals);
+            if !skip_zero {
+                sums[0] += combine(&vals);
+            }
             for (t, s) in sums.iter_mut().enumerate().skip(1) {
                 for (v, d) in vals.iter_mut().zip(&diffs) {
                     *v += d;
@@ -68,8 +74,11 @@ fn round_poly<G: Fn(&[Fr]) -> Fr + Sync + ?Sized>(
     } else {
         parallel_sums(half, degree, &work)
     };
-    if let (true, Some(c)) = (skip_one, claim) {
-        sums[1] = c - sums[0];
+    if let Some(s0) = known_s0 {
+        sums[0] = s0;
+    }
+    if skip_one {
+        sums[1] = claim - sums[0];
     }
     sums
 }
@@ -122,6 +131,32 @@ pub fn prove<G: Fn(&[Fr]) -> Fr + Sync>(
     combine: G,
     transcript: &mut Transcript,
 ) -> (SumcheckProof, Vec<Fr>, Vec<Fr>) {
+    prove_rounds(claim, polys, degree, &combine, false, transcript)
+}
+
+/// [`prove`] for a zero-check: `combine(p_1(x), …, p_k(x)) = 0` at *every* point `x` of the
+/// hypercube (as Spartan's outer sum `eq(τ, x) · (Az·Bz − Cz)(x)` for a satisfying witness), so
+/// the claim is 0 and the first round's `s(0)` and `s(1)` are both 0 without computing them —
+/// a third of the first, most expensive, round. The proof is an ordinary sumcheck proof: were
+/// `combine` not zero somewhere, the first round polynomial would be wrong and the verifier
+/// would reject.
+pub fn prove_zero_check<G: Fn(&[Fr]) -> Fr + Sync>(
+    polys: Vec<DenseMle>,
+    degree: usize,
+    combine: G,
+    transcript: &mut Transcript,
+) -> (SumcheckProof, Vec<Fr>, Vec<Fr>) {
+    prove_rounds(Fr::zero(), polys, degree, &combine, true, transcript)
+}
+
+fn prove_rounds<G: Fn(&[Fr]) -> Fr + Sync>(
+    claim: Fr,
+    polys: Vec<DenseMle>,
+    degree: usize,
+    combine: &G,
+    zero_check: bool,
+    transcript: &mut Transcript,
+) -> (SumcheckProof, Vec<Fr>, Vec<Fr>) {
     let _span = tracing::debug_span!(
         "sumcheck::prove",
         num_vars = polys.first().map(|p| p.num_vars())
@@ -139,8 +174,9 @@ pub fn prove<G: Fn(&[Fr]) -> Fr + Sync>(
     );
     let mut rounds = Vec::with_capacity(n);
     let mut point = Vec::with_capacity(n);
-    for _ in 0..n {
-        let s = round_poly(&polys, degree, &combine, Some(claim));
+    for round in 0..n {
+        let known_s0 = (zero_check && round == 0).then(Fr::zero);
+        let s = round_poly(&polys, degree, combine, claim, known_s0);
         transcript.absorb_fields(labels::ROUND_POLY, &s);
         let r = transcript.challenge();
         claim = interpolate(&s, r);
@@ -210,7 +246,7 @@ pub fn prove_batch(
                 // The instance does not depend on this variable: s_i is the constant half.
                 vec![running[i] * two_inv; degree + 1]
             } else {
-                round_poly(&inst.polys, degree, &*inst.combine, Some(running[i]))
+                round_poly(&inst.polys, degree, &*inst.combine, running[i], None)
             };
             per_instance.push(si.clone());
             for (acc, v) in s.iter_mut().zip(si) {

@@ -143,3 +143,55 @@ fn batch_of_different_sizes_and_degrees() {
     bad[1] += Fr::from(1u64);
     assert!(verify_batch(&bad, &sizes, 2, &proof, &mut Transcript::new(b"batch")).is_err());
 }
+
+/// `eq(τ, x) · (a(x) · b(x) − c(x))`, Spartan's outer summand for one constraint `a · b = c`.
+fn zero_check_summand(v: &[Fr]) -> Fr {
+    v[0] * (v[1] * v[2] - v[3])
+}
+
+#[test]
+fn zero_check_proves_a_satisfied_relation_and_not_a_violated_one() {
+    let mut rng = ChaCha20Rng::seed_from_u64(12);
+    let n = 12;
+    let tau: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+    let a = random_mle(n, &mut rng);
+    let b = random_mle(n, &mut rng);
+    let mut c: Vec<Fr> = a
+        .evals()
+        .iter()
+        .zip(b.evals())
+        .map(|(x, y)| *x * y)
+        .collect();
+    let polys = |c: &[Fr]| {
+        vec![
+            DenseMle::new(eq_table(&tau)),
+            a.clone(),
+            b.clone(),
+            DenseMle::new(c.to_vec()),
+        ]
+    };
+    // Satisfied on every row: the shortcut proof verifies, with the same evaluations as `prove`.
+    let mut tp = Transcript::new(b"zc");
+    let (proof, point, evals) = prove_zero_check(polys(&c), 3, zero_check_summand, &mut tp);
+    let mut tv = Transcript::new(b"zc");
+    let sub = verify(Fr::zero(), n, 3, &proof, &mut tv).expect("satisfied relation verifies");
+    assert_eq!(sub.point, point);
+    assert_eq!(sub.expected, zero_check_summand(&evals));
+    let mut tq = Transcript::new(b"zc");
+    let (plain, _, _) = prove(Fr::zero(), polys(&c), 3, zero_check_summand, &mut tq);
+    assert_eq!(plain.rounds, proof.rounds);
+
+    // One row violated (in either half of the first variable): the proof's final claim is wrong.
+    for row in [5, (1 << n) - 3] {
+        c[row] += Fr::from(1u64);
+        let mut tp = Transcript::new(b"zc");
+        let (proof, _, evals) = prove_zero_check(polys(&c), 3, zero_check_summand, &mut tp);
+        let mut tv = Transcript::new(b"zc");
+        let rejected = match verify(Fr::zero(), n, 3, &proof, &mut tv) {
+            Err(_) => true,
+            Ok(sub) => sub.expected != zero_check_summand(&evals),
+        };
+        assert!(rejected, "violated row {row} accepted");
+        c[row] -= Fr::from(1u64);
+    }
+}
