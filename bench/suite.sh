@@ -25,9 +25,14 @@ mkdir -p "$inputs"
 # Sizes: (small, large).
 pick() { if [ "$size" = small ]; then echo "$1"; else echo "$2"; fi; }
 
-# n pseudo-random u32 values (the LCG x <- 69069 x + 1 mod 2^32, exact in awk's doubles).
+# n pseudo-random u32 values (the LCG x <- 69069 x + 1 mod 2^32, exact in awk's doubles): as
+# "n v0 v1 ..." for zasm, and as little-endian words for the guest.
 sort_values() {
-  awk -v n="$1" 'BEGIN { x = 1; for (i = 0; i < n; i++) { x = (x * 69069 + 1) % 4294967296; print x } }'
+  awk -v n="$1" 'BEGIN { print n; x = 1
+    for (i = 0; i < n; i++) { x = (x * 69069 + 1) % 4294967296; printf "%.0f\n", x } }' >"$2"
+  LC_ALL=C awk -v n="$1" 'BEGIN { x = 1
+    for (i = 0; i < n; i++) { x = (x * 69069 + 1) % 4294967296; y = x
+      for (b = 0; b < 4; b++) { printf "%c", y % 256; y = int(y / 256) } } }' >"$3"
 }
 
 # A message of n printable ASCII bytes: raw for the guest, "n b0 b1 ..." for zasm.
@@ -89,9 +94,9 @@ for algorithm in "${algorithms[@]}"; do
       ;;
     sort)
       n=$(pick 64 256)
-      sort_values "$n" >"$inputs/sort.txt"
+      sort_values "$n" "$inputs/sort.txt" "$inputs/sort.bin"
       run sort examples/zasm/sort.zasm examples/guests/sort \
-        --input 1="$n" --input 1=@"$inputs/sort.txt" --stdin 2="$inputs/sort.txt"
+        --input 1=@"$inputs/sort.txt" --stdin 2="$inputs/sort.bin"
       ;;
     u256mul)
       k=$(pick 10 100)

@@ -57,7 +57,10 @@ fn zasm_examples_prove_and_verify() {
 #[test]
 fn zasm_suite_examples_prove_and_verify() {
     prove_zasm("examples/zasm/matmul_u32.zasm", &["2"]);
-    prove_zasm("examples/zasm/sort.zasm", &["4", "9", "4294967295", "0", "9"]);
+    prove_zasm(
+        "examples/zasm/sort.zasm",
+        &["4", "9", "4294967295", "0", "9"],
+    );
     prove_zasm("examples/zasm/u256mul.zasm", &["1"]);
     prove_zasm("examples/zasm/sha256.zasm", &["3", "97", "98", "99"]);
 }
@@ -71,7 +74,11 @@ fn guest_fib_and_factorial_prove_and_verify() {
 #[test]
 fn guest_matmul_and_sort_prove_and_verify() {
     prove_guest("matmul_u32", b"2");
-    prove_guest("sort", b"5 3 9 3 1\n");
+    let words: Vec<u8> = [5u32, 3, 9, 3, 1]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect();
+    prove_guest("sort", &words);
 }
 
 #[test]

@@ -32,20 +32,21 @@ pub fn zasm_fr(file: &str, inputs: &[Fr]) -> Vec<Fr> {
         .output
 }
 
-/// The guest's public output as text, without the zero padding of the last word.
-pub fn guest(name: &str, input: &str) -> String {
+/// The guest's public output bytes for the private input `input` (the guest must exit with 0).
+pub fn guest_bytes(name: &str, input: &[u8]) -> Vec<u8> {
     let dir = root().join("examples/guests").join(name);
     let elf = zkvm_riscv::build_guest(&dir, &mut |m| eprintln!("{m}"))
         .unwrap_or_else(|e| panic!("building {name}: {e}"));
     let program = zkvm_riscv::load_elf(&std::fs::read(elf).expect("read")).expect("ELF");
-    let exec = zkvm_riscv::run(
-        &program,
-        input.as_bytes(),
-        &zkvm_riscv::RunConfig::default(),
-    )
-    .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let exec = zkvm_riscv::run(&program, input, &zkvm_riscv::RunConfig::default())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
     assert_eq!(exec.exit_code, 0, "{name}");
-    String::from_utf8(exec.stdout)
+    exec.stdout
+}
+
+/// The guest's public output as text, without the zero padding of the last word.
+pub fn guest(name: &str, input: &str) -> String {
+    String::from_utf8(guest_bytes(name, input.as_bytes()))
         .expect("text")
         .trim_end_matches('\0')
         .to_string()

@@ -6,7 +6,7 @@
 use ark_bn254::Fr;
 use ark_ff::Field;
 
-use crate::{guest, root, zasm};
+use crate::{guest_bytes, root, zasm};
 
 const MATMUL: &str = "examples/zasm/matmul_u32.zasm";
 
@@ -41,15 +41,12 @@ fn matmul_u32_agrees() {
         let field = zasm(MATMUL, &[n as u64]);
         let want_fr: Vec<Fr> = want.iter().map(|&v| Fr::from(v)).collect();
         assert_eq!(field, want_fr, "zasm, n = {n}");
-        let text = guest("matmul_u32", &n.to_string());
-        let rows: Vec<String> = want
-            .chunks(n)
-            .map(|row| {
-                let row: Vec<String> = row.iter().map(u32::to_string).collect();
-                row.join(" ") + "\n"
-            })
-            .collect();
-        assert_eq!(text, rows.concat(), "guest, n = {n}");
+        let words: Vec<u8> = want.iter().flat_map(|v| v.to_le_bytes()).collect();
+        assert_eq!(
+            guest_bytes("matmul_u32", n.to_string().as_bytes()),
+            words,
+            "guest, n = {n}"
+        );
     }
 }
 

@@ -3,7 +3,7 @@
 use ark_bn254::Fr;
 use rand::{Rng, SeedableRng};
 
-use crate::{guest, root, zasm};
+use crate::{guest_bytes, root, zasm};
 
 const SORT: &str = "examples/zasm/sort.zasm";
 
@@ -66,17 +66,12 @@ fn sort_agrees() {
         let want_fr: Vec<Fr> = want.iter().map(|&v| Fr::from(v)).collect();
         assert_eq!(field, want_fr, "zasm, {} values", values.len());
 
-        let text: Vec<String> = values.iter().map(u32::to_string).collect();
-        let out = guest("sort", &text.join(" "));
-        let (line, count) = out
-            .strip_suffix('\n')
-            .and_then(|o| o.split_once("\ndistinct: "))
-            .unwrap_or_else(|| panic!("guest output {out:?}"));
-        let mut numbers: Vec<u64> = line
-            .split_whitespace()
-            .map(|w| w.parse().expect("number"))
+        let words: Vec<u8> = values.iter().flat_map(|v| v.to_le_bytes()).collect();
+        let out = guest_bytes("sort", &words);
+        let numbers: Vec<u64> = out
+            .chunks_exact(4)
+            .map(|w| u64::from(u32::from_le_bytes([w[0], w[1], w[2], w[3]])))
             .collect();
-        numbers.push(count.parse().expect("count"));
         assert_eq!(numbers, want, "guest, {} values", values.len());
     }
 }

@@ -71,25 +71,19 @@ fn factorial_mod_bn254() {
 }
 
 /// C = A B with A[i][l] = -(i + l + 1) mod 2^32 and B[l][j] = l j + 1, wrapping u32
-/// arithmetic, as the guest prints it.
-fn matmul_expected(n: usize) -> String {
+/// arithmetic, as the guest writes it (row-major little-endian words).
+fn matmul_expected(n: usize) -> Vec<u8> {
     let a = |i: usize, l: usize| 0u32.wrapping_sub((i + l + 1) as u32);
     let b = |l: usize, j: usize| (l as u32).wrapping_mul(j as u32).wrapping_add(1);
-    let mut out = String::new();
+    let mut c = Vec::new();
     for i in 0..n {
-        let row: Vec<String> = (0..n)
-            .map(|j| {
-                (0..n)
-                    .fold(0u32, |acc, k| {
-                        acc.wrapping_add(a(i, k).wrapping_mul(b(k, j)))
-                    })
-                    .to_string()
-            })
-            .collect();
-        out += &row.join(" ");
-        out.push('\n');
+        for j in 0..n {
+            c.push((0..n).fold(0u32, |acc, k| {
+                acc.wrapping_add(a(i, k).wrapping_mul(b(k, j)))
+            }));
+        }
     }
-    out
+    words(&c)
 }
 
 #[test]
@@ -98,12 +92,12 @@ fn matmul() {
     let e = differential(&elf, b"2", "matmul 2");
     // A = [[-1, -2], [-2, -3]], B = [[1, 1], [1, 2]]: C = [[-3, -5], [-5, -8]] mod 2^32
     assert_eq!(
-        text(&e.stdout),
-        "4294967293 4294967291\n4294967291 4294967288\n"
+        e.stdout,
+        words(&[4294967293, 4294967291, 4294967291, 4294967288])
     );
     for n in [0usize, 1, 7, 16] {
         let e = differential(&elf, n.to_string().as_bytes(), &format!("matmul {n}"));
-        assert_eq!(text(&e.stdout), matmul_expected(n), "n = {n}");
+        assert_eq!(e.stdout, matmul_expected(n), "n = {n}");
     }
 }
 
@@ -169,32 +163,37 @@ fn sha256_test_vectors() {
     differential(&elf, &big, "sha256 100 kB");
 }
 
+/// Little-endian u32 words, the sort guest's input and output format.
+fn words(values: &[u32]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
 #[test]
 fn sort() {
     let elf = guest_elf("sort");
-    let e = differential(&elf, b"5 3 9 3 1\n", "sort small");
-    assert_eq!(text(&e.stdout), "1 3 3 5 9\ndistinct: 4\n");
+    let e = differential(&elf, &words(&[5, 3, 9, 3, 1]), "sort small");
+    assert_eq!(e.stdout, words(&[1, 3, 3, 5, 9, 4]));
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let mut values: Vec<u32> = (0..2000).map(|_| rng.gen_range(0..5000)).collect();
-    let input: Vec<String> = values.iter().map(u32::to_string).collect();
-    let e = differential(&elf, input.join(" ").as_bytes(), "sort 2000");
+    let e = differential(&elf, &words(&values), "sort 2000");
     let mut distinct = values.clone();
     distinct.sort_unstable();
     distinct.dedup();
     values.sort_unstable();
-    let sorted: Vec<String> = values.iter().map(u32::to_string).collect();
-    assert_eq!(
-        text(&e.stdout),
-        format!("{}\ndistinct: {}\n", sorted.join(" "), distinct.len())
-    );
+    values.push(distinct.len() as u32);
+    assert_eq!(e.stdout, words(&values));
+    // Input that is not whole words is refused with a message.
+    let e = differential(&elf, b"12345", "sort, 5 bytes");
+    assert_eq!(e.exit_code, 101);
+    assert!(String::from_utf8_lossy(&e.stderr).contains("not a whole number of u32 words"));
 }
 
 #[test]
 fn trace_run_agrees_with_fast_run() {
     let elf = guest_elf("sort");
-    let input = b"10 9 8 7 6 5 4 3 2 1 0";
-    let fast = zkvm(&elf, input, false).unwrap();
-    let traced = zkvm(&elf, input, true).unwrap();
+    let input = words(&[10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    let fast = zkvm(&elf, &input, false).unwrap();
+    let traced = zkvm(&elf, &input, true).unwrap();
     assert_eq!(fast.stdout, traced.stdout);
     assert_eq!(fast.summary, traced.summary);
     let trace = traced.trace.unwrap();
