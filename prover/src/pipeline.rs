@@ -101,7 +101,7 @@ fn secs(d: Duration) -> f64 {
 /// Prove a lowered run; fills the report's proving fields.
 fn prove_lowered(
     machine: &Machine,
-    witness: &Witness,
+    witness: Witness,
     report: &mut Report,
 ) -> Result<Vec<u8>, PipelineError> {
     let rows = witness.columns.first().map_or(0, |c| c.len());
@@ -163,7 +163,7 @@ pub fn prove_zasm(
     report
         .phases
         .push(("witness generation".into(), secs(start.elapsed())));
-    let bytes = prove_lowered(&machine, &witness, &mut report)?;
+    let bytes = prove_lowered(&machine, witness, &mut report)?;
     Ok((exec.output, bytes, report))
 }
 
@@ -247,7 +247,7 @@ pub fn prove_rv32im(
     report
         .phases
         .push(("witness generation".into(), secs(start.elapsed())));
-    let bytes = prove_lowered(&machine, &witness, &mut report)?;
+    let bytes = prove_lowered(&machine, witness, &mut report)?;
     let outcome = GuestOutcome {
         stdout: exec.stdout,
         stderr: exec.stderr,

@@ -20,6 +20,12 @@ pub struct DenseMle {
     num_vars: usize,
 }
 
+impl AsRef<[Fr]> for DenseMle {
+    fn as_ref(&self) -> &[Fr] {
+        &self.evals
+    }
+}
+
 impl DenseMle {
     /// The polynomial with these hypercube values; the length must be a power of two.
     pub fn new(evals: Vec<Fr>) -> Self {
@@ -71,6 +77,25 @@ impl DenseMle {
         }
         self.evals.truncate(half);
         self.num_vars -= 1;
+    }
+
+    /// The polynomial with its top variable fixed to `r` (a new table of half the size; `self`
+    /// is left as it is).
+    pub fn bound_top(&self, r: Fr) -> DenseMle {
+        let half = self.evals.len() / 2;
+        let (lo, hi) = self.evals.split_at(half);
+        let evals: Vec<Fr> = if half >= PARALLEL_THRESHOLD {
+            lo.par_iter()
+                .zip(hi.par_iter())
+                .map(|(a, b)| *a + r * (*b - *a))
+                .collect()
+        } else {
+            lo.iter().zip(hi).map(|(a, b)| *a + r * (*b - *a)).collect()
+        };
+        DenseMle {
+            evals,
+            num_vars: self.num_vars - 1,
+        }
     }
 
     /// Evaluate at `point` (length `num_vars`).

@@ -852,7 +852,8 @@ fn stores_into_read_only_memory_are_rejected() {
         l.witness.columns[0].len().trailing_zeros() as usize,
     )
     .expect("setup");
-    let (proof, _) = zkvm_prover::proof::prove(&l.machine, &l.witness, &setup).expect("proves");
+    let (proof, _) =
+        zkvm_prover::proof::prove(&l.machine, l.witness.clone(), &setup).expect("proves");
     zkvm_prover::proof::verify(&l.machine, &proof, &setup).expect("the honest layout verifies");
     let mut read_only = l.machine.clone();
     for range in read_only

@@ -85,7 +85,7 @@ fn assert_rejected(tamper: impl FnOnce(&mut Witness)) {
     let h = honest();
     let mut witness = h.witness.clone();
     tamper(&mut witness);
-    let (proof, _) = prove(&h.machine, &witness, &h.setup).expect("the prover runs");
+    let (proof, _) = prove(&h.machine, witness, &h.setup).expect("the prover runs");
     let bytes = proof.to_bytes();
     let proof = VmProof::from_bytes(&bytes).expect("well-formed");
     let (verifier_machine, _) = zasm::machine(
@@ -103,7 +103,9 @@ fn honest_proof() -> &'static VmProof {
     static P: OnceLock<VmProof> = OnceLock::new();
     P.get_or_init(|| {
         let h = honest();
-        prove(&h.machine, &h.witness, &h.setup).expect("proves").0
+        prove(&h.machine, h.witness.clone(), &h.setup)
+            .expect("proves")
+            .0
     })
 }
 
@@ -224,7 +226,7 @@ fn wrong_public_output_is_rejected() {
     wrong[1] += Fr::one();
     // A prover claiming another output with the honest witness.
     let (machine, _) = zasm::machine(&h.program, &wrong, h.machine.memory.log_size);
-    let (proof, _) = prove(&machine, &h.witness, &h.setup).expect("the prover runs");
+    let (proof, _) = prove(&machine, h.witness.clone(), &h.setup).expect("the prover runs");
     assert!(!verify_proof(&proof));
     // An honest proof presented with another output.
     let mut proof = honest_proof().clone();

@@ -51,7 +51,7 @@ fn fib_with_a_call_proves_and_verifies() {
     let trace = exec.trace.as_ref().unwrap();
     let (machine, witness) = zasm::lower(&program, trace, &exec.output).expect("lowers");
     let setup = DoryPcs::setup(18).expect("setup");
-    let (proof, _stats) = zkvm_prover::proof::prove(&machine, &witness, &setup).expect("proves");
+    let (proof, _stats) = zkvm_prover::proof::prove(&machine, witness, &setup).expect("proves");
     let bytes = proof.to_bytes();
     let proof = zkvm_prover::proof::VmProof::from_bytes(&bytes).expect("reads back");
     let (verifier_machine, _) = zasm::machine(&program, &exec.output, proof.mem_log_size as usize);

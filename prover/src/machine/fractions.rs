@@ -100,9 +100,9 @@ pub fn family_vars(num_families: usize) -> usize {
 
 /// The GKR leaves of the cycle side: families stacked on top variables (`index = k·T + t`),
 /// padding families contribute `0/1`.
-pub fn cycle_leaves(
+pub fn cycle_leaves<C: AsRef<[Fr]> + Sync>(
     families: &[CycleFamily],
-    columns: &[Vec<Fr>],
+    columns: &[C],
     log_rows: usize,
     ch: &Challenges,
 ) -> (DenseMle, DenseMle) {

@@ -72,11 +72,11 @@ impl RowExpr {
         self
     }
 
-    /// Value on row `row` of `columns`.
-    pub fn eval_row(&self, columns: &[Vec<Fr>], row: usize) -> Fr {
-        self.terms
-            .iter()
-            .fold(self.constant, |acc, (c, k)| acc + columns[*c][row] * k)
+    /// Value on row `row` of `columns` (vectors of values, or polynomials' hypercube values).
+    pub fn eval_row<C: AsRef<[Fr]>>(&self, columns: &[C], row: usize) -> Fr {
+        self.terms.iter().fold(self.constant, |acc, (c, k)| {
+            acc + columns[*c].as_ref()[row] * k
+        })
     }
 
     /// Value given the evaluations of the columns at a point (`evals[c]` for column `c`).

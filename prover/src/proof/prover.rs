@@ -70,7 +70,7 @@ fn commit_column(
 /// Prove that `witness` satisfies `machine`. `setup` must support the largest column.
 pub fn prove(
     machine: &Machine,
-    witness: &Witness,
+    witness: Witness,
     setup: &DorySetup,
 ) -> Result<(VmProof, ProveStats), ProofError> {
     let mut stats = ProveStats::default();
@@ -111,14 +111,16 @@ pub fn prove(
         t.absorb_serializable(labels::TABLE_COMMITMENT, c);
     }
 
-    let polys: Vec<DenseMle> = witness
-        .columns
-        .par_iter()
-        .map(|c| DenseMle::new(c.clone()))
-        .collect();
+    // The columns become the prover's polynomials (moved, not copied: they are the largest
+    // allocation of a proof).
+    let Witness {
+        columns,
+        table_columns,
+    } = witness;
+    let polys: Vec<DenseMle> = columns.into_iter().map(DenseMle::new).collect();
     let table_polys: Vec<DenseMle> = table_ids
         .iter()
-        .map(|&i| DenseMle::new(witness.table_columns[i].clone()))
+        .map(|&i| DenseMle::new(table_columns[i].clone()))
         .collect();
 
     // Spartan.
@@ -130,17 +132,8 @@ pub fn prove(
     let tables = table_families(machine);
     let (gkr_proof, leaf_claims) = {
         let ch = super::fingerprint_challenges(&cycle, &tables, &mut t);
-        let mut instances = vec![cycle_leaves(
-            &cycle,
-            &witness.columns,
-            log_rows as usize,
-            &ch,
-        )];
-        instances.extend(
-            tables
-                .iter()
-                .map(|f| table_leaves(f, &witness.table_columns, &ch)),
-        );
+        let mut instances = vec![cycle_leaves(&cycle, &polys, log_rows as usize, &ch)];
+        instances.extend(tables.iter().map(|f| table_leaves(f, &table_columns, &ch)));
         let (proof, _roots, claims) = gkr::prove_batch(instances, &mut t);
         (proof, claims)
     };

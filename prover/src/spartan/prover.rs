@@ -12,6 +12,7 @@ use crate::transcript::Transcript;
 use ark_bn254::Fr;
 use ark_ff::{One, PrimeField, Zero};
 use rayon::prelude::*;
+use std::borrow::Cow;
 
 fn check_shape(r1cs: &UniformR1cs, columns: &[DenseMle]) -> Result<usize, SpartanError> {
     r1cs.validate()?;
@@ -68,25 +69,27 @@ pub fn prove(
     // Outer sumcheck over [eq(τ, ·), w_0.., w^→_{N}.., first?, last?].
     let (outer, r_x, outer_evals, outer_next_evals) = {
         let _s = tracing::info_span!("outer sumcheck").entered();
-        let mut polys = Vec::with_capacity(summand.num_inputs);
-        polys.push(DenseMle::new(eq_table(&tau)));
-        polys.extend(columns.iter().cloned());
+        // The columns are borrowed: the sumcheck reads them in its first round and keeps only
+        // their half-size bindings.
+        let mut polys: Vec<Cow<'_, DenseMle>> = Vec::with_capacity(summand.num_inputs);
+        polys.push(Cow::Owned(DenseMle::new(eq_table(&tau))));
+        polys.extend(columns.iter().map(Cow::Borrowed));
         for j in &summand.next_cols {
             let col = columns.get(*j).map(DenseMle::evals).unwrap_or(&[]);
             let mut shifted = Vec::with_capacity(rows);
             shifted.extend_from_slice(col.get(1..).unwrap_or(&[]));
             shifted.push(Fr::zero());
-            polys.push(DenseMle::new(shifted));
+            polys.push(Cow::Owned(DenseMle::new(shifted)));
         }
         if summand.first.is_some() {
             let mut t = vec![Fr::zero(); rows];
             t[0] = Fr::one();
-            polys.push(DenseMle::new(t));
+            polys.push(Cow::Owned(DenseMle::new(t)));
         }
         if summand.last.is_some() {
             let mut t = vec![Fr::zero(); rows];
             t[rows - 1] = Fr::one();
-            polys.push(DenseMle::new(t));
+            polys.push(Cow::Owned(DenseMle::new(t)));
         }
         let (proof, r_x, evals) =
             sumcheck::prove_zero_check(polys, 3, |v| summand.eval(v), transcript);

@@ -6,6 +6,7 @@ use crate::transcript::Transcript;
 use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
 use rayon::prelude::*;
+use std::borrow::{Borrow, Cow};
 
 /// Below this many hypercube points per round the prover runs serially.
 const PARALLEL_THRESHOLD: usize = 1 << 10;
@@ -32,8 +33,8 @@ pub struct BatchInstance<'a> {
 /// verifier checks exactly that relation), saving one of the `degree + 1` evaluations; when the
 /// caller also knows `s(0)` (`known_s0`, the first round of a zero-check), it is not computed
 /// either.
-fn round_poly<G: Fn(&[Fr]) -> Fr + Sync + ?Sized>(
-    polys: &[DenseMle],
+fn round_poly<P: Borrow<DenseMle> + Sync, G: Fn(&[Fr]) -> Fr + Sync + ?Sized>(
+    polys: &[P],
     degree: usize,
     combine: &G,
     claim: Fr,
@@ -41,7 +42,7 @@ fn round_poly<G: Fn(&[Fr]) -> Fr + Sync + ?Sized>(
 ) -> Vec<Fr> {
     let skip_one = degree >= 1;
     let skip_zero = known_s0.is_some();
-    let half = polys.first().map_or(0, |p| p.evals().len() / 2);
+    let half = polys.first().map_or(0, |p| p.borrow().evals().len() / 2);
     let k = polys.len();
     // Accumulate s(t) for t = 0..=degree over x' in [lo, hi): p_j(t, x') = lo + t (hi - lo).
     let work = |range: std::ops::Range<usize>| -> Vec<Fr> {
@@ -50,7 +51,7 @@ fn round_poly<G: Fn(&[Fr]) -> Fr + Sync + ?Sized>(
         let mut diffs = vec![Fr::zero(); k];
         for x in range {
             for (j, p) in polys.iter().enumerate() {
-                let e = p.evals();
+                let e = p.borrow().evals();
                 vals[j] = e[x];
                 diffs[j] = e[x + half] - e[x];
             }
@@ -131,6 +132,7 @@ pub fn prove<G: Fn(&[Fr]) -> Fr + Sync>(
     combine: G,
     transcript: &mut Transcript,
 ) -> (SumcheckProof, Vec<Fr>, Vec<Fr>) {
+    let polys = polys.into_iter().map(Cow::Owned).collect();
     prove_rounds(claim, polys, degree, &combine, false, transcript)
 }
 
@@ -140,8 +142,11 @@ pub fn prove<G: Fn(&[Fr]) -> Fr + Sync>(
 /// a third of the first, most expensive, round. The proof is an ordinary sumcheck proof: were
 /// `combine` not zero somewhere, the first round polynomial would be wrong and the verifier
 /// would reject.
+///
+/// The polynomials may be borrowed: a borrowed one is read in the first round and replaced by
+/// its half-size binding, so the caller's tables are never copied whole.
 pub fn prove_zero_check<G: Fn(&[Fr]) -> Fr + Sync>(
-    polys: Vec<DenseMle>,
+    polys: Vec<Cow<'_, DenseMle>>,
     degree: usize,
     combine: G,
     transcript: &mut Transcript,
@@ -151,7 +156,7 @@ pub fn prove_zero_check<G: Fn(&[Fr]) -> Fr + Sync>(
 
 fn prove_rounds<G: Fn(&[Fr]) -> Fr + Sync>(
     claim: Fr,
-    polys: Vec<DenseMle>,
+    polys: Vec<Cow<'_, DenseMle>>,
     degree: usize,
     combine: &G,
     zero_check: bool,
@@ -162,8 +167,6 @@ fn prove_rounds<G: Fn(&[Fr]) -> Fr + Sync>(
         num_vars = polys.first().map(|p| p.num_vars())
     )
     .entered();
-    let mut claim = claim;
-    let mut polys = polys;
     let n = polys
         .first()
         .expect("sumcheck needs at least one polynomial")
@@ -172,20 +175,47 @@ fn prove_rounds<G: Fn(&[Fr]) -> Fr + Sync>(
         polys.iter().all(|p| p.num_vars() == n),
         "sumcheck polynomials differ in their number of variables"
     );
+    let mut claim = claim;
     let mut rounds = Vec::with_capacity(n);
     let mut point = Vec::with_capacity(n);
-    for round in 0..n {
-        let known_s0 = (zero_check && round == 0).then(Fr::zero);
-        let s = round_poly(&polys, degree, combine, claim, known_s0);
+    // Absorbs a round polynomial, squeezes the challenge and updates the running claim.
+    let mut absorb = |s: Vec<Fr>, claim: &mut Fr| -> Fr {
         transcript.absorb_fields(labels::ROUND_POLY, &s);
         let r = transcript.challenge();
-        claim = interpolate(&s, r);
-        bind_all(&mut polys, r);
+        *claim = interpolate(&s, r);
         rounds.push(s);
         point.push(r);
+        r
+    };
+    let mut polys: Vec<DenseMle> = if n == 0 {
+        polys.into_iter().map(Cow::into_owned).collect()
+    } else {
+        let s = round_poly(&polys, degree, combine, claim, zero_check.then(Fr::zero));
+        let r = absorb(s, &mut claim);
+        bind_first(polys, r)
+    };
+    for _ in 1..n {
+        let s = round_poly(&polys, degree, combine, claim, None);
+        let r = absorb(s, &mut claim);
+        bind_all(&mut polys, r);
     }
     let evals = polys.iter().map(|p| p.evals()[0]).collect();
     (SumcheckProof { rounds }, point, evals)
+}
+
+/// Binds the top variable of every polynomial to `r`: in place when owned, into a new
+/// half-size table when borrowed.
+fn bind_first(polys: Vec<Cow<'_, DenseMle>>, r: Fr) -> Vec<DenseMle> {
+    polys
+        .into_par_iter()
+        .map(|p| match p {
+            Cow::Borrowed(p) => p.bound_top(r),
+            Cow::Owned(mut p) => {
+                p.bind_top(r);
+                p
+            }
+        })
+        .collect()
 }
 
 /// Proves several sumcheck instances at once with a random linear combination.

@@ -4,6 +4,7 @@ use crate::transcript::Transcript;
 use ark_ff::{UniformRand, Zero};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
+use std::borrow::Cow;
 
 fn random_mle(n: usize, rng: &mut ChaCha20Rng) -> DenseMle {
     DenseMle::new((0..1 << n).map(|_| Fr::rand(rng)).collect())
@@ -172,7 +173,10 @@ fn zero_check_proves_a_satisfied_relation_and_not_a_violated_one() {
     };
     // Satisfied on every row: the shortcut proof verifies, with the same evaluations as `prove`.
     let mut tp = Transcript::new(b"zc");
-    let (proof, point, evals) = prove_zero_check(polys(&c), 3, zero_check_summand, &mut tp);
+    // The zero-check reads borrowed tables (as Spartan's columns) or owned ones alike.
+    let tables = polys(&c);
+    let borrowed = tables.iter().map(Cow::Borrowed).collect();
+    let (proof, point, evals) = prove_zero_check(borrowed, 3, zero_check_summand, &mut tp);
     let mut tv = Transcript::new(b"zc");
     let sub = verify(Fr::zero(), n, 3, &proof, &mut tv).expect("satisfied relation verifies");
     assert_eq!(sub.point, point);
@@ -185,7 +189,8 @@ fn zero_check_proves_a_satisfied_relation_and_not_a_violated_one() {
     for row in [5, (1 << n) - 3] {
         c[row] += Fr::from(1u64);
         let mut tp = Transcript::new(b"zc");
-        let (proof, _, evals) = prove_zero_check(polys(&c), 3, zero_check_summand, &mut tp);
+        let owned = polys(&c).into_iter().map(Cow::Owned).collect();
+        let (proof, _, evals) = prove_zero_check(owned, 3, zero_check_summand, &mut tp);
         let mut tv = Transcript::new(b"zc");
         let rejected = match verify(Fr::zero(), n, 3, &proof, &mut tv) {
             Err(_) => true,
