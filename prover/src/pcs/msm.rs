@@ -47,21 +47,40 @@ impl FixedBaseTable {
         }
     }
 
-    /// `Σ_i scalars[i] · bases[i]` for field elements (at most [`Self::len`] of them).
+    /// `Σ_i scalars[i] · bases[i]` for field elements (at most as many as the generators).
+    ///
+    /// A scalar whose negation has fewer significant bytes — a small negative integer such as
+    /// `−1 = p − 1`, all 32 bytes nonzero — is added as `(−s) · (−g)`, so signed small values
+    /// cost what their magnitude costs.
     pub fn msm(&self, scalars: &[Fr]) -> G1Projective {
-        self.msm_limbs(scalars.iter().map(|s| s.into_bigint().0))
+        self.msm_limbs(scalars.iter().map(|s| {
+            let limbs = s.into_bigint().0;
+            if limbs[1..].iter().all(|l| *l == 0) {
+                return (limbs, false);
+            }
+            let negated = (-*s).into_bigint().0;
+            if significant_bytes(&negated) < significant_bytes(&limbs) {
+                (negated, true)
+            } else {
+                (limbs, false)
+            }
+        }))
     }
 
-    /// `Σ_i scalars[i] · bases[i]` for small integers (at most [`Self::len`] of them).
+    /// `Σ_i scalars[i] · bases[i]` for small integers (at most as many as the generators).
     pub fn msm_small(&self, scalars: &[u64]) -> G1Projective {
-        self.msm_limbs(scalars.iter().map(|s| [*s]))
+        self.msm_limbs(scalars.iter().map(|s| ([*s], false)))
     }
 
-    /// The MSM of scalars given as little-endian 64-bit limbs.
-    fn msm_limbs<const L: usize>(&self, scalars: impl Iterator<Item = [u64; L]>) -> G1Projective {
+    /// The MSM of scalars given as little-endian 64-bit limbs, each with a flag that says to
+    /// subtract it instead.
+    fn msm_limbs<const L: usize>(
+        &self,
+        scalars: impl Iterator<Item = ([u64; L], bool)>,
+    ) -> G1Projective {
         let mut buckets = [G1Projective::zero(); 255];
         let mut top = 0usize;
-        for (i, limbs) in scalars.enumerate() {
+        for (i, (limbs, negative)) in scalars.enumerate() {
             let multiples = &self.multiples[i * WINDOWS..(i + 1) * WINDOWS];
             for (l, limb) in limbs.iter().enumerate() {
                 let mut rest = *limb;
@@ -69,7 +88,11 @@ impl FixedBaseTable {
                 while rest != 0 {
                     let digit = (rest & 0xff) as usize;
                     if digit != 0 {
-                        buckets[digit - 1] += &multiples[w];
+                        if negative {
+                            buckets[digit - 1] -= &multiples[w];
+                        } else {
+                            buckets[digit - 1] += &multiples[w];
+                        }
                         top = top.max(digit);
                     }
                     rest >>= 8;
@@ -86,6 +109,14 @@ impl FixedBaseTable {
         }
         total
     }
+}
+
+/// The number of bytes up to the most significant nonzero one.
+fn significant_bytes<const L: usize>(limbs: &[u64; L]) -> u32 {
+    limbs
+        .iter()
+        .rposition(|l| *l != 0)
+        .map_or(0, |i| 8 * i as u32 + (64 - limbs[i].leading_zeros()).div_ceil(8))
 }
 
 #[cfg(test)]
@@ -119,6 +150,18 @@ mod tests {
             assert_eq!(table.msm_small(&scalars), expected, "{bits} bits");
             assert_eq!(table.msm(&fr), expected, "{bits} bits as Fr");
         }
+        // Small negative values (added as a negation), mixed with positive ones.
+        let signed: Vec<Fr> = (0..100i64)
+            .map(|i| {
+                let v = (i - 50) * 1_000_003;
+                if v < 0 {
+                    -Fr::from(v.unsigned_abs())
+                } else {
+                    Fr::from(v as u64)
+                }
+            })
+            .collect();
+        assert_eq!(table.msm(&signed), G1Projective::msm_unchecked(&bases, &signed));
         // Full field elements, including -1 (every byte nonzero) and a shorter row.
         let mut fr: Vec<Fr> = (0..100).map(|_| Fr::rand(&mut rng)).collect();
         fr[3] = -Fr::from(1u64);
