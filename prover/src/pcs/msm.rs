@@ -113,10 +113,9 @@ impl FixedBaseTable {
 
 /// The number of bytes up to the most significant nonzero one.
 fn significant_bytes<const L: usize>(limbs: &[u64; L]) -> u32 {
-    limbs
-        .iter()
-        .rposition(|l| *l != 0)
-        .map_or(0, |i| 8 * i as u32 + (64 - limbs[i].leading_zeros()).div_ceil(8))
+    limbs.iter().rposition(|l| *l != 0).map_or(0, |i| {
+        8 * i as u32 + (64 - limbs[i].leading_zeros()).div_ceil(8)
+    })
 }
 
 #[cfg(test)]
@@ -161,7 +160,10 @@ mod tests {
                 }
             })
             .collect();
-        assert_eq!(table.msm(&signed), G1Projective::msm_unchecked(&bases, &signed));
+        assert_eq!(
+            table.msm(&signed),
+            G1Projective::msm_unchecked(&bases, &signed)
+        );
         // Full field elements, including -1 (every byte nonzero) and a shorter row.
         let mut fr: Vec<Fr> = (0..100).map(|_| Fr::rand(&mut rng)).collect();
         fr[3] = -Fr::from(1u64);
