@@ -65,10 +65,16 @@ impl DorySetup {
         (n - sigma, sigma)
     }
 
-    /// The precomputed multiples of the `2^σ` row generators.
+    /// The precomputed multiples of the `2^σ` row generators. Building them also fills
+    /// `dory-pcs`'s cache of the generators' prepared pairing forms, which every commitment
+    /// (`Σ_i e(row_i, Γ2[i])`) and opening would otherwise recompute.
     fn fixed_bases(&self) -> &FixedBaseTable {
         self.fixed_bases.get_or_init(|| {
             let width = 1usize << (self.log_n / 2);
+            dory_pcs::backends::arkworks::init_cache(
+                &self.prover.g1_vec[..width],
+                &self.prover.g2_vec[..width],
+            );
             let bases: Vec<G1Affine> = self.prover.g1_vec[..width]
                 .iter()
                 .map(|g| g.0.into_affine())
