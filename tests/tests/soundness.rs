@@ -6,7 +6,7 @@ use ark_bn254::Fr;
 use ark_ff::{One, Zero};
 use std::sync::OnceLock;
 use zkvm_prover::lower::{zasm, Witness};
-use zkvm_prover::machine::Machine;
+use zkvm_prover::machine::{table_cols, Machine};
 use zkvm_prover::pcs::DorySetup;
 use zkvm_prover::pipeline::setup_for;
 use zkvm_prover::proof::{prove, verify, VmProof};
@@ -216,6 +216,32 @@ fn reads_that_change_memory_are_rejected() {
     let t = row_where(&[("dst_read", 1), ("op_output", 1)]);
     assert_rejected(|w| {
         w.columns[col("dst_write_value")][t] += Fr::one();
+    });
+}
+
+#[test]
+fn a_read_claiming_an_unwritten_cell_is_rejected() {
+    // Every read carries the "initialised" flag 1 (the VM faults on a never-written cell); a
+    // read that claims the flag 0 of the initial memory is refused.
+    let t = row_where(&[("dst_read", 1), ("op_output", 1)]);
+    assert_rejected(|w| {
+        w.columns[col("dst_read_flag")][t] = Fr::zero();
+    });
+}
+
+#[test]
+fn the_initialised_flag_is_bound_by_memory_checking() {
+    // The initial memory's tuples have flag 0 and every write sets it to 1. Were the flag left
+    // out of the memory fingerprint, a read of a never-written cell could be matched against
+    // the initial tuple (value 0). Claiming a written cell ends unwritten must break the
+    // multiset equality.
+    assert_rejected(|w| {
+        let flags = &mut w.table_columns[table_cols::MEM_FINAL_FLAG];
+        let k = flags
+            .iter()
+            .position(|f| f.is_one())
+            .expect("a written cell");
+        flags[k] = Fr::zero();
     });
 }
 
