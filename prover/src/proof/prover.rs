@@ -52,19 +52,19 @@ fn as_small(values: &[Fr]) -> Option<Vec<u64>> {
 
 fn commit_column(
     setup: &DorySetup,
-    values: &[Fr],
+    poly: &DenseMle,
     hint_small: bool,
     stats: &mut ProveStats,
 ) -> Result<(crate::pcs::DoryCommitment, DoryProverData), ProofError> {
-    let n = values.len().trailing_zeros() as usize;
+    let values = poly.evals();
     stats.committed_elements += values.len() as u64;
     if hint_small {
         if let Some(small) = as_small(values) {
             stats.committed_small_elements += values.len() as u64;
-            return Ok(DoryPcs::commit_small(setup, &small, n)?);
+            return Ok(DoryPcs::commit_small(setup, &small, poly.num_vars())?);
         }
     }
-    Ok(DoryPcs::commit(setup, &DenseMle::new(values.to_vec()))?)
+    Ok(DoryPcs::commit(setup, poly)?)
 }
 
 /// Prove that `witness` satisfies `machine`. `setup` must support the largest column.
@@ -85,32 +85,6 @@ pub fn prove(
     let mut t = Transcript::new(labels::DOMAIN);
     absorb_statement(machine, log_rows, mem_log_size, &mut t);
 
-    // Commitments.
-    let mut clock = Instant::now();
-    let mut column_commitments = Vec::new();
-    let mut column_data = Vec::new();
-    for (c, values) in witness.columns.iter().enumerate() {
-        let (comm, data) = commit_column(setup, values, machine.small_columns[c], &mut stats)?;
-        column_commitments.push(comm);
-        column_data.push(data);
-    }
-    stats.record("commit columns", &mut clock);
-    for c in &column_commitments {
-        t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
-    }
-    let table_ids = committed_table_columns(machine);
-    let mut table_commitments = Vec::new();
-    let mut table_data = Vec::new();
-    for &i in &table_ids {
-        let (comm, data) = commit_column(setup, &witness.table_columns[i], true, &mut stats)?;
-        table_commitments.push(comm);
-        table_data.push(data);
-    }
-    stats.record("commit tables", &mut clock);
-    for c in &table_commitments {
-        t.absorb_serializable(labels::TABLE_COMMITMENT, c);
-    }
-
     // The columns become the prover's polynomials (moved, not copied: they are the largest
     // allocation of a proof).
     let Witness {
@@ -118,10 +92,36 @@ pub fn prove(
         table_columns,
     } = witness;
     let polys: Vec<DenseMle> = columns.into_iter().map(DenseMle::new).collect();
+    let table_ids = committed_table_columns(machine);
     let table_polys: Vec<DenseMle> = table_ids
         .iter()
         .map(|&i| DenseMle::new(table_columns[i].clone()))
         .collect();
+
+    // Commitments.
+    let mut clock = Instant::now();
+    let mut column_commitments = Vec::new();
+    let mut column_data = Vec::new();
+    for (c, poly) in polys.iter().enumerate() {
+        let (comm, data) = commit_column(setup, poly, machine.small_columns[c], &mut stats)?;
+        column_commitments.push(comm);
+        column_data.push(data);
+    }
+    stats.record("commit columns", &mut clock);
+    for c in &column_commitments {
+        t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
+    }
+    let mut table_commitments = Vec::new();
+    let mut table_data = Vec::new();
+    for poly in &table_polys {
+        let (comm, data) = commit_column(setup, poly, true, &mut stats)?;
+        table_commitments.push(comm);
+        table_data.push(data);
+    }
+    stats.record("commit tables", &mut clock);
+    for c in &table_commitments {
+        t.absorb_serializable(labels::TABLE_COMMITMENT, c);
+    }
 
     // Spartan.
     let (spartan_proof, spartan_claims) = spartan::prove(&machine.r1cs, &polys, &mut t)?;
