@@ -11,7 +11,7 @@
 #![no_std]
 #![no_main]
 
-use zkvm_guest::{entry, print, println, read_to_string};
+use zkvm_guest::{entry, print, println, read_numbers};
 
 entry!(main);
 
@@ -83,10 +83,8 @@ fn print_hex(v: &U256) {
 }
 
 fn main() {
-    let text = read_to_string();
-    let k: u32 = match text.trim().parse() {
-        Ok(k) => k,
-        Err(_) => panic!("expected a decimal number k, got {:?}", text.trim()),
+    let [k] = read_numbers::<u32>()[..] else {
+        panic!("expected one decimal number k")
     };
     let mut x = R;
     let mut acc = [0u32; 8];
