@@ -26,7 +26,7 @@ use std::io::{Read, Write};
 /// The magic bytes of every zkvm proof file.
 pub const MAGIC: [u8; 4] = *b"ZKVP";
 /// The current format version.
-pub const FORMAT_VERSION: u16 = 1;
+pub const FORMAT_VERSION: u16 = 2;
 /// The most elements any vector in a proof may claim.
 pub const MAX_VEC_LEN: u64 = 1 << 24;
 

@@ -290,6 +290,39 @@ impl UniformR1cs {
         self.column_names.len()
     }
 
+    /// SHA3-256 of the constraints (their matrices, not their names): the proof transcript
+    /// absorbs it, so every constant of the system — an entry point, an exit code, an output
+    /// count — is fixed before any challenge.
+    pub fn digest(&self) -> [u8; 32] {
+        use ark_serialize::CanonicalSerialize;
+        use sha3::{Digest, Sha3_256};
+        let mut h = Sha3_256::new();
+        h.update((self.num_columns() as u64).to_le_bytes());
+        h.update((self.constraints.len() as u64).to_le_bytes());
+        let mut coeff = Vec::with_capacity(32);
+        for c in &self.constraints {
+            for lc in [&c.a, &c.b, &c.c] {
+                h.update((lc.terms.len() as u64).to_le_bytes());
+                for (var, k) in &lc.terms {
+                    let (tag, index) = match var {
+                        Var::Cur(j) => (0u8, *j),
+                        Var::Next(j) => (1, *j),
+                        Var::First => (2, 0),
+                        Var::Last => (3, 0),
+                        Var::One => (4, 0),
+                    };
+                    h.update([tag]);
+                    h.update((index as u64).to_le_bytes());
+                    coeff.clear();
+                    k.serialize_compressed(&mut coeff)
+                        .expect("writing into a Vec cannot fail");
+                    h.update(&coeff);
+                }
+            }
+        }
+        h.finalize().into()
+    }
+
     /// Checks that every constraint only uses existing columns.
     pub fn validate(&self) -> Result<(), R1csError> {
         let m = self.num_columns();

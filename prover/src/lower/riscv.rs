@@ -81,7 +81,9 @@ use zkvm_riscv::{Instruction, Opcode, Program, Step, SyscallRecord};
 use super::{finish_witness, LowerError, Witness};
 use crate::machine::lookup::bitwise_op;
 use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
-use crate::machine::{Builder, Col, LookupUse, Machine, MemSlot, MemoryLayout, RowExpr, TableId};
+use crate::machine::{
+    Builder, Col, LookupUse, Machine, MemSlot, MemoryLayout, ProgramDigest, RowExpr, TableId,
+};
 use crate::r1cs::{LinComb, Var};
 
 /// Number of registers (addresses `0..32` of the memory).
@@ -415,6 +417,13 @@ pub struct RvCols {
     pub short1: Col,
     /// See `short1`.
     pub short2: Col,
+    /// `short1 · short2` (a read of one byte).
+    pub short12: Col,
+    /// The private input has ended before this row (a read returned fewer than 4 bytes).
+    pub eof: Col,
+    /// `is_read · (1 − eof on the next row)`: a read after which the input goes on, which
+    /// must therefore have returned a whole word.
+    pub more: Col,
     /// Outputs before this row.
     pub out_idx: Col,
 }
@@ -461,6 +470,8 @@ pub fn machine_with_cols(
     mem_log_size: usize,
 ) -> (Machine, RvCols) {
     let base = ram_base(program);
+    // The interpreter's memory is the span [lo, hi); system-call buffers must lie inside it.
+    let (lo, hi) = program.span();
     let mut bld = Builder::default();
     let fields: Vec<Col> = FIELDS
         .iter()
@@ -521,7 +532,7 @@ pub fn machine_with_cols(
         dr: s(&mut bld, "dr"),
         sq: s(&mut bld, "sq"),
         sr: s(&mut bld, "sr"),
-        sb: s(&mut bld, "sb"),
+        sb: s(&mut bld, "div_sign_b"),
         s1d: s(&mut bld, "s1d"),
         absb: fc(&mut bld, "absb"),
         absr: fc(&mut bld, "absr"),
@@ -539,6 +550,9 @@ pub fn machine_with_cols(
         ram_perm: bld.small_col("ram_perm"),
         short1: s(&mut bld, "short1"),
         short2: s(&mut bld, "short2"),
+        short12: s(&mut bld, "short12"),
+        eof: s(&mut bld, "eof"),
+        more: s(&mut bld, "more"),
         out_idx: s(&mut bld, "out_idx"),
     };
     let slot_names = ["rs1", "rs2", "ram", "rd"];
@@ -564,6 +578,8 @@ pub fn machine_with_cols(
     let loads = || fs(&["lb", "lh", "lw", "lbu", "lhu"]);
     let stores = || fs(&["sb", "sh", "sw"]);
     let ram_on = || loads() + stores() + cur(c.w1) + cur(c.got);
+    // System calls whose buffer is bounds-checked without a RAM access (there E = a1 − lo).
+    let buffer_checked = || cur(c.w2) + cur(c.is_read) - cur(c.got);
     let subword = || fs(&["lb", "lh", "lbu", "lhu", "sb", "sh"]);
     let branches = || fs(&["beq", "bne", "blt", "bge", "bltu", "bgeu"]);
     let divs = || fs(&["div", "divu", "rem", "remu"]);
@@ -596,6 +612,7 @@ pub fn machine_with_cols(
         ("got", c.got),
         ("short1", c.short1),
         ("short2", c.short2),
+        ("eof", c.eof),
     ]
     .into_iter()
     .chain(
@@ -610,24 +627,32 @@ pub fn machine_with_cols(
     bld.eq("rd: limbs", rd(), limbs(c.rd_limbs));
 
     // Operands X and Y.
+    // A read's word: X is the old word and Y the new one, so that their bytes are bytes and
+    // a short read keeps the bytes past its count.
     gate(
         &mut bld,
         "operand: X = rs1",
-        one() - subword(),
+        one() - subword() - cur(c.got),
         xx() - cur(c.v1),
     );
     gate(
         &mut bld,
         "operand: X = loaded word",
-        subword(),
+        subword() + cur(c.got),
         xx() - cur(c.ram_old),
     );
     gate(&mut bld, "operand: Y = imm", f("use_imm"), yy() - f("imm"));
     gate(
         &mut bld,
         "operand: Y = rs2",
-        one() - f("use_imm") - f("lb") - f("lh"),
+        one() - f("use_imm") - f("lb") - f("lh") - cur(c.got),
         yy() - cur(c.v2),
+    );
+    gate(
+        &mut bld,
+        "operand: Y = input word",
+        cur(c.got),
+        yy() - cur(c.ram_new),
     );
     gate(
         &mut bld,
@@ -780,7 +805,10 @@ pub fn machine_with_cols(
         &mut bld,
         "address: rs1 + imm − base",
         loads() + stores() + f("jalr") + f("sub"),
-        eff() + ram_on() * fi(i128::from(base)) - cur(c.v1) - f("imm") + cur(c.ecarry) * fi(TWO32),
+        eff() + ram_on() * fi(i128::from(base)) + buffer_checked() * fi(i128::from(lo))
+            - cur(c.v1)
+            - f("imm")
+            + cur(c.ecarry) * fi(TWO32),
     );
     bld.eq(
         "address: word and low bits",
@@ -1111,11 +1139,76 @@ pub fn machine_with_cols(
         cur(c.is_read),
         rd() - cur(c.got) * 4 + cur(c.short1) + cur(c.short2) * 2,
     );
+    // A short read changes only the bytes it returns (4 − short1 − 2·short2 of them).
+    bld.constrain(
+        "ecall: short12 = short1 · short2",
+        cur(c.short1),
+        cur(c.short2),
+        cur(c.short12),
+    );
+    for (name, g, byte) in [
+        ("ecall: a short read keeps byte 3", c.short1, 3),
+        (
+            "ecall: a read of 2 bytes or fewer keeps byte 3",
+            c.short2,
+            3,
+        ),
+        (
+            "ecall: a read of 2 bytes or fewer keeps byte 2",
+            c.short2,
+            2,
+        ),
+        ("ecall: a read of 1 byte keeps byte 1", c.short12, 1),
+    ] {
+        gate(&mut bld, name, cur(g), cur(c.y[byte]) - cur(c.x[byte]));
+    }
+    // The input is one byte string read in order: a read returns a whole word unless the
+    // input ends there, and once it has ended every read returns 0.
+    bld.constrain(
+        "input: not ended at the start",
+        LinComb::from(Var::First),
+        cur(c.eof),
+        zero(),
+    );
+    // eof · (1 − next eof) = 0 on every row but the last (which has no next row).
     gate(
         &mut bld,
-        "ecall: input word is u32",
+        "input: stays ended",
+        cur(c.eof),
+        one() - Var::Last - nxt(c.eof),
+    );
+    bld.constrain(
+        "input: more = read · (1 − next eof)",
+        cur(c.is_read),
+        one() - nxt(c.eof),
+        cur(c.more),
+    );
+    gate(
+        &mut bld,
+        "input: a read followed by more input returns 4 bytes",
+        cur(c.more),
+        rd() - 4,
+    );
+    gate(
+        &mut bld,
+        "input: no data after the end",
+        cur(c.eof),
         cur(c.got),
-        aux() - cur(c.ram_new),
+    );
+    // A write to fd 2, or a read that returns nothing, touches no RAM word: its buffer
+    // [a1, a1 + n) must still lie in the program's memory [lo, hi), as the interpreter checks
+    // (E = a1 − lo and aux = hi − lo − E − n are u32).
+    gate(
+        &mut bld,
+        "ecall: debug write buffer in memory",
+        cur(c.w2),
+        aux() - fi(i128::from(hi) - i128::from(lo)) + eff() + cur(c.v2),
+    );
+    gate(
+        &mut bld,
+        "ecall: empty read buffer in memory",
+        cur(c.is_read) - cur(c.got),
+        aux() - fi(i128::from(hi) - i128::from(lo)) + eff(),
     );
     gate(
         &mut bld,
@@ -1291,6 +1384,7 @@ pub fn machine_with_cols(
     let (bytecode, _) = bytecode_table(program);
     let machine = Machine {
         isa: "rv32im".into(),
+        program_digest: program_digest_of(program, &bytecode),
         column_names,
         small_columns,
         r1cs,
@@ -1312,6 +1406,29 @@ pub fn machine_with_cols(
         uses_bitwise: true,
     };
     (machine, c)
+}
+
+/// The digest that identifies an RV32IM program (`zkvm id`): its entry point, bytecode table,
+/// whole initial image and memory permissions.
+pub fn program_digest(program: &Program) -> ProgramDigest {
+    program_digest_of(program, &bytecode_table(program).0)
+}
+
+fn program_digest_of(program: &Program, bytecode: &[Vec<Fr>]) -> ProgramDigest {
+    let image: Vec<(u64, Fr)> = program
+        .initial_words()
+        .into_iter()
+        .filter(|(_, v)| *v != 0)
+        .map(|(a, v)| (u64::from(a), Fr::from(v)))
+        .collect();
+    let permissions = permission_ranges(program);
+    ProgramDigest::new(
+        "rv32im",
+        program.entry.into(),
+        bytecode,
+        &image,
+        Some(&permissions),
+    )
 }
 
 /// One row's inputs, from the trace.
@@ -1341,7 +1458,10 @@ struct RowIn {
     sys_a7: u32,
     sys_a0: u32,
     out_idx: u64,
-    input_word: u32,
+    /// The input had ended before this row.
+    eof: bool,
+    /// This read is followed by more input (the input has not ended after it).
+    more: bool,
 }
 
 fn unprovable(pc: u32, what: &str) -> LowerError {
@@ -1485,7 +1605,6 @@ pub fn lower(
                             r1.ram_on = true;
                             r1.ram_old = old;
                             r1.ram_new = word;
-                            r1.input_word = word;
                             ram.insert(a, word);
                         }
                         _ => return Err(unprovable(step.pc, "read of more than 4 bytes")),
@@ -1569,6 +1688,13 @@ pub fn lower(
         }
         rows.push(r);
     }
+    // The input ends at the first read that returns fewer than 4 bytes.
+    let mut ended = false;
+    for r in rows.iter_mut() {
+        r.eof = ended;
+        ended |= r.is_read && (!r.got || r.short > 0);
+        r.more = r.is_read && !ended;
+    }
     let n_rows = rows.len().next_power_of_two().max(2);
     let mem_log_size = ((max_word + 1)
         .max(NUM_REGS + 1)
@@ -1596,7 +1722,7 @@ pub fn lower(
                 for (col, v) in c.fields.iter().zip(table_row) {
                     row_vals[*col] = *v;
                 }
-                fill_row(&c, &mut row_vals, r, t as u64, base);
+                fill_row(&c, &mut row_vals, r, t as u64, base, program.span());
                 Ok(row_vals)
             })
             .collect::<Result<_, LowerError>>()?;
@@ -1611,7 +1737,7 @@ pub fn lower(
 }
 
 /// Fill the ALU and helper columns of one row (bytecode fields are already set).
-fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32) {
+fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32, span: (u32, u64)) {
     use Opcode::*;
     let op = r.op;
     let is = |ops: &[Opcode]| op.is_some_and(|o| ops.contains(&o));
@@ -1642,8 +1768,17 @@ fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32) {
             e -= i128::from(base);
         }
     }
+    // A system-call buffer checked without a RAM access: E = a1 − lo, aux = hi − lo − E − n.
+    let buffer_checked = r.w2 || (r.is_read && !r.got);
+    let mut buffer_room = 0u64;
+    if buffer_checked {
+        let (lo, hi) = span;
+        let len = if r.w2 { r.v2 } else { 0 };
+        e = i128::from(r.v1) - i128::from(lo);
+        buffer_room = (i128::from(hi) - i128::from(lo) - e - i128::from(len)) as u64;
+    }
     let subword = is(&[Lb, Lh, Lbu, Lhu, Sb, Sh]);
-    let x_val: u32 = if subword { r.ram_old } else { r.v1 };
+    let x_val: u32 = if subword || r.got { r.ram_old } else { r.v1 };
     let xb = x_val.to_le_bytes();
     // Division needs Y before E; compute Y's pieces that do not depend on E first.
     let use_imm = is(&[Addi, Slti, Sltiu, Xori, Ori, Andi, Slli, Srli, Srai]);
@@ -1712,6 +1847,8 @@ fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32) {
         u32::from(byte) << 24
     } else if is(&[Lh]) {
         half << 16
+    } else if r.got {
+        r.ram_new
     } else {
         y_plain
     };
@@ -1840,12 +1977,15 @@ fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32) {
     setb(v, c.got, r.got);
     setb(v, c.short1, r.short & 1 == 1);
     setb(v, c.short2, r.short & 2 == 2);
+    setb(v, c.short12, r.short == 3);
+    setb(v, c.eof, r.eof);
+    setb(v, c.more, r.more);
     if op == Some(Ecall) {
         set(v, c.sys_a7, i128::from(r.sys_a7));
         set(v, c.sys_a0, i128::from(r.sys_a0));
     }
-    if r.got {
-        aux = u64::from(r.input_word);
+    if buffer_checked {
+        aux = buffer_room;
     }
     set(v, c.aux_limbs.0, i128::from(aux & 0xffff));
     set(v, c.aux_limbs.1, i128::from(aux >> 16));

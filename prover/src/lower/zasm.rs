@@ -14,7 +14,7 @@ use super::{finish_witness, LowerError, Witness};
 use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
 use crate::machine::{
     add, cur, first, fr, konst, last, next, not_last, one, sub, Builder, Col, LookupUse, Machine,
-    MemSlot, MemoryLayout, RowExpr, TableId,
+    MemSlot, MemoryLayout, ProgramDigest, RowExpr, TableId,
 };
 
 /// The instruction fields fetched from the bytecode table, in the table's column order.
@@ -126,6 +126,8 @@ pub struct ZasmCols {
     pub out_idx: Col,
     /// 16-bit limbs of ap and fp (`ap_lo, ap_hi, fp_lo, fp_hi`): registers are u32.
     pub reg_limbs: [Col; 4],
+    /// 16-bit limbs of op0 when it is a base address (double dereference): an address is u32.
+    pub op0_limbs: [Col; 2],
 }
 
 impl ZasmCols {
@@ -158,7 +160,7 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
     let reg_limbs = ["ap_lo", "ap_hi", "fp_lo", "fp_hi"].map(|n| bld.small_col(n));
     let slot_names = ["dst", "op0", "op1"];
     let addr = slot_names.map(|s| bld.small_col(&format!("{s}_addr")));
-    let read = slot_names.map(|s| bld.field_col(&format!("{s}_read")));
+    let read = slot_names.map(|s| bld.field_col(&format!("{s}_read_value")));
     let write = [
         bld.field_col("dst_write_value"),
         bld.field_col("op0_write_value"),
@@ -193,6 +195,7 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         fp_new: bld.small_col("fp_new"),
         out_idx: bld.small_col("out_idx"),
         reg_limbs,
+        op0_limbs: ["op0_lo", "op0_hi"].map(|n| bld.small_col(n)),
     };
     let f = |name: &str| cur(c.field(name));
     let zero = || crate::r1cs::LinComb { terms: Vec::new() };
@@ -223,6 +226,18 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         f("op1_op0"),
         op1_base(),
         r_op0.clone(),
+    );
+    // The VM faults unless a dereferenced op0 is a u32 (op0 + off is then an integer, and the
+    // memory table holds no address of a negative or oversized sum): its limbs are
+    // range-checked below.
+    bld.when_eq(
+        "range: dereferenced op0 is u32",
+        f("op1_op0"),
+        r_op0.clone(),
+        add(
+            cur(c.op0_limbs[0]),
+            crate::machine::scale(cur(c.op0_limbs[1]), Fr::from(1u64 << 16)),
+        ),
     );
     bld.when_eq("op1: immediate", f("op1_imm"), r_op1.clone(), f("imm"));
     // Pure reads leave the cell as it was; reads must find an initialised cell.
@@ -405,8 +420,12 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         }
         e
     };
-    // Timestamp order within a row: op0, op1, then dst — reads before the write, as the VM does.
-    let slots: Vec<MemSlot> = [1, 2, 0]
+    // Timestamp order within a row: op1, op0, then dst. op1 is always a read and op0 and dst
+    // reads happen before any write, as the VM does: `call`'s op1 (its target) is read before
+    // op0 writes the return address to [ap + 1] and dst writes fp to [ap], so
+    // `call abs [ap + 1]` reads the old cell. (Pure reads commute, so a double dereference
+    // reading op1 before op0 is the same statement.)
+    let slots: Vec<MemSlot> = [2, 1, 0]
         .into_iter()
         .map(|s| MemSlot {
             name: slot_names[s].to_string(),
@@ -439,6 +458,14 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
             tuple: vec![RowExpr::col(*limb)],
         });
     }
+    for (limb, name) in c.op0_limbs.iter().zip(["low", "high"]) {
+        lookups.push(LookupUse {
+            name: format!("range: dereferenced op0 {name} limb"),
+            table: TableId::Range16,
+            active: RowExpr::col(c.field("op1_op0")),
+            tuple: vec![RowExpr::col(*limb)],
+        });
+    }
     lookups.push(LookupUse {
         name: "instruction fetch".into(),
         table: TableId::Bytecode,
@@ -446,14 +473,10 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         tuple: c.fields.iter().map(|&col| RowExpr::col(col)).collect(),
     });
     let (column_names, small_columns, r1cs) = bld.finish();
-    let bytecode = program
-        .instructions
-        .iter()
-        .enumerate()
-        .map(|(pc, i)| bytecode_row(pc, i))
-        .collect();
+    let bytecode = bytecode_table(program);
     let machine = Machine {
         isa: "zasm".into(),
+        program_digest: program_digest_of(program, &bytecode),
         column_names,
         small_columns,
         r1cs,
@@ -475,6 +498,25 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         uses_bitwise: false,
     };
     (machine, c)
+}
+
+/// The digest that identifies a zasm program (`zkvm id`).
+pub fn program_digest(program: &Program) -> ProgramDigest {
+    program_digest_of(program, &bytecode_table(program))
+}
+
+fn program_digest_of(program: &Program, bytecode: &[Vec<Fr>]) -> ProgramDigest {
+    ProgramDigest::new("zasm", program.entry.into(), bytecode, &[], None)
+}
+
+/// The public bytecode table: one row per instruction.
+pub fn bytecode_table(program: &Program) -> Vec<Vec<Fr>> {
+    program
+        .instructions
+        .iter()
+        .enumerate()
+        .map(|(pc, i)| bytecode_row(pc, i))
+        .collect()
 }
 
 /// Lower a zasm run (its trace, which must end with `halt`) to a machine and a witness.
@@ -537,7 +579,7 @@ pub fn lower(
         let mut reads = [Fr::zero(); 3];
         let mut writes = [Fr::zero(); 3];
         if !padding {
-            for s in [1, 2, 0] {
+            for s in [2, 1, 0] {
                 if let Some(a) = &step.accesses[s] {
                     let old = memory.get(&a.addr).copied().unwrap_or(Fr::zero());
                     if a.write {
@@ -582,6 +624,12 @@ pub fn lower(
             Res::Add => op0 + op1,
             Res::Mul => prod,
         };
+        if instr.op1_src == Op1Src::Op0 {
+            // A dereferenced op0 is a u32 on every run that did not fault.
+            let base = crate::machine::memory::small_value(op0).unwrap_or(0);
+            cols[c.op0_limbs[0]][t] = Fr::from(base & 0xffff);
+            cols[c.op0_limbs[1]][t] = Fr::from(base >> 16);
+        }
         cols[c.prod][t] = prod;
         cols[c.res][t] = res;
         let dst = values[0];

@@ -50,6 +50,9 @@ pub mod bitwise_op {
 /// log2 of the bitwise table's size.
 pub const BITWISE_LOG_SIZE: usize = 18;
 
+/// The bitwise table's real rows (`op` 0 to 2); the rows of `op` 3 are padding.
+pub const BITWISE_ROWS: u64 = 3 << 16;
+
 /// The value of a bitwise-table column on row `j`.
 pub fn bitwise_value(col: BitwiseColumn, j: usize) -> u64 {
     let (op, a, b) = (
@@ -136,7 +139,15 @@ impl Lookup for LogUp {
         tables
             .iter()
             .map(|&table| {
-                let mut tuple = vec![TableExpr::Const(Fr::from(table.tag()))];
+                // The tag is public and nonzero only on the table's real rows, so a padding row
+                // (or an unused bitwise row) has tag 0 and matches no lookup, whose tag is a
+                // nonzero constant: padding can never be fetched.
+                let tag = table.tag();
+                let mut tuple = vec![match table {
+                    TableId::Bytecode => TableExpr::Ranges(vec![(0, bytecode.len() as u64, tag)]),
+                    TableId::Range16 => TableExpr::Const(Fr::from(tag)),
+                    TableId::Bitwise => TableExpr::Ranges(vec![(0, BITWISE_ROWS, tag)]),
+                }];
                 match table {
                     TableId::Bytecode => {
                         let width = bytecode.first().map_or(0, |r| r.len());

@@ -204,11 +204,71 @@ pub struct MemoryLayout {
     pub permissions: Option<Vec<(u64, u64, u64)>>,
 }
 
+/// What identifies a program: SHA3-256 of its ISA, entry point, bytecode table, initial memory
+/// and memory permissions. `zkvm id` prints it, every proof carries it (and absorbs it into its
+/// transcript), and `zkvm verify` rejects a proof made for another program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ProgramDigest(pub [u8; 32]);
+
+impl ProgramDigest {
+    /// The digest of a program's public description. `memory` is the initial memory as
+    /// `(address, value)` pairs (the whole image: the digest must not depend on any size a
+    /// prover chooses).
+    pub fn new(
+        isa: &str,
+        entry: u64,
+        bytecode: &[Vec<Fr>],
+        memory: &[(u64, Fr)],
+        permissions: Option<&[(u64, u64, u64)]>,
+    ) -> Self {
+        use ark_serialize::CanonicalSerialize;
+        use sha3::{Digest, Sha3_256};
+        let mut h = Sha3_256::new();
+        let put_u64 = |h: &mut Sha3_256, v: u64| h.update(v.to_le_bytes());
+        let put_fr = |h: &mut Sha3_256, v: &Fr| {
+            let mut bytes = Vec::with_capacity(32);
+            v.serialize_compressed(&mut bytes)
+                .expect("writing into a Vec cannot fail");
+            h.update(bytes);
+        };
+        h.update(b"zkvm program digest v1");
+        put_u64(&mut h, isa.len() as u64);
+        h.update(isa.as_bytes());
+        put_u64(&mut h, entry);
+        put_u64(&mut h, bytecode.len() as u64);
+        for row in bytecode {
+            put_u64(&mut h, row.len() as u64);
+            row.iter().for_each(|v| put_fr(&mut h, v));
+        }
+        put_u64(&mut h, memory.len() as u64);
+        for (a, v) in memory {
+            put_u64(&mut h, *a);
+            put_fr(&mut h, v);
+        }
+        let perms = permissions.unwrap_or(&[]);
+        put_u64(&mut h, perms.len() as u64);
+        for (start, end, p) in perms {
+            [start, end, p]
+                .into_iter()
+                .for_each(|v| put_u64(&mut h, *v));
+        }
+        Self(h.finalize().into())
+    }
+}
+
+impl std::fmt::Display for ProgramDigest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
+    }
+}
+
 /// A machine: the constraint system of one ISA for one program, and its public inputs.
 #[derive(Clone, Debug)]
 pub struct Machine {
     /// Which ISA, bound into the transcript (`"zasm"`, `"rv32im"`).
     pub isa: String,
+    /// The program's identity (bound into the transcript and carried by the proof).
+    pub program_digest: ProgramDigest,
     /// Names of the witness columns.
     pub column_names: Vec<String>,
     /// Columns holding small non-negative integers (< 2^32) on every row: committed with the
@@ -252,16 +312,27 @@ pub struct Builder {
 
 impl Builder {
     /// A new column holding arbitrary field elements.
+    ///
+    /// # Panics
+    /// If a column of that name exists: names identify columns in diagnostics and tests, so two
+    /// columns may never share one (a lowering bug, caught by every test that builds it).
     pub fn field_col(&mut self, name: &str) -> Col {
-        self.names.push(name.to_string());
-        self.small.push(false);
-        self.names.len() - 1
+        self.column(name, false)
     }
 
-    /// A new column holding small integers (< 2^32) on every honest row.
+    /// A new column holding small integers (< 2^32) on every honest row. Panics as
+    /// [`Builder::field_col`] does.
     pub fn small_col(&mut self, name: &str) -> Col {
+        self.column(name, true)
+    }
+
+    fn column(&mut self, name: &str, small: bool) -> Col {
+        assert!(
+            !self.names.iter().any(|n| n == name),
+            "two columns are named {name:?}"
+        );
         self.names.push(name.to_string());
-        self.small.push(true);
+        self.small.push(small);
         self.names.len() - 1
     }
 

@@ -44,10 +44,12 @@ pub mod labels {
     pub const DOMAIN: &[u8] = b"zkvm-proof";
     /// The ISA name.
     pub const ISA: &[u8] = b"isa";
-    /// One bytecode row.
-    pub const BYTECODE: &[u8] = b"bytecode";
-    /// The initial memory.
-    pub const MEMORY_INIT: &[u8] = b"memory-init";
+    /// The program digest (bytecode, initial memory, permissions, entry point).
+    pub const PROGRAM: &[u8] = b"program";
+    /// The digest of the constraint system.
+    pub const CONSTRAINTS: &[u8] = b"constraints";
+    /// The exit code.
+    pub const EXIT_CODE: &[u8] = b"exit-code";
     /// The public output.
     pub const OUTPUT: &[u8] = b"public-output";
     /// Sizes: rows, memory.
@@ -66,6 +68,8 @@ pub const MAX_LOG_ROWS: u32 = 28;
 /// A zkvm proof.
 #[derive(Clone, Debug)]
 pub struct VmProof {
+    /// The program the proof is for ([`crate::machine::ProgramDigest`]).
+    pub program_digest: [u8; 32],
     /// The claimed public output (bound through the machine the verifier builds from it).
     pub public_output: Vec<Fr>,
     /// The claimed exit code (RV32IM; 0 for zasm).
@@ -99,11 +103,19 @@ pub enum ProofError {
     /// The bytes are not a readable zkvm proof (bad magic, version, truncated, corrupted).
     #[error("cannot read the proof")]
     Format(#[from] FormatError),
+    /// The proof was made for another program.
+    #[error("this proof is for another program (the proof's program is {proof}, this program is {program})")]
+    WrongProgram {
+        /// The digest the proof carries.
+        proof: crate::machine::ProgramDigest,
+        /// The digest of the program given to the verifier.
+        program: crate::machine::ProgramDigest,
+    },
     /// The proof's shape does not match the statement.
     #[error("proof does not match the program: {0}")]
     Shape(String),
     /// A sub-protocol rejected.
-    #[error("{stage} rejected: {reason}")]
+    #[error("{}: {stage} rejected: {reason}", stage_meaning(stage))]
     Rejected {
         /// Which part of the protocol.
         stage: &'static str,
@@ -116,6 +128,20 @@ pub enum ProofError {
     /// Spartan failed on the prover's side (a witness that does not fit the constraints).
     #[error("spartan")]
     Spartan(#[from] crate::spartan::SpartanError),
+}
+
+/// What a rejection by `stage` means, in a user's terms.
+fn stage_meaning(stage: &str) -> &'static str {
+    match stage {
+        "spartan" => "the claimed execution breaks the VM's rules (a per-cycle constraint)",
+        "memory checking and lookups" => {
+            "the claimed execution is inconsistent: a memory read, an instruction fetch, a \
+             range check or the public output does not match"
+        }
+        "gkr" => "the memory-checking argument is malformed",
+        s if s.starts_with("opening") => "a committed value does not open to its claimed value",
+        _ => "the proof is invalid",
+    }
 }
 
 impl VmProof {
@@ -136,6 +162,7 @@ impl CanonicalSerialize for VmProof {
         mut w: W,
         c: Compress,
     ) -> Result<(), SerializationError> {
+        w.write_all(&self.program_digest)?;
         write_vec(&self.public_output, &mut w, c)?;
         self.exit_code.serialize_with_mode(&mut w, c)?;
         self.log_rows.serialize_with_mode(&mut w, c)?;
@@ -153,7 +180,7 @@ impl CanonicalSerialize for VmProof {
     }
 
     fn serialized_size(&self, c: Compress) -> usize {
-        vec_size(&self.public_output, c)
+        32 + vec_size(&self.public_output, c)
             + 12
             + vec_size(&self.column_commitments, c)
             + vec_size(&self.table_commitments, c)
@@ -182,6 +209,8 @@ impl CanonicalDeserialize for VmProof {
         c: Compress,
         v: Validate,
     ) -> Result<Self, SerializationError> {
+        let mut program_digest = [0u8; 32];
+        r.read_exact(&mut program_digest)?;
         let public_output = read_vec(&mut r, c, v)?;
         let exit_code = u32::deserialize_with_mode(&mut r, c, v)?;
         let log_rows = u32::deserialize_with_mode(&mut r, c, v)?;
@@ -200,6 +229,7 @@ impl CanonicalDeserialize for VmProof {
             .collect::<Result<_, _>>()?;
         let openings = read_vec(&mut r, c, v)?;
         Ok(Self {
+            program_digest,
             public_output,
             exit_code,
             log_rows,
@@ -281,27 +311,14 @@ pub fn fingerprint_challenges(
     Challenges::new(alpha, gamma, width.max().unwrap_or(1))
 }
 
-/// Absorb the public statement.
+/// Absorb the public statement: the program (its digest covers the bytecode table, the
+/// initial memory and the permissions), the constraint system with all its constants, the exit
+/// code, the public output and the sizes.
 pub fn absorb_statement(machine: &Machine, log_rows: u32, mem_log_size: u32, t: &mut Transcript) {
     t.absorb_bytes(labels::ISA, machine.isa.as_bytes());
-    for row in &machine.bytecode {
-        t.absorb_fields(labels::BYTECODE, row);
-    }
-    let init: Vec<Fr> = machine
-        .memory
-        .init
-        .iter()
-        .flat_map(|(a, v)| [Fr::from(*a), *v])
-        .collect();
-    t.absorb_fields(labels::MEMORY_INIT, &init);
-    t.absorb_field(labels::MEMORY_INIT, &machine.memory.init_flag);
-    if let Some(perms) = &machine.memory.permissions {
-        let flat: Vec<Fr> = perms
-            .iter()
-            .flat_map(|(a, b, p)| [Fr::from(*a), Fr::from(*b), Fr::from(*p)])
-            .collect();
-        t.absorb_fields(labels::MEMORY_INIT, &flat);
-    }
+    t.absorb_bytes(labels::PROGRAM, &machine.program_digest.0);
+    t.absorb_bytes(labels::CONSTRAINTS, &machine.r1cs.digest());
+    t.absorb_u64(labels::EXIT_CODE, machine.exit_code.into());
     t.absorb_fields(labels::OUTPUT, &machine.public_output);
     t.absorb_bytes(
         labels::SIZES,

@@ -219,6 +219,7 @@ pub fn prove(
     stats.record("openings", &mut clock);
 
     let proof = VmProof {
+        program_digest: machine.program_digest.0,
         public_output: machine.public_output.clone(),
         exit_code: machine.exit_code,
         log_rows,

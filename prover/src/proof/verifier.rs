@@ -29,6 +29,12 @@ fn reject(stage: &'static str, reason: impl ToString) -> ProofError {
 /// Verify `proof` for `machine` (built by the verifier from the program and the claimed public
 /// output; its memory size must be the proof's `mem_log_size`).
 pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(), ProofError> {
+    if proof.program_digest != machine.program_digest.0 {
+        return Err(ProofError::WrongProgram {
+            proof: crate::machine::ProgramDigest(proof.program_digest),
+            program: machine.program_digest,
+        });
+    }
     let log_rows = proof.log_rows;
     if !(1..=MAX_LOG_ROWS).contains(&log_rows) {
         return Err(ProofError::Shape(format!(
