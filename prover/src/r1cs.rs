@@ -377,7 +377,24 @@ impl UniformR1cs {
         }
     }
 
-    /// Checks the witness row by row; names the first failing constraint and its row.
+    /// Every constraint that fails on some row, with the first such row (in constraint order;
+    /// the witness must have the system's shape).
+    pub fn unsatisfied(&self, columns: &[Vec<Fr>]) -> Vec<(String, usize)> {
+        let num_rows = columns.first().map_or(0, Vec::len);
+        self.constraints
+            .par_iter()
+            .filter_map(|c| {
+                (0..num_rows)
+                    .find(|&row| {
+                        let val = |v| Self::value(columns, v, row);
+                        c.a.evaluate(val) * c.b.evaluate(val) != c.c.evaluate(val)
+                    })
+                    .map(|row| (c.name.clone(), row))
+            })
+            .collect()
+    }
+
+    /// Checks every constraint on every row; the error names the first failure.
     pub fn check(&self, columns: &[Vec<Fr>]) -> Result<(), R1csError> {
         self.validate()?;
         if columns.len() != self.num_columns() {

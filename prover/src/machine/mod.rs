@@ -21,6 +21,7 @@
 //! (pc, instruction fetch, operand reads, a destination write, memory checking) and their own
 //! ALU; this module and the prover know nothing of either ISA.
 
+pub mod balance;
 pub mod fractions;
 pub mod lookup;
 pub mod memory;

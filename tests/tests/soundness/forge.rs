@@ -1,0 +1,437 @@
+//! A malicious prover: it starts from an honest witness, changes it, patches what follows
+//! (memory timestamps and the final memory, later reads of a changed cell, lookup
+//! multiplicities — padding rows included — and the claimed public values), proves the result
+//! with the real prover and hands the bytes to the verifier that `zkvm verify` runs.
+//!
+//! A [`Verdict`] then records which mechanisms the forged witness trips: the constraints the row
+//! checker finds unsatisfied, the multisets that do not balance (memory, output, each lookup
+//! table), and the verifier's stage. A tamper test asserts all three, so it shows that the
+//! tamper is caught by the one check it targets — and by the verifier itself, not only by the
+//! row checker.
+
+use std::collections::HashMap;
+
+use ark_bn254::Fr;
+use ark_ff::Zero;
+use zkvm_prover::lower::{self, Witness};
+use zkvm_prover::machine::balance::{unbalanced_multisets, Multiset};
+use zkvm_prover::machine::memory::small_value;
+use zkvm_prover::machine::{table_cols, Machine, TableId};
+use zkvm_prover::pipeline::{self, setup_for, PipelineError};
+use zkvm_prover::proof::{self, ProofError, VmProof};
+
+/// The program a forgery is for.
+#[derive(Clone)]
+pub enum Program {
+    /// zasm.
+    Zasm(zkvm_isa::Program),
+    /// RV32IM.
+    Rv(zkvm_riscv::Program),
+}
+
+/// A witness under forgery, with the statement it claims.
+#[derive(Clone)]
+pub struct Forge {
+    /// The program.
+    pub program: Program,
+    /// The machine the prover proves against (rebuilt when a public value changes).
+    pub machine: Machine,
+    /// The witness columns.
+    pub cols: Vec<Vec<Fr>>,
+    /// Memory reads whose claimed value is kept as set (not patched to the cell's value).
+    pinned: Vec<(usize, usize)>,
+}
+
+/// What a forged proof ran into.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Verdict {
+    /// The constraints the row checker finds unsatisfied.
+    pub constraints: Vec<String>,
+    /// The multisets that do not balance.
+    pub multisets: Vec<Multiset>,
+    /// The verifier's rejection: the stage (`"spartan"`, `"memory checking and lookups"`,
+    /// `"program"`, `"shape"`, …), or `None` if it accepted.
+    pub rejected_by: Option<String>,
+}
+
+impl Verdict {
+    /// The verifier rejected at `stage`, the row checker found exactly `constraints`, and
+    /// exactly `multisets` did not balance.
+    #[track_caller]
+    pub fn assert(&self, stage: &str, constraints: &[&str], multisets: &[Multiset]) {
+        let expected = Verdict {
+            constraints: constraints.iter().map(|s| s.to_string()).collect(),
+            multisets: multisets.to_vec(),
+            rejected_by: Some(stage.to_string()),
+        };
+        assert_eq!(self, &expected, "the forgery was not caught as expected");
+    }
+
+    /// Caught by one constraint alone: the verifier's R1CS stage (Spartan) rejects, and memory
+    /// and every lookup balance.
+    #[track_caller]
+    pub fn assert_constraint(&self, name: &str) {
+        self.assert("spartan", &[name], &[]);
+    }
+
+    /// Caught by one multiset alone: every constraint holds and the verifier's LogUp stage
+    /// rejects.
+    #[track_caller]
+    pub fn assert_multiset(&self, m: Multiset) {
+        self.assert("memory checking and lookups", &[], &[m]);
+    }
+}
+
+impl Forge {
+    /// The honest witness of a zasm run.
+    pub fn zasm(source: &str, input: &[Fr]) -> Forge {
+        let program = zkvm_assembler::assemble_str("forge.zasm", source).expect("assembles");
+        let config = zkvm_vm::RunConfig {
+            record_trace: true,
+            ..Default::default()
+        };
+        let exec = zkvm_vm::run(&program, input, &config).expect("the honest run succeeds");
+        let trace = exec.trace.expect("trace");
+        let (machine, witness) =
+            lower::zasm::lower(&program, &trace, &exec.output).expect("lowers");
+        Forge {
+            program: Program::Zasm(program),
+            machine,
+            cols: witness.columns,
+            pinned: Vec::new(),
+        }
+    }
+
+    /// The honest witness of an RV32IM run.
+    pub fn rv(program: zkvm_riscv::Program, input: &[u8]) -> Forge {
+        let config = zkvm_riscv::RunConfig {
+            max_cycles: 1 << 16,
+            record_trace: true,
+        };
+        let exec = zkvm_riscv::run(&program, input, &config).expect("the honest run succeeds");
+        let output =
+            lower::riscv::public_output_words(&exec.stdout).expect("whole words of output");
+        let trace = exec.trace.expect("trace");
+        let (machine, witness) =
+            lower::riscv::lower(&program, &trace, &output, exec.exit_code).expect("lowers");
+        Forge {
+            program: Program::Rv(program),
+            machine,
+            cols: witness.columns,
+            pinned: Vec::new(),
+        }
+    }
+
+    /// The column named `name`.
+    #[track_caller]
+    pub fn col(&self, name: &str) -> usize {
+        let mut hits = self.machine.column_names.iter().enumerate();
+        let found = hits.find(|(_, n)| *n == name).map(|(i, _)| i);
+        found.unwrap_or_else(|| panic!("no column {name}"))
+    }
+
+    /// Number of rows.
+    pub fn rows(&self) -> usize {
+        self.cols[0].len()
+    }
+
+    /// The value of `name` on `row`.
+    pub fn get(&self, name: &str, row: usize) -> Fr {
+        self.cols[self.col(name)][row]
+    }
+
+    /// Set `name` on `row`.
+    pub fn set(&mut self, name: &str, row: usize, v: Fr) {
+        let c = self.col(name);
+        self.cols[c][row] = v;
+    }
+
+    /// Set `name` on `row` to a small integer (negative values wrap into the field).
+    pub fn set_i(&mut self, name: &str, row: usize, v: i64) {
+        self.set(name, row, zkvm_prover::machine::fr(v));
+    }
+
+    /// The value of `name` on `row` as an integer.
+    pub fn get_u(&self, name: &str, row: usize) -> u64 {
+        small_value(self.get(name, row)).expect("a small value")
+    }
+
+    /// The rows where every `(column, value)` holds.
+    pub fn rows_where(&self, conds: &[(&str, u64)]) -> Vec<usize> {
+        (0..self.rows())
+            .filter(|&t| conds.iter().all(|(c, v)| self.get(c, t) == Fr::from(*v)))
+            .collect()
+    }
+
+    /// The first row where every `(column, value)` holds.
+    #[track_caller]
+    pub fn row_where(&self, conds: &[(&str, u64)]) -> usize {
+        *self
+            .rows_where(conds)
+            .first()
+            .unwrap_or_else(|| panic!("no row with {conds:?}"))
+    }
+
+    /// Keep the claimed read value of slot `slot` on `row` (a stale read), instead of patching
+    /// it to the cell's value.
+    pub fn pin_read(&mut self, slot: &str, row: usize) {
+        let s = self.slot(slot);
+        self.pinned.push((s, row));
+    }
+
+    fn slot(&self, name: &str) -> usize {
+        self.machine
+            .slots
+            .iter()
+            .position(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no slot {name}"))
+    }
+
+    /// Claim another public output (the machine's constraints depend on its length).
+    pub fn claim_output(&mut self, output: Vec<Fr>) {
+        let (exit, mem) = (self.machine.exit_code, self.machine.memory.log_size);
+        self.rebuild(&output, exit, mem);
+    }
+
+    /// Claim another exit code (RV32IM).
+    pub fn claim_exit_code(&mut self, code: u32) {
+        let output = self.machine.public_output.clone();
+        let mem = self.machine.memory.log_size;
+        self.rebuild(&output, code, mem);
+    }
+
+    /// Claim the output the witness's output rows carry once memory is patched.
+    pub fn claim_output_from_witness(&mut self) {
+        self.complete();
+        let mut out = Vec::new();
+        for t in 0..self.rows() {
+            if !self.machine.output_active.eval_row(&self.cols, t).is_zero() {
+                out.push(self.machine.output_value.eval_row(&self.cols, t));
+            }
+        }
+        self.claim_output(out);
+    }
+
+    fn rebuild(&mut self, output: &[Fr], exit_code: u32, mem_log_size: usize) {
+        self.machine = match &self.program {
+            Program::Zasm(p) => lower::zasm::machine(p, output, mem_log_size).0,
+            Program::Rv(p) => lower::riscv::machine(p, output, exit_code, mem_log_size),
+        };
+    }
+
+    /// Patch what follows from the columns as they are: every read but the pinned ones gets
+    /// the value, timestamp and initialised flag its cell holds (a pure read keeps writing the
+    /// value back); timestamps' limbs, permissions and multiplicities follow; and the final
+    /// memory of a cell with a pinned access is whatever tuple balances its multiset, if one
+    /// does — the best a forger can do.
+    pub fn complete(&mut self) -> Witness {
+        let m = &self.machine;
+        let size = 1usize << m.memory.log_size;
+        let mut value = vec![Fr::zero(); size];
+        let mut ts = vec![0u64; size];
+        let mut flag = vec![m.memory.init_flag; size];
+        for (a, v) in &m.memory.init {
+            value[*a as usize] = *v;
+        }
+        let permission = |a: u64| -> u64 {
+            m.memory.permissions.as_ref().map_or(2, |ranges| {
+                ranges
+                    .iter()
+                    .find(|(s, e, _)| (*s..*e).contains(&a))
+                    .map_or(0, |r| r.2)
+            })
+        };
+        // Per cell with a pinned access: tuples produced minus tuples consumed.
+        type Tuple = (Fr, Fr, Fr);
+        let mut ledger: HashMap<usize, Vec<(Tuple, i64)>> = HashMap::new();
+        let mut book = |a: usize, t: Tuple, k: i64| {
+            let entry = ledger.entry(a).or_default();
+            match entry.iter_mut().find(|(x, _)| *x == t) {
+                Some(e) => e.1 += k,
+                None => entry.push((t, k)),
+            }
+        };
+        let pinned_cells: Vec<usize> = {
+            let cols = &self.cols;
+            self.pinned
+                .iter()
+                .filter_map(|&(s, t)| small_value(m.slots[s].addr.eval_row(cols, t)))
+                .map(|a| a as usize)
+                .collect()
+        };
+        for &a in &pinned_cells {
+            book(a, (value[a], Fr::zero(), flag[a]), 1);
+        }
+        let cols = &mut self.cols;
+        let n = m.slots.len() as u64;
+        for t in 0..cols[0].len() {
+            for (s, slot) in m.slots.iter().enumerate() {
+                if slot.active.eval_row(cols, t).is_zero() {
+                    continue;
+                }
+                let Some(a) = small_value(slot.addr.eval_row(cols, t))
+                    .map(|a| a as usize)
+                    .filter(|a| *a < size)
+                else {
+                    continue; // no honest patch exists: the multiset will not balance
+                };
+                let now = n * t as u64 + s as u64 + 1;
+                let (r, w) = (slot.read_value, slot.write_value);
+                if self.pinned.contains(&(s, t)) {
+                    // The claimed read stands; a read from the future gets limbs that satisfy
+                    // the constraint, and only the range check can object.
+                    let diff = Fr::from(now) - cols[slot.read_ts][t] - Fr::from(1u64);
+                    match small_value(diff).filter(|d| *d < 1 << 32) {
+                        Some(d) => {
+                            cols[slot.ts_diff_limbs.0][t] = Fr::from(d & 0xffff);
+                            cols[slot.ts_diff_limbs.1][t] = Fr::from(d >> 16);
+                        }
+                        None => {
+                            cols[slot.ts_diff_limbs.0][t] = diff;
+                            cols[slot.ts_diff_limbs.1][t] = Fr::zero();
+                        }
+                    }
+                } else {
+                    if cols[w][t] == cols[r][t] {
+                        cols[w][t] = value[a];
+                    }
+                    cols[r][t] = value[a];
+                    let diff = now - ts[a] - 1;
+                    cols[slot.read_ts][t] = Fr::from(ts[a]);
+                    cols[slot.ts_diff_limbs.0][t] = Fr::from(diff & 0xffff);
+                    cols[slot.ts_diff_limbs.1][t] = Fr::from(diff >> 16);
+                    if let Some(f) = slot.read_init_flag {
+                        cols[f][t] = flag[a];
+                    }
+                }
+                if let Some(p) = slot.permission {
+                    cols[p][t] = Fr::from(permission(a as u64));
+                }
+                if pinned_cells.contains(&a) {
+                    let read_flag = slot.read_init_flag.map_or(Fr::from(1u64), |f| cols[f][t]);
+                    book(a, (cols[r][t], cols[slot.read_ts][t], read_flag), -1);
+                    book(a, (cols[w][t], Fr::from(now), Fr::from(1u64)), 1);
+                }
+                value[a] = cols[w][t];
+                ts[a] = now;
+                flag[a] = Fr::from(1u64);
+            }
+        }
+        let mut final_ts: Vec<Fr> = ts.into_iter().map(Fr::from).collect();
+        for (a, entries) in ledger {
+            let left: Vec<&(Tuple, i64)> = entries.iter().filter(|(_, k)| *k != 0).collect();
+            if let [((v, t, f), 1)] = left.as_slice() {
+                (value[a], final_ts[a], flag[a]) = (*v, *t, *f);
+            }
+        }
+        let mut table_columns = vec![Vec::new(); table_cols::MULT_BITWISE + 1];
+        table_columns[table_cols::MEM_FINAL_VALUE] = value;
+        table_columns[table_cols::MEM_FINAL_TS] = final_ts;
+        table_columns[table_cols::MEM_FINAL_FLAG] = flag;
+        for table in lower::tables_used(m) {
+            table_columns[zkvm_prover::machine::lookup::multiplicity_column(table)] =
+                multiplicities(m, cols, table);
+        }
+        Witness {
+            columns: cols.clone(),
+            table_columns,
+        }
+    }
+
+    /// Complete the witness, prove it with the real prover and verify the bytes as
+    /// `zkvm verify` does.
+    pub fn prove(&mut self) -> Verdict {
+        self.prove_edited(|_| {})
+    }
+
+    /// [`Forge::prove`], with a last change to the completed witness (its table side).
+    pub fn prove_edited(&mut self, edit: impl FnOnce(&mut Witness)) -> Verdict {
+        let mut witness = self.complete();
+        edit(&mut witness);
+        let constraints = self
+            .machine
+            .r1cs
+            .unsatisfied(&witness.columns)
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        let multisets =
+            unbalanced_multisets(&self.machine, &witness.columns, &witness.table_columns);
+        let bytes = self.prove_bytes(witness);
+        Verdict {
+            constraints,
+            multisets,
+            rejected_by: self.verify(&bytes).err(),
+        }
+    }
+
+    /// The serialized proof of a complete witness.
+    pub fn prove_bytes(&self, witness: Witness) -> Vec<u8> {
+        let log_rows = witness.columns[0].len().trailing_zeros() as usize;
+        let setup = setup_for(&self.machine, log_rows).expect("setup");
+        let (proof, _) = proof::prove(&self.machine, witness, &setup).expect("the prover runs");
+        proof.to_bytes()
+    }
+
+    /// Verify `bytes` as `zkvm verify` does; the rejecting stage on failure.
+    pub fn verify(&self, bytes: &[u8]) -> Result<(), String> {
+        let result = match &self.program {
+            Program::Zasm(p) => pipeline::verify_zasm(p, bytes).map(|_| ()),
+            Program::Rv(p) => pipeline::verify_rv32im(p, bytes).map(|_| ()),
+        };
+        result.map_err(|e| stage(&e))
+    }
+}
+
+/// The stage a pipeline error names.
+pub fn stage(e: &PipelineError) -> String {
+    match e {
+        PipelineError::Proof(ProofError::Rejected { stage, .. }) => stage.to_string(),
+        PipelineError::Proof(ProofError::WrongProgram { .. }) => "program".into(),
+        PipelineError::Proof(ProofError::Shape(_)) => "shape".into(),
+        PipelineError::Proof(ProofError::Format(_)) => "format".into(),
+        other => format!("other: {other}"),
+    }
+}
+
+/// Re-serialize a proof after changing it.
+pub fn edit_proof(bytes: &[u8], edit: impl FnOnce(&mut VmProof)) -> Vec<u8> {
+    let mut proof = VmProof::from_bytes(bytes).expect("a proof");
+    edit(&mut proof);
+    proof.to_bytes()
+}
+
+/// A forger's multiplicities: every active lookup counts toward the first table row holding its
+/// tuple — padding rows included — and a tuple found nowhere counts nowhere.
+fn multiplicities(m: &Machine, cols: &[Vec<Fr>], table: TableId) -> Vec<Fr> {
+    let families = zkvm_prover::proof::table_families(m);
+    let fam = families
+        .iter()
+        .find(|f| f.name == format!("table: {table:?}"))
+        .expect("the table's family");
+    let size = 1usize << fam.log_size;
+    // The table's tuples without the tag (column 0), which the lookup side does not carry
+    // either: a lookup matches a row by its columns.
+    let comps: Vec<Vec<Fr>> = fam.tuple[1..]
+        .iter()
+        .map(|e| zkvm_prover::machine::fractions::table_values(e, fam.log_size, &[]))
+        .collect();
+    let mut index = std::collections::HashMap::new();
+    for j in (0..size).rev() {
+        let key: Vec<Fr> = comps.iter().map(|c| c[j]).collect();
+        index.insert(key, j);
+    }
+    let mut counts = vec![0u64; size];
+    for u in m.lookups.iter().filter(|u| u.table == table) {
+        for t in 0..cols[0].len() {
+            if u.active.eval_row(cols, t).is_zero() {
+                continue;
+            }
+            let key: Vec<Fr> = u.tuple.iter().map(|e| e.eval_row(cols, t)).collect();
+            if let Some(j) = index.get(&key) {
+                counts[*j] += 1;
+            }
+        }
+    }
+    counts.into_iter().map(Fr::from).collect()
+}

@@ -1,0 +1,17 @@
+//! The soundness suite: a malicious prover builds a witness or a proof of a false statement,
+//! proves it with the real prover, and the verifier that `zkvm verify` runs rejects it.
+//!
+//! Each test changes one thing, patches what follows from it ([`forge::Forge::complete`]), and
+//! asserts which check caught it: the constraints the row checker finds unsatisfied, the
+//! multisets that do not balance (memory, public output, instruction fetch, ranges, bitwise),
+//! and the verifier's stage. So each test pins down one mechanism: removing that constraint or
+//! lookup turns it red.
+//!
+//! - [`zasm`]: the zasm CPU and ALU, memory checking, the bytecode table, the public output;
+//! - [`rv32im`]: the RV32IM ALU, memory permissions, system calls and the input stream;
+//! - [`proof_level`]: tampered proof files, claimed sizes, the program and the exit code.
+
+mod forge;
+mod proof_level;
+mod rv32im;
+mod zasm;
