@@ -241,37 +241,28 @@ impl Program {
     }
 
     /// The initial memory image as aligned little-endian words `(address, value)`, covering the
-    /// file-backed bytes of every segment; every other address starts at zero.
+    /// file-backed bytes of every segment; every other address starts at zero. A word shared by
+    /// two segments holds the bytes of both.
     pub fn initial_words(&self) -> Vec<(u32, u32)> {
-        let mut out = Vec::new();
+        let mut words: std::collections::BTreeMap<u32, [u8; 4]> = Default::default();
         for seg in &self.segments {
-            if seg.data.is_empty() {
-                continue;
-            }
-            let start = seg.vaddr & !3;
-            let end = (u64::from(seg.vaddr) + seg.data.len() as u64 + 3) & !3;
-            let mut addr = u64::from(start);
-            while addr < end {
-                let mut w = [0u8; 4];
-                for (k, b) in w.iter_mut().enumerate() {
-                    let a = addr + k as u64;
-                    if a >= u64::from(seg.vaddr) {
-                        let off = (a - u64::from(seg.vaddr)) as usize;
-                        *b = seg.data.get(off).copied().unwrap_or(0);
-                    }
-                }
-                out.push((addr as u32, u32::from_le_bytes(w)));
-                addr += 4;
+            for (off, byte) in seg.data.iter().enumerate() {
+                let a = seg.vaddr.wrapping_add(off as u32);
+                words.entry(a & !3).or_default()[(a & 3) as usize] = *byte;
             }
         }
-        out
+        words
+            .into_iter()
+            .map(|(a, w)| (a, u32::from_le_bytes(w)))
+            .collect()
     }
 
-    /// Every 4-byte word of the executable segments, decoded (`Err` for data or illegal words).
+    /// Every aligned 4-byte word of the executable segments, decoded (`Err` for data or illegal
+    /// words): the words the interpreter can fetch (a pc is always a multiple of 4).
     pub fn code(&self) -> Vec<(u32, Result<Instruction, crate::DecodeError>)> {
         let mut out = Vec::new();
         for seg in self.segments.iter().filter(|s| s.flags.exec) {
-            let mut addr = u64::from(seg.vaddr);
+            let mut addr = (u64::from(seg.vaddr) + 3) & !3;
             while addr + 4 <= seg.end() {
                 let off = (addr - u64::from(seg.vaddr)) as usize;
                 let mut w = [0u8; 4];

@@ -247,8 +247,9 @@ pub fn word_address(base: u32, addr: u32) -> u64 {
 }
 
 /// Permissions of the memory cells, as the interpreter enforces them: registers read-write;
-/// a RAM word read-write when its 256-byte page belongs only to writable, non-executable
-/// segments, read-only elsewhere in the loaded span, inaccessible outside it.
+/// a RAM word read-write when each of its four bytes lies in a 256-byte page that belongs only
+/// to writable, non-executable segments, read-only when its bytes all lie in the loaded span,
+/// inaccessible otherwise (a word cut by the span's edge, when it is not 4-aligned, too).
 pub fn permission_ranges(program: &Program) -> Vec<(u64, u64, u64)> {
     use zkvm_riscv::elf::PAGE_SHIFT;
     let (lo, hi) = program.span();
@@ -258,9 +259,10 @@ pub fn permission_ranges(program: &Program) -> Vec<(u64, u64, u64)> {
     let words = (hi.saturating_sub(u64::from(base)) / 4) as usize;
     for i in 0..words {
         let a = u64::from(base) + 4 * i as u64;
+        let byte_writable = |b: u64| writable[((b - u64::from(lo)) >> PAGE_SHIFT) as usize];
         let perm = if a < u64::from(lo) || a + 4 > hi {
             0
-        } else if writable[((a - u64::from(lo)) >> PAGE_SHIFT) as usize] {
+        } else if (a..a + 4).all(byte_writable) {
             2
         } else {
             1
