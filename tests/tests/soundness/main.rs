@@ -9,8 +9,10 @@
 //!
 //! - [`zasm`]: the zasm CPU and ALU, memory checking, the bytecode table, the public output;
 //! - [`rv32im`]: the RV32IM ALU, memory permissions, system calls and the input stream;
+//! - [`elf_layout`]: RV32IM programs whose segments are not 4-byte aligned;
 //! - [`proof_level`]: tampered proof files, claimed sizes, the program and the exit code.
 
+mod elf_layout;
 mod forge;
 mod proof_level;
 mod rv32im;

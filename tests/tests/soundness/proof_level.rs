@@ -1,1 +1,130 @@
-//! Proof files.
+//! Tampered proof files: every field of an honest proof is bound, sizes a proof claims must be
+//! the sizes of what it commits to, and a proof names the program it is for.
+
+use std::sync::OnceLock;
+
+use ark_bn254::Fr;
+use ark_ff::One;
+use zkvm_prover::pipeline::verify_zasm;
+use zkvm_prover::proof::VmProof;
+
+use super::forge::{edit_proof, stage, Forge};
+
+const SOURCE: &str =
+    "main:\n [ap] = 5, ap++;\n [ap] = [ap - 1] * 7, ap++;\n output [ap - 1];\n halt;\n";
+
+/// An honest zasm proof and its forge.
+fn honest() -> &'static (Forge, Vec<u8>) {
+    static H: OnceLock<(Forge, Vec<u8>)> = OnceLock::new();
+    H.get_or_init(|| {
+        let mut f = Forge::zasm(SOURCE, &[]);
+        let witness = f.complete();
+        let bytes = f.prove_bytes(witness);
+        (f, bytes)
+    })
+}
+
+#[test]
+fn the_honest_proof_verifies_with_its_known_output() {
+    let (f, bytes) = honest();
+    let zkvm_prover_program = match &f.program {
+        super::forge::Program::Zasm(p) => p,
+        super::forge::Program::Rv(_) => unreachable!(),
+    };
+    let (output, _) = verify_zasm(zkvm_prover_program, bytes).expect("verifies");
+    assert_eq!(output, vec![Fr::from(35u64)]);
+}
+
+#[test]
+fn every_field_of_the_proof_is_bound() {
+    let (f, bytes) = honest();
+    type Edit = fn(&mut VmProof);
+    let cases: [(&str, Edit); 13] = [
+        ("program digest", |p| p.program_digest[0] ^= 1),
+        ("public output", |p| p.public_output[0] += Fr::one()),
+        ("exit code", |p| p.exit_code = 1),
+        ("row count", |p| p.log_rows += 1),
+        ("memory size", |p| p.mem_log_size += 1),
+        ("column commitments", |p| p.column_commitments.swap(0, 1)),
+        ("table commitments", |p| p.table_commitments.swap(0, 1)),
+        ("spartan evaluations", |p| {
+            p.spartan.outer_evals[0] += Fr::one()
+        }),
+        ("gkr root", |p| p.gkr.roots[0].numerator += Fr::one()),
+        ("leaf column evaluations", |p| {
+            p.leaf_column_evals[0] += Fr::one()
+        }),
+        ("leaf table evaluations", |p| {
+            p.leaf_table_evals[1][0] += Fr::one()
+        }),
+        ("openings", |p| p.openings.swap(0, 1)),
+        ("commitment size", |p| p.column_commitments[0].num_vars += 1),
+    ];
+    for (name, edit) in cases {
+        let tampered = edit_proof(bytes, edit);
+        assert!(f.verify(&tampered).is_err(), "tampered {name} accepted");
+    }
+}
+
+#[test]
+fn a_commitment_whose_claimed_size_differs_is_rejected_before_any_check() {
+    let (f, bytes) = honest();
+    for k in [0usize, 3] {
+        let tampered = edit_proof(bytes, |p| p.column_commitments[k].num_vars += 1);
+        assert_eq!(f.verify(&tampered), Err("shape".into()));
+        let tampered = edit_proof(bytes, |p| p.table_commitments[k].num_vars -= 1);
+        assert_eq!(f.verify(&tampered), Err("shape".into()));
+    }
+}
+
+#[test]
+fn a_proof_for_another_program_says_so() {
+    let (_, bytes) = honest();
+    let other = zkvm_assembler::assemble_str("other.zasm", &SOURCE.replace("* 7", "* 6"))
+        .expect("assembles");
+    let err = verify_zasm(&other, bytes).expect_err("another program's proof was accepted");
+    assert_eq!(stage(&err), "program");
+    let message = format!("{}", err_chain(&err));
+    assert!(
+        message.contains("this proof is for another program"),
+        "{message}"
+    );
+}
+
+fn err_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+#[test]
+fn flipped_bytes_in_the_proof_file_are_rejected() {
+    let (f, bytes) = honest();
+    let n = bytes.len();
+    for pos in [
+        0,
+        5,
+        9,
+        17,
+        40,
+        n / 7,
+        n / 3,
+        n / 2,
+        2 * n / 3,
+        n - 40,
+        n - 1,
+    ] {
+        let mut b = bytes.clone();
+        b[pos] ^= 0x01;
+        assert!(
+            f.verify(&b).is_err(),
+            "flipping byte {pos} of {n} was accepted"
+        );
+    }
+    assert_eq!(f.verify(&bytes[..n / 2]), Err("format".into()));
+}
