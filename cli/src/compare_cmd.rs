@@ -481,9 +481,10 @@ fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow
             let mut report = report_from_json(v.get("report").context("no report")?)?;
             let bytes = std::fs::read(proof_path)
                 .with_context(|| format!("cannot read {}", proof_path.display()))?;
-            let (output, time) =
+            let verified =
                 prove_cmd::verify_program(path, &bytes).context("the proof does not verify")?;
-            report.verify_seconds = Some(time.as_secs_f64());
+            report.verify_seconds = Some(verified.time.as_secs_f64());
+            let output = verified.output;
             Ok(Measured {
                 output: match source {
                     Source::Elf { .. } => fmt_guest_output(&output),

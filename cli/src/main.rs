@@ -40,8 +40,11 @@ enum Command {
     /// The commitment scheme's transparent setup is generated on first use and cached in
     /// $ZKVM_CACHE_DIR (default ~/.cache/zkvm); a missing or corrupt cache is regenerated.
     Prove(prove_cmd::ProveArgs),
-    /// Verify a proof for a program; prints the proven public output.
+    /// Verify a proof for a program; prints the proven public output, and reports the program
+    /// digest and the exit code (a non-zero exit code is refused unless `--exit-code` names it).
     Verify(prove_cmd::VerifyArgs),
+    /// Print the digest that identifies a program: `zkvm verify` reports it for every proof.
+    Id(prove_cmd::IdArgs),
     /// Run, prove and verify several programs (and direct circuits) and print their costs side
     /// by side, with ratios to the first.
     Compare(compare_cmd::CompareArgs),
@@ -90,6 +93,7 @@ fn main() -> ExitCode {
         Command::Build(args) => riscv_cmd::build(&args),
         Command::Prove(args) => prove_cmd::prove(&args),
         Command::Verify(args) => prove_cmd::verify(&args),
+        Command::Id(args) => prove_cmd::id(&args),
         Command::Compare(args) => compare_cmd::compare(&args),
         Command::Demo => demo::demo(),
     };

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use ark_bn254::Fr;
 use clap::Args;
+use zkvm_prover::lower;
+use zkvm_prover::machine::ProgramDigest;
 use zkvm_prover::pipeline::{self, Report};
 
 use crate::program::{detect, Kind};
@@ -41,9 +43,36 @@ pub struct VerifyArgs {
     pub program: PathBuf,
     /// The proof file.
     pub proof: PathBuf,
-    /// Print the public output as JSON.
+    /// The exit code the run must have ended with (a zasm run always ends with 0). A proof of
+    /// any other exit code is refused with status 1, even though the proof itself is valid:
+    /// by default, a proof of a failing run (a panic, a failed test) is not accepted.
+    #[arg(long, default_value_t = 0)]
+    pub exit_code: u32,
+    /// Print the verdict, the public output, the exit code and the program digest as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `zkvm id`.
+#[derive(Args)]
+pub struct IdArgs {
+    /// A .zasm source, a .zbin program, or an RV32IM ELF executable.
+    pub program: PathBuf,
+    /// Print the digest as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What a verified proof states.
+pub struct Verified {
+    /// The public output (zasm field elements, or a guest's stdout as words).
+    pub output: Vec<Fr>,
+    /// The exit code (0 for zasm).
+    pub exit_code: u32,
+    /// The program the proof is for.
+    pub program: ProgramDigest,
+    /// The verifier's time.
+    pub time: std::time::Duration,
 }
 
 /// The public output as text lines: one field element per line in decimal.
@@ -124,13 +153,35 @@ pub fn print_report(r: &Report) {
     }
 }
 
-/// Prove the program named by the arguments; returns the public output (as printed), the proof
-/// bytes and the report.
+/// The digest that identifies the program at `path` (what `zkvm id` prints).
+pub fn program_digest(path: &Path) -> anyhow::Result<ProgramDigest> {
+    Ok(match detect(path)? {
+        Kind::Elf => lower::riscv::program_digest(&load_elf(path)?),
+        _ => lower::zasm::program_digest(&load_zasm(path)?),
+    })
+}
+
+/// `zkvm id`: print the program's digest, which `zkvm verify` reports for every proof it
+/// accepts, so a verifier can check which program a proof is about without reading it.
+pub fn id(args: &IdArgs) -> anyhow::Result<u8> {
+    let digest = program_digest(&args.program)?;
+    if args.json {
+        let json =
+            serde_json::json!({ "program": args.program, "program_digest": digest.to_string() });
+        println!("{json}");
+    } else {
+        println!("{digest}");
+    }
+    Ok(0)
+}
+
+/// Prove the program named by the arguments; returns the public output (as printed), the exit
+/// code, the proof bytes and the report.
 pub fn prove_program(
     program: &Path,
     input: &[String],
     max_cycles: u64,
-) -> anyhow::Result<(Vec<Fr>, Vec<u8>, Report)> {
+) -> anyhow::Result<(Vec<Fr>, u32, Vec<u8>, Report)> {
     match detect(program)? {
         Kind::Elf => {
             anyhow::ensure!(
@@ -143,31 +194,40 @@ pub fn prove_program(
                 .context("cannot read the private input from stdin")?;
             let (outcome, bytes, report) = pipeline::prove_rv32im(&p, &stdin, max_cycles)
                 .with_context(|| format!("{}: cannot prove", program.display()))?;
-            Ok((words(&outcome.stdout), bytes, report))
+            Ok((words(&outcome.stdout), outcome.exit_code, bytes, report))
         }
         _ => {
             let p = load_zasm(program)?;
             let inputs = zasm_cmd::parse_inputs(input)?;
-            Ok(pipeline::prove_zasm(&p, &inputs, max_cycles)
-                .with_context(|| format!("{}: cannot prove", program.display()))?)
+            let (output, bytes, report) = pipeline::prove_zasm(&p, &inputs, max_cycles)
+                .with_context(|| format!("{}: cannot prove", program.display()))?;
+            Ok((output, 0, bytes, report))
         }
     }
 }
 
-/// Verify `proof_bytes` for the program; returns the public output and the verifier time.
-pub fn verify_program(
-    program: &Path,
-    proof_bytes: &[u8],
-) -> anyhow::Result<(Vec<Fr>, std::time::Duration)> {
+/// Verify `proof_bytes` for the program; returns what the proof states.
+pub fn verify_program(program: &Path, proof_bytes: &[u8]) -> anyhow::Result<Verified> {
     match detect(program)? {
         Kind::Elf => {
             let p = load_elf(program)?;
             let (outcome, time) = pipeline::verify_rv32im(&p, proof_bytes)?;
-            Ok((words(&outcome.stdout), time))
+            Ok(Verified {
+                output: words(&outcome.stdout),
+                exit_code: outcome.exit_code,
+                program: lower::riscv::program_digest(&p),
+                time,
+            })
         }
         _ => {
             let p = load_zasm(program)?;
-            Ok(pipeline::verify_zasm(&p, proof_bytes)?)
+            let (output, time) = pipeline::verify_zasm(&p, proof_bytes)?;
+            Ok(Verified {
+                output,
+                exit_code: 0,
+                program: lower::zasm::program_digest(&p),
+                time,
+            })
         }
     }
 }
@@ -178,19 +238,26 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
         "zkvm prove: running and proving {} ...",
         args.program.display()
     );
-    let (output, bytes, mut report) = prove_program(&args.program, &args.input, args.max_cycles)?;
+    let (output, exit_code, bytes, mut report) =
+        prove_program(&args.program, &args.input, args.max_cycles)?;
     let path = args.output.clone().unwrap_or_else(|| {
         let mut p = args.program.clone().into_os_string();
         p.push(".proof");
         PathBuf::from(p)
     });
     std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    let (_, verify_time) = verify_program(&args.program, &bytes)
+    let verified = verify_program(&args.program, &bytes)
         .context("the proof just produced does not verify (a prover bug)")?;
-    report.verify_seconds = Some(verify_time.as_secs_f64());
+    report.verify_seconds = Some(verified.time.as_secs_f64());
     if args.json {
         let out: Vec<String> = output.iter().map(zkvm_isa::fmt_fr).collect();
-        let json = serde_json::json!({ "public_output": out, "proof": path, "report": report });
+        let json = serde_json::json!({
+            "public_output": out,
+            "exit_code": exit_code,
+            "program_digest": verified.program.to_string(),
+            "proof": path,
+            "report": report,
+        });
         println!("{json}");
     } else {
         print_output(&args.program, &output)?;
@@ -205,6 +272,16 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
         report.proof_bytes,
         path.display()
     );
+    eprintln!(
+        "zkvm prove: program {}, exit code {exit_code}",
+        verified.program
+    );
+    if exit_code != 0 {
+        eprintln!(
+            "zkvm prove: warning: the run FAILED (exit code {exit_code}); the proof proves that \
+             failure, and `zkvm verify` refuses it unless given `--exit-code {exit_code}`"
+        );
+    }
     Ok(0)
 }
 
@@ -212,25 +289,41 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
 pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
     let bytes = std::fs::read(&args.proof)
         .with_context(|| format!("cannot read {}", args.proof.display()))?;
-    let (output, time) = verify_program(&args.program, &bytes).with_context(|| {
+    let v = verify_program(&args.program, &bytes).with_context(|| {
         format!(
             "{} is not a valid proof for {}",
             args.proof.display(),
             args.program.display()
         )
     })?;
+    let accepted = v.exit_code == args.exit_code;
     if args.json {
-        let out: Vec<String> = output.iter().map(zkvm_isa::fmt_fr).collect();
-        println!(
-            "{}",
-            serde_json::json!({ "valid": true, "public_output": out })
-        );
+        let out: Vec<String> = v.output.iter().map(zkvm_isa::fmt_fr).collect();
+        let json = serde_json::json!({
+            "valid": accepted,
+            "proof_valid": true,
+            "exit_code": v.exit_code,
+            "expected_exit_code": args.exit_code,
+            "program_digest": v.program.to_string(),
+            "public_output": out,
+        });
+        println!("{json}");
     } else {
-        print_output(&args.program, &output)?;
+        print_output(&args.program, &v.output)?;
     }
     eprintln!(
-        "zkvm verify: proof valid ({:.1} ms)",
-        time.as_secs_f64() * 1e3
+        "zkvm verify: proof valid ({:.1} ms); program {}; exit code {}",
+        v.time.as_secs_f64() * 1e3,
+        v.program,
+        v.exit_code
     );
+    if !accepted {
+        eprintln!(
+            "error: the proof is valid, but it proves a run that ended with exit code {} \
+             (expected {}): the program failed. Pass `--exit-code {}` to accept that outcome.",
+            v.exit_code, args.exit_code, v.exit_code
+        );
+        return Ok(1);
+    }
     Ok(0)
 }

@@ -1,0 +1,124 @@
+//! What `zkvm verify` states and refuses: the program digest (also printed by `zkvm id`), the
+//! exit code (a failing run is refused unless `--exit-code` names its code), and a proof made
+//! for another program.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn zkvm(args: &[&str]) -> (i32, String, String) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the workspace root")
+        .to_path_buf();
+    let out = Command::new(env!("CARGO_BIN_EXE_zkvm"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("zkvm runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A minimal static RV32 ELF whose code (at 0x1000) is `words`.
+fn elf(path: &Path, words: &[u32]) {
+    let code: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let mut out = Vec::new();
+    out.extend_from_slice(&[0x7f, b'E', b'L', b'F', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    for v in [2u16, 243] {
+        out.extend_from_slice(&v.to_le_bytes()); // ET_EXEC, EM_RISCV
+    }
+    for v in [1u32, 0x1000, 52, 0, 0] {
+        out.extend_from_slice(&v.to_le_bytes()); // version, entry, phoff, shoff, flags
+    }
+    for v in [52u16, 32, 1, 40, 0, 0] {
+        out.extend_from_slice(&v.to_le_bytes());
+    }
+    let len = code.len() as u32;
+    for v in [1u32, 84, 0x1000, 0x1000, len, len, 5, 4] {
+        out.extend_from_slice(&v.to_le_bytes()); // PT_LOAD, offset, vaddr, paddr, sizes, R+X
+    }
+    out.extend_from_slice(&code);
+    std::fs::write(path, out).expect("write the ELF");
+}
+
+/// `li a0, code; li a7, 93; ecall`: exit with `code`.
+fn exit_with(code: u32) -> Vec<u32> {
+    vec![0x0000_0513 | (code << 20), 0x05d0_0893, 0x0000_0073]
+}
+
+fn digest_of(stderr: &str) -> String {
+    let at = stderr.find("program ").expect("a program digest") + "program ".len();
+    stderr[at..at + 64].to_string()
+}
+
+#[test]
+fn a_failing_run_is_proven_but_refused_unless_its_exit_code_is_named() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let guest = dir.path().join("fails");
+    elf(&guest, &exit_with(3));
+    let proof = dir.path().join("fails.proof");
+    let (g, p) = (guest.to_str().unwrap(), proof.to_str().unwrap());
+    let (code, _, err) = zkvm(&["prove", g, "-o", p]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("the run FAILED (exit code 3)"), "{err}");
+    let (code, _, err) = zkvm(&["verify", g, p]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("exit code 3 (expected 0)"), "{err}");
+    let (code, out, err) = zkvm(&["verify", g, p, "--exit-code", "3"]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+    let (code, out, _) = zkvm(&["verify", g, p, "--json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["exit_code"], 3);
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["proof_valid"], true);
+    // The digest that verify reports is the program's, as `zkvm id` prints it.
+    let (_, id, _) = zkvm(&["id", g]);
+    assert_eq!(v["program_digest"], id.trim());
+    assert_eq!(
+        digest_of(&err_of(&["verify", g, p, "--exit-code", "3"])),
+        id.trim()
+    );
+}
+
+fn err_of(args: &[&str]) -> String {
+    zkvm(args).2
+}
+
+#[test]
+fn a_proof_for_another_program_is_refused_in_words() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    elf(&a, &exit_with(0));
+    elf(&b, &exit_with(1));
+    let proof = dir.path().join("a.proof");
+    let p = proof.to_str().unwrap();
+    let (code, _, err) = zkvm(&["prove", a.to_str().unwrap(), "-o", p]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = zkvm(&["verify", b.to_str().unwrap(), p]);
+    assert_eq!(code, 1);
+    assert!(err.contains("this proof is for another program"), "{err}");
+    let (_, id_a, _) = zkvm(&["id", a.to_str().unwrap()]);
+    let (_, id_b, _) = zkvm(&["id", b.to_str().unwrap()]);
+    assert_ne!(id_a, id_b);
+    assert_eq!(id_a.trim().len(), 64);
+}
+
+#[test]
+fn zasm_proofs_report_their_program_and_exit_code_zero() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let proof = dir.path().join("fib.proof");
+    let p = proof.to_str().unwrap();
+    let (code, _, err) = zkvm(&["prove", "examples/zasm/fib.zasm", "--input", "10", "-o", p]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = zkvm(&["verify", "examples/zasm/fib.zasm", p, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["exit_code"], 0);
+    assert_eq!(v["public_output"][0], "55");
+    let (_, id, _) = zkvm(&["id", "examples/zasm/fib.zasm"]);
+    assert_eq!(v["program_digest"], id.trim());
+}
