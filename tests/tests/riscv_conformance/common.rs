@@ -24,22 +24,36 @@ fn on_path(tool: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// Whether qemu-riscv32 is installed; prints a notice naming `test` when it is not.
+/// A tool a test needs is missing: with `CI` set (where `.ci/run` installs every tool) that is
+/// a failure; elsewhere the test prints a notice and skips that part.
+fn missing(test: &str, what: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!("{test}: {what} (CI is set: tests may not skip)");
+    }
+    eprintln!("NOTICE: {test}: {what}; skipping");
+}
+
+/// Whether qemu-riscv32 is installed; prints a notice naming `test` when it is not (and fails
+/// when `CI` is set).
 pub fn have_qemu(test: &str) -> bool {
     static HAVE: OnceLock<bool> = OnceLock::new();
     let have = *HAVE.get_or_init(|| on_path("qemu-riscv32"));
     if !have {
-        eprintln!("NOTICE: {test}: qemu-riscv32 not found (Debian package qemu-user); skipping the comparison with qemu");
+        missing(test, "qemu-riscv32 not found (Debian package qemu-user)");
     }
     have
 }
 
-/// Whether riscv64-unknown-elf-gcc is installed; prints a notice naming `test` when it is not.
+/// Whether riscv64-unknown-elf-gcc is installed; prints a notice naming `test` when it is not
+/// (and fails when `CI` is set).
 pub fn have_gcc(test: &str) -> bool {
     static HAVE: OnceLock<bool> = OnceLock::new();
     let have = *HAVE.get_or_init(|| on_path("riscv64-unknown-elf-gcc"));
     if !have {
-        eprintln!("NOTICE: {test}: riscv64-unknown-elf-gcc not found (Debian package gcc-riscv64-unknown-elf); skipping");
+        missing(
+            test,
+            "riscv64-unknown-elf-gcc not found (Debian package gcc-riscv64-unknown-elf)",
+        );
     }
     have
 }
