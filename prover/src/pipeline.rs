@@ -31,6 +31,32 @@ pub enum PipelineError {
     /// The commitment setup failed.
     #[error(transparent)]
     Setup(#[from] PcsError),
+    /// The program is not one the interpreter runs (a hand-built program with an invalid
+    /// instruction, or overlapping segments): no proof is about it.
+    #[error("invalid program: {0}")]
+    InvalidProgram(String),
+}
+
+/// The checks the zasm VM's decoder makes on every instruction (`Instruction::validate`), and
+/// an entry point inside the program: the constraints give an invalid instruction's fields a
+/// meaning the VM does not, so neither the prover nor the verifier accepts one.
+fn validate_zasm(program: &zkvm_isa::Program) -> Result<(), PipelineError> {
+    for (pc, i) in program.instructions.iter().enumerate() {
+        i.validate()
+            .map_err(|e| PipelineError::InvalidProgram(format!("instruction {pc}: {e}")))?;
+    }
+    if program.entry as usize >= program.instructions.len() {
+        return Err(PipelineError::InvalidProgram(format!(
+            "entry point {} is outside the program",
+            program.entry
+        )));
+    }
+    Ok(())
+}
+
+/// The checks the RV32IM interpreter makes on a program before running it.
+fn validate_rv32im(program: &zkvm_riscv::Program) -> Result<(), PipelineError> {
+    zkvm_riscv::validate(program).map_err(|e| PipelineError::InvalidProgram(e.to_string()))
 }
 
 /// Largest trace and memory (log2) the pipeline proves or verifies, so that a proof file cannot
@@ -143,6 +169,7 @@ pub fn prove_zasm(
     inputs: &[Fr],
     max_cycles: u64,
 ) -> Result<(Vec<Fr>, Vec<u8>, Report), PipelineError> {
+    validate_zasm(program)?;
     let mut report = Report {
         isa: "zasm".into(),
         ..Report::default()
@@ -172,6 +199,7 @@ pub fn verify_zasm(
     program: &zkvm_isa::Program,
     proof_bytes: &[u8],
 ) -> Result<(Vec<Fr>, Duration), PipelineError> {
+    validate_zasm(program)?;
     let proof = VmProof::from_bytes(proof_bytes)?;
     let (machine, _) =
         lower::zasm::machine(program, &proof.public_output, proof.mem_log_size as usize);
@@ -222,6 +250,7 @@ pub fn prove_rv32im(
     input: &[u8],
     max_cycles: u64,
 ) -> Result<(GuestOutcome, Vec<u8>, Report), PipelineError> {
+    validate_rv32im(program)?;
     let mut report = Report {
         isa: "rv32im".into(),
         ..Report::default()
@@ -262,6 +291,7 @@ pub fn verify_rv32im(
     program: &zkvm_riscv::Program,
     proof_bytes: &[u8],
 ) -> Result<(GuestOutcome, Duration), PipelineError> {
+    validate_rv32im(program)?;
     let proof = VmProof::from_bytes(proof_bytes)?;
     let machine = lower::riscv::machine(
         program,

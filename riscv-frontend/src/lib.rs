@@ -32,5 +32,5 @@ pub use guest::{build_guest, BuildError, GUEST_TARGET};
 pub use instruction::{
     decode, DecodeError, Format, InstrClass, Instruction, Opcode, Operands, Reg,
 };
-pub use machine::{run, Execution, Machine, RunConfig, RunError};
+pub use machine::{run, validate, Execution, Machine, RunConfig, RunError};
 pub use trace::{MemAccess, Step, Summary, SyscallRecord};

@@ -185,8 +185,9 @@ fn misaligned(addr: u32, width: u32) -> bool {
     addr & (width - 1) != 0
 }
 
-/// The checks [`crate::load_elf`] makes, for programs built by hand.
-fn validate(program: &Program) -> Result<(), RunError> {
+/// The checks [`crate::load_elf`] makes, for programs built by hand: the interpreter refuses a
+/// program that fails them, and so must a verifier.
+pub fn validate(program: &Program) -> Result<(), RunError> {
     let bad = |m: String| Err(RunError::InvalidProgram(m));
     if program.segments.is_empty() {
         return bad("no segments".into());

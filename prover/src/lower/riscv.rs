@@ -70,6 +70,8 @@
 //! the accessed word's permission, which must be 1 or 2, and 2 for a store or an input word; the
 //! initial and final memory tuples carry the public ranges, so a proof cannot claim a store into
 //! code or read-only data, or an access outside the loaded span.
+//!
+#![doc = include_str!("riscv_columns.md")]
 
 use std::collections::HashMap;
 

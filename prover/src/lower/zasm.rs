@@ -4,6 +4,8 @@
 //! (`Instruction::{dst_use, op0_use, op1_use}` say which are read or written), `res = op1`,
 //! `op0 + op1` or `op0 · op1`, and the pc/ap/fp updates. Every instruction field is fetched from
 //! the public bytecode table, so the constraints below may trust them.
+//!
+#![doc = include_str!("zasm_columns.md")]
 
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};

@@ -63,7 +63,7 @@ pub fn unbalanced_multisets(
     columns: &[Vec<Fr>],
     table_columns: &[Vec<Fr>],
 ) -> Vec<Multiset> {
-    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(0x6261_6c61_6e63_65);
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(0x0062_616c_616e_6365);
     let cycle = cycle_families(machine);
     let tables = table_families(machine);
     let width = cycle

@@ -10,13 +10,14 @@
 //! row checker.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use ark_bn254::Fr;
 use ark_ff::Zero;
 use zkvm_prover::lower::{self, Witness};
 use zkvm_prover::machine::balance::{unbalanced_multisets, Multiset};
 use zkvm_prover::machine::memory::small_value;
-use zkvm_prover::machine::{table_cols, Machine, TableId};
+use zkvm_prover::machine::{table_cols, LookupUse, Machine, TableId};
 use zkvm_prover::pipeline::{self, setup_for, PipelineError};
 use zkvm_prover::proof::{self, ProofError, VmProof};
 
@@ -47,6 +48,8 @@ pub struct Forge {
 pub struct Verdict {
     /// The constraints the row checker finds unsatisfied.
     pub constraints: Vec<String>,
+    /// The lookups with an active row whose tuple is in no (real) row of their table.
+    pub lookups: Vec<String>,
     /// The multisets that do not balance.
     pub multisets: Vec<Multiset>,
     /// The verifier's rejection: the stage (`"spartan"`, `"memory checking and lookups"`,
@@ -55,12 +58,20 @@ pub struct Verdict {
 }
 
 impl Verdict {
-    /// The verifier rejected at `stage`, the row checker found exactly `constraints`, and
-    /// exactly `multisets` did not balance.
+    /// The verifier rejected at `stage`, the row checker found exactly `constraints`, exactly
+    /// `lookups` missed their tables, and exactly `multisets` did not balance.
     #[track_caller]
-    pub fn assert(&self, stage: &str, constraints: &[&str], multisets: &[Multiset]) {
+    pub fn assert(
+        &self,
+        stage: &str,
+        constraints: &[&str],
+        lookups: &[&str],
+        multisets: &[Multiset],
+    ) {
+        let strings = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
         let expected = Verdict {
-            constraints: constraints.iter().map(|s| s.to_string()).collect(),
+            constraints: strings(constraints),
+            lookups: strings(lookups),
             multisets: multisets.to_vec(),
             rejected_by: Some(stage.to_string()),
         };
@@ -71,14 +82,22 @@ impl Verdict {
     /// and every lookup balance.
     #[track_caller]
     pub fn assert_constraint(&self, name: &str) {
-        self.assert("spartan", &[name], &[]);
+        self.assert("spartan", &[name], &[], &[]);
     }
 
-    /// Caught by one multiset alone: every constraint holds and the verifier's LogUp stage
+    /// Caught by one lookup alone: every constraint holds, the lookup `name` misses its table
+    /// (whose multiset `m` then does not balance) and the verifier's LogUp stage rejects.
+    #[track_caller]
+    pub fn assert_lookup(&self, name: &str, m: Multiset) {
+        self.assert("memory checking and lookups", &[], &[name], &[m]);
+    }
+
+    /// Caught by one multiset alone (memory, the public output, or a table's multiplicities):
+    /// every constraint holds, every lookup finds its tuple, and the verifier's LogUp stage
     /// rejects.
     #[track_caller]
     pub fn assert_multiset(&self, m: Multiset) {
-        self.assert("memory checking and lookups", &[], &[m]);
+        self.assert("memory checking and lookups", &[], &[], &[m]);
     }
 }
 
@@ -357,9 +376,11 @@ impl Forge {
             .collect();
         let multisets =
             unbalanced_multisets(&self.machine, &witness.columns, &witness.table_columns);
+        let lookups = missed_lookups(&self.machine, &witness.columns);
         let bytes = self.prove_bytes(witness);
         Verdict {
             constraints,
+            lookups,
             multisets,
             rejected_by: self.verify(&bytes).err(),
         }
@@ -401,37 +422,84 @@ pub fn edit_proof(bytes: &[u8], edit: impl FnOnce(&mut VmProof)) -> Vec<u8> {
     proof.to_bytes()
 }
 
-/// A forger's multiplicities: every active lookup counts toward the first table row holding its
-/// tuple — padding rows included — and a tuple found nowhere counts nowhere.
-fn multiplicities(m: &Machine, cols: &[Vec<Fr>], table: TableId) -> Vec<Fr> {
+/// A table's rows, indexed for a forger: the first row holding each tuple (padding included;
+/// a lookup's tuple carries no tag), and the tuples of the real rows (nonzero tag).
+struct TableIndex {
+    size: usize,
+    first_row: HashMap<Vec<Fr>, usize>,
+    real: std::collections::HashSet<Vec<Fr>>,
+}
+
+/// The index of `table` for `m`, built once per program and table.
+fn table_index(m: &Machine, table: TableId) -> Arc<TableIndex> {
+    type Cache = Mutex<HashMap<([u8; 32], TableId), Arc<TableIndex>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let key = (m.program_digest.0, table);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hit) = cache.lock().expect("cache").get(&key) {
+        return hit.clone();
+    }
     let families = zkvm_prover::proof::table_families(m);
     let fam = families
         .iter()
         .find(|f| f.name == format!("table: {table:?}"))
         .expect("the table's family");
+    let column = |e| zkvm_prover::machine::fractions::table_values(e, fam.log_size, &[]);
+    let comps: Vec<Vec<Fr>> = fam.tuple[1..].iter().map(column).collect();
+    let tags = column(&fam.tuple[0]);
     let size = 1usize << fam.log_size;
-    // The table's tuples without the tag (column 0), which the lookup side does not carry
-    // either: a lookup matches a row by its columns.
-    let comps: Vec<Vec<Fr>> = fam.tuple[1..]
-        .iter()
-        .map(|e| zkvm_prover::machine::fractions::table_values(e, fam.log_size, &[]))
-        .collect();
-    let mut index = std::collections::HashMap::new();
+    let mut first_row = HashMap::new();
+    let mut real = std::collections::HashSet::new();
     for j in (0..size).rev() {
-        let key: Vec<Fr> = comps.iter().map(|c| c[j]).collect();
-        index.insert(key, j);
+        let row: Vec<Fr> = comps.iter().map(|c| c[j]).collect();
+        if !tags[j].is_zero() {
+            real.insert(row.clone());
+        }
+        first_row.insert(row, j);
     }
-    let mut counts = vec![0u64; size];
+    let index = Arc::new(TableIndex {
+        size,
+        first_row,
+        real,
+    });
+    cache.lock().expect("cache").insert(key, index.clone());
+    index
+}
+
+/// A forger's multiplicities: every active lookup counts toward the first table row holding its
+/// tuple — padding rows included — and a tuple found nowhere counts nowhere.
+fn multiplicities(m: &Machine, cols: &[Vec<Fr>], table: TableId) -> Vec<Fr> {
+    let index = table_index(m, table);
+    let mut counts = vec![0u64; index.size];
     for u in m.lookups.iter().filter(|u| u.table == table) {
         for t in 0..cols[0].len() {
             if u.active.eval_row(cols, t).is_zero() {
                 continue;
             }
             let key: Vec<Fr> = u.tuple.iter().map(|e| e.eval_row(cols, t)).collect();
-            if let Some(j) = index.get(&key) {
+            if let Some(j) = index.first_row.get(&key) {
                 counts[*j] += 1;
             }
         }
     }
     counts.into_iter().map(Fr::from).collect()
+}
+
+/// Whether lookup `u`'s tuple on row `t` (if active) is in a real row of its table.
+pub fn lookup_hits(m: &Machine, u: &LookupUse, cols: &[Vec<Fr>], t: usize) -> bool {
+    if u.active.eval_row(cols, t).is_zero() {
+        return true;
+    }
+    let key: Vec<Fr> = u.tuple.iter().map(|e| e.eval_row(cols, t)).collect();
+    table_index(m, u.table).real.contains(&key)
+}
+
+/// The lookups with an active row whose tuple is in no real row (nonzero tag) of its table:
+/// the lookup side's row checker.
+pub fn missed_lookups(m: &Machine, cols: &[Vec<Fr>]) -> Vec<String> {
+    m.lookups
+        .iter()
+        .filter(|u| (0..cols[0].len()).any(|t| !lookup_hits(m, u, cols, t)))
+        .map(|u| u.name.clone())
+        .collect()
 }

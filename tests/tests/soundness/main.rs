@@ -12,8 +12,10 @@
 //! - [`elf_layout`]: RV32IM programs whose segments are not 4-byte aligned;
 //! - [`proof_level`]: tampered proof files, claimed sizes, the program and the exit code.
 
+mod coverage;
 mod elf_layout;
 mod forge;
+mod isolation;
 mod proof_level;
 mod rv32im;
 mod zasm;

@@ -84,7 +84,7 @@ fn a_proof_for_another_program_says_so() {
         .expect("assembles");
     let err = verify_zasm(&other, bytes).expect_err("another program's proof was accepted");
     assert_eq!(stage(&err), "program");
-    let message = format!("{}", err_chain(&err));
+    let message = err_chain(&err);
     assert!(
         message.contains("this proof is for another program"),
         "{message}"
@@ -127,4 +127,74 @@ fn flipped_bytes_in_the_proof_file_are_rejected() {
         );
     }
     assert_eq!(f.verify(&bytes[..n / 2]), Err("format".into()));
+}
+
+/// Round 2 of the adversarial review: a hand-built zasm program with an instruction the decoder
+/// refuses (a `call` whose dst is not `[ap + 0]`). The VM gives its fields one meaning, the
+/// constraints another; the verifier refuses the program before looking at the proof.
+#[test]
+fn a_proof_about_an_invalid_zasm_program_is_refused() {
+    use zkvm_prover::{lower, pipeline, proof};
+    let src = "main:\n [ap] = 99;\n call f;\n halt;\nf:\n output [fp - 2];\n halt;\n";
+    let mut bad = zkvm_assembler::assemble_str("bad.zasm", src).expect("assembles");
+    bad.instructions[1].off_dst = 5;
+    assert!(bad.instructions[1].validate().is_err());
+    let cfg = zkvm_vm::RunConfig {
+        record_trace: true,
+        ..Default::default()
+    };
+    let exec = zkvm_vm::run(&bad, &[], &cfg).expect("the VM runs it");
+    assert_eq!(exec.output, vec![Fr::from(16u64)]);
+    // The constraints' reading: call writes fp at [ap + 5], so [16] keeps 99.
+    let mut trace = exec.trace.expect("trace");
+    let call = trace.iter().position(|s| s.pc == 1).expect("the call");
+    trace[call].accesses[0].as_mut().expect("dst").addr = 21;
+    let out = trace.iter().position(|s| s.pc == 3).expect("the output");
+    trace[out].accesses[0].as_mut().expect("dst").value = Fr::from(99u64);
+    let (machine, witness) = lower::zasm::lower(&bad, &trace, &[Fr::from(99u64)]).expect("lowers");
+    let log_rows = witness.columns[0].len().trailing_zeros() as usize;
+    let setup = pipeline::setup_for(&machine, log_rows).expect("setup");
+    let (p, _) = proof::prove(&machine, witness, &setup).expect("proves");
+    let err = pipeline::verify_zasm(&bad, &p.to_bytes()).expect_err("accepted");
+    assert!(
+        matches!(err, pipeline::PipelineError::InvalidProgram(_)),
+        "{err}"
+    );
+}
+
+/// Round 2: a hand-built RV32IM program the interpreter refuses (a read-only copy of its code
+/// segment at the same address): a proof of the valid program must not verify for it.
+#[test]
+fn a_proof_about_an_invalid_rv32im_program_is_refused() {
+    use zkvm_prover::pipeline;
+    use zkvm_riscv::{Flags, Instruction as I, Program};
+    let code = [
+        I::Addi {
+            rd: 10,
+            rs1: 0,
+            imm: 42,
+        },
+        I::Addi {
+            rd: 17,
+            rs1: 0,
+            imm: 93,
+        },
+        I::Ecall,
+    ];
+    let p = Program::from_instructions(0x1000, &code, None);
+    let (_, bytes, _) = pipeline::prove_rv32im(&p, &[], 1 << 10).expect("honest proof");
+    let mut bad = p.clone();
+    let mut copy = p.segments[0].clone();
+    copy.flags = Flags {
+        read: true,
+        write: false,
+        exec: false,
+    };
+    bad.segments.push(copy);
+    assert!(zkvm_riscv::run(&bad, &[], &Default::default()).is_err());
+    let err = pipeline::verify_rv32im(&bad, &bytes).expect_err("accepted");
+    assert!(
+        matches!(err, pipeline::PipelineError::InvalidProgram(_)),
+        "{err}"
+    );
 }

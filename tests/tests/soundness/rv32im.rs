@@ -209,7 +209,7 @@ fn a_signed_comparison_cannot_drop_the_sign_of_x() {
     }
     set_rd(&mut f, t, 0);
     assert_eq!(settle_exit(&mut f), 0);
-    f.prove().assert_multiset(Multiset::Range16);
+    f.prove().assert_lookup("sign: X", Multiset::Range16);
 }
 
 #[test]
@@ -232,7 +232,7 @@ fn a_signed_comparison_cannot_drop_the_sign_of_y() {
     f.set("lt", t, Fr::one());
     set_rd(&mut f, t, 1);
     assert_eq!(settle_exit(&mut f), 1);
-    f.prove().assert_multiset(Multiset::Range16);
+    f.prove().assert_lookup("sign: Y", Multiset::Range16);
 }
 
 #[test]
@@ -264,7 +264,8 @@ fn a_shift_by_another_amount_is_rejected() {
     f.set("powr", t, Fr::from(1u64 << 30));
     set_rd(&mut f, t, 4);
     assert_eq!(settle_exit(&mut f), 4);
-    f.prove().assert_multiset(Multiset::Bitwise);
+    f.prove()
+        .assert_lookup("shift: shamt = y0 & 31", Multiset::Bitwise);
 }
 
 #[test]
@@ -546,5 +547,6 @@ fn a_debug_write_needs_its_buffer_in_memory() {
     f.set_i("aux_lo", write, aux);
     f.set("aux_hi", write, Fr::zero());
     settle_exit(&mut f);
-    f.prove().assert_multiset(Multiset::Range16);
+    f.prove()
+        .assert_lookup("range: aux low limb", Multiset::Range16);
 }

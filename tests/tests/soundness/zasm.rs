@@ -152,6 +152,7 @@ out:
     f.prove().assert(
         "memory checking and lookups",
         &[],
+        &["instruction fetch"],
         &[Multiset::Bytecode, Multiset::Padding],
     );
 }
@@ -220,7 +221,8 @@ main:
     f.set_i("op0_hi", t2, 0);
     assert_eq!(f.machine.public_output, vec![Fr::from(42u64)]);
     rederive(&mut f);
-    f.prove().assert_multiset(Multiset::Range16);
+    f.prove()
+        .assert_lookup("range: dereferenced op0 low limb", Multiset::Range16);
 }
 
 #[test]
@@ -231,7 +233,8 @@ fn a_jump_outside_the_program_is_rejected() {
     let mut f = forge_as(claimed, &format!("{claimed} halt;\n"));
     assert!(!rows_at(&f, 3).is_empty());
     rederive(&mut f);
-    f.prove().assert_multiset(Multiset::Bytecode);
+    f.prove()
+        .assert_lookup("instruction fetch", Multiset::Bytecode);
 }
 
 const BRANCH: &str = r#"
@@ -369,7 +372,8 @@ fn a_read_from_the_future_is_rejected() {
     f.claim_output_from_witness();
     assert_eq!(f.machine.public_output, vec![Fr::from(7u64)]);
     rederive(&mut f);
-    f.prove().assert_multiset(Multiset::Range16);
+    f.prove()
+        .assert_lookup("memory: dst timestamp low limb", Multiset::Range16);
 }
 
 #[test]
@@ -425,7 +429,8 @@ fn ap_cannot_leave_the_u32_range() {
         f.set("ap_lo", t, ap - Fr::from(top));
     }
     rederive(&mut f);
-    f.prove().assert_multiset(Multiset::Range16);
+    f.prove()
+        .assert_lookup("range: ap low limb", Multiset::Range16);
 }
 
 #[test]
@@ -439,8 +444,12 @@ fn reordered_skipped_or_extended_output_is_rejected() {
     for claim in [vec![five], vec![five, six, six]] {
         let mut f = honest.clone();
         f.claim_output(claim);
-        f.prove()
-            .assert("spartan", &["output: all outputs"], &[Multiset::Output]);
+        f.prove().assert(
+            "spartan",
+            &["output: all outputs"],
+            &[],
+            &[Multiset::Output],
+        );
     }
 }
 
