@@ -1,24 +1,7 @@
 //! zasm private inputs given inline or from a file (`--input @FILE`), run as a user runs them.
 
-use std::path::PathBuf;
-use std::process::Command;
-
-fn zkvm(args: &[&str]) -> (i32, String, String) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root")
-        .to_path_buf();
-    let out = Command::new(env!("CARGO_BIN_EXE_zkvm"))
-        .args(args)
-        .current_dir(root)
-        .output()
-        .expect("zkvm runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::zkvm;
 
 #[test]
 fn input_file_gives_the_same_values_as_inline_inputs() {

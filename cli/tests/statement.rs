@@ -2,25 +2,10 @@
 //! exit code (a failing run is refused unless `--exit-code` names its code), and a proof made
 //! for another program.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
-fn zkvm(args: &[&str]) -> (i32, String, String) {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("the workspace root")
-        .to_path_buf();
-    let out = Command::new(env!("CARGO_BIN_EXE_zkvm"))
-        .args(args)
-        .current_dir(root)
-        .output()
-        .expect("zkvm runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::zkvm;
 
 /// A minimal static RV32 ELF whose code (at 0x1000) is `words`.
 fn elf(path: &Path, words: &[u32]) {

@@ -507,8 +507,13 @@ pub fn program_digest(program: &Program) -> ProgramDigest {
     program_digest_of(program, &bytecode_table(program))
 }
 
+/// zasm has no initial memory: the program's encoded words (instruction words and
+/// immediates) stand in the image's place, so that programs whose bytecode rows agree but
+/// whose instructions differ (two advice kinds, which the constraints leave unconstrained
+/// alike) still have different digests.
 fn program_digest_of(program: &Program, bytecode: &[Vec<Fr>]) -> ProgramDigest {
-    ProgramDigest::new("zasm", program.entry.into(), bytecode, &[], None)
+    let words: Vec<(u64, Fr)> = (0u64..).zip(program.words()).collect();
+    ProgramDigest::new("zasm", program.entry.into(), bytecode, &words, None)
 }
 
 /// The public bytecode table: one row per instruction.

@@ -124,14 +124,16 @@ fn isolate(honest: &Forge, target: &Target, index: &ColumnIndex) -> Option<Strin
                 for (c, d) in change {
                     f.cols[*c][row] += d;
                 }
-                let ok = isolated_near(&f, target, index, t, row);
-                if ok {
+                let mut edits: Vec<(usize, usize, Fr)> =
+                    change.iter().map(|(c, d)| (*c, row, *d)).collect();
+                let fixed = violated(&f, target, t) && repair(&mut f, target, index, &mut edits);
+                if fixed {
                     if let Some(stage) = prove_isolated(&f, target) {
                         return Some(stage);
                     }
                 }
-                for (c, d) in change {
-                    f.cols[*c][row] -= d;
+                for (c, r, d) in edits {
+                    f.cols[c][r] -= d;
                 }
             }
         }
@@ -140,30 +142,122 @@ fn isolate(honest: &Forge, target: &Target, index: &ColumnIndex) -> Option<Strin
     None
 }
 
-/// The cheap test: on the rows a change on `row` can affect, `target` fails and every other
-/// constraint touching a changed column (and every lookup reading one) holds.
-fn isolated_near(f: &Forge, target: &Target, index: &ColumnIndex, t: usize, row: usize) -> bool {
-    let m = &f.machine;
+/// Whether `target` fails on row `t`.
+fn violated(f: &Forge, target: &Target, t: usize) -> bool {
     match target {
-        Target::Constraint(c) => {
-            if holds(c, &f.cols, t) {
-                return false;
-            }
-        }
-        Target::Lookup(u) => {
-            if lookup_hits(m, u, &f.cols, t) {
-                return false;
+        Target::Constraint(c) => !holds(c, &f.cols, t),
+        Target::Lookup(u) => !lookup_hits(&f.machine, u, &f.cols, t),
+    }
+}
+
+fn is_target_constraint(target: &Target, c: &Constraint) -> bool {
+    matches!(target, Target::Constraint(x) if x.name == c.name)
+}
+
+/// The first constraint other than `target` that fails near the edited cells, with its row.
+fn first_violation<'f>(
+    f: &'f Forge,
+    target: &Target,
+    edits: &[(usize, usize, Fr)],
+) -> Option<(&'f Constraint, usize)> {
+    let mut rows: Vec<usize> = edits
+        .iter()
+        .flat_map(|(_, r, _)| [r.saturating_sub(1), *r])
+        .collect();
+    rows.sort_unstable();
+    rows.dedup();
+    for &r in &rows {
+        for c in &f.machine.r1cs.constraints {
+            if !is_target_constraint(target, c) && !holds(c, &f.cols, r) {
+                return Some((c, r));
             }
         }
     }
-    let near = [row.saturating_sub(1), row];
-    index.constraints.iter().all(|&k| {
-        let c = &m.r1cs.constraints[k];
-        matches!(target, Target::Constraint(x) if x.name == c.name)
-            || near.iter().all(|&r| holds(c, &f.cols, r))
-    }) && m.lookups.iter().all(|u| {
-        matches!(target, Target::Lookup(x) if x.name == u.name)
-            || near.iter().all(|&r| lookup_hits(m, u, &f.cols, r))
+    None
+}
+
+/// Repair the constraints the change broke besides `target`, one cell at a time: for a failing
+/// constraint, a cell it reads (not the target's, not a fetched instruction field, not one that
+/// memory patching rewrites) in which it is affine, moved to satisfy it. True when, after at
+/// most three repairs, every constraint but the target holds near the edits and every lookup
+/// but the target finds its tuple there.
+fn repair(
+    f: &mut Forge,
+    target: &Target,
+    index: &ColumnIndex,
+    edits: &mut Vec<(usize, usize, Fr)>,
+) -> bool {
+    // The target's own cells stay put. The first edit is on row `e`, and the target is checked
+    // on row `e` (a current-row cell) or `e − 1` (a next-row cell): its cells are those of both
+    // readings.
+    let e = edits[0].1;
+    let target_cells: Vec<(usize, usize)> = match target {
+        Target::Constraint(c) => columns_of(c)
+            .flat_map(|(j, next)| {
+                if next {
+                    [(j, e), (j, e + 1)]
+                } else {
+                    [(j, e), (j, e.wrapping_sub(1))]
+                }
+            })
+            .collect(),
+        Target::Lookup(u) => u
+            .tuple
+            .iter()
+            .flat_map(|x| x.terms.iter().map(|(j, _)| (*j, e)))
+            .collect(),
+    };
+    for _ in 0..3 {
+        let Some((c, r0)) = first_violation(f, target, edits) else {
+            return lookups_hold_near(f, target, edits);
+        };
+        let c = c.clone();
+        let mut repaired = false;
+        for (j, next) in columns_of(&c).collect::<Vec<_>>() {
+            let r = r0 + usize::from(next);
+            if r >= f.rows()
+                || index.managed.contains(&j)
+                || index.fetched.contains(&j)
+                || target_cells.contains(&(j, r))
+                || edits.iter().any(|(ej, er, _)| *ej == j && *er == r)
+            {
+                continue;
+            }
+            let residual = |f: &Forge| {
+                eval(&c.a, &f.cols, r0) * eval(&c.b, &f.cols, r0) - eval(&c.c, &f.cols, r0)
+            };
+            let x0 = f.cols[j][r];
+            let r_0 = residual(f);
+            f.cols[j][r] = x0 + Fr::one();
+            let r_1 = residual(f);
+            f.cols[j][r] = x0 + Fr::from(2u64);
+            let r_2 = residual(f);
+            f.cols[j][r] = x0;
+            let slope = r_1 - r_0;
+            if slope.is_zero() || !(r_2 - r_1 - slope).is_zero() {
+                continue;
+            }
+            let delta = -r_0 * ark_ff::Field::inverse(&slope).expect("nonzero");
+            f.cols[j][r] += delta;
+            edits.push((j, r, delta));
+            repaired = true;
+            break;
+        }
+        if !repaired {
+            return false;
+        }
+    }
+    first_violation(f, target, edits).is_none() && lookups_hold_near(f, target, edits)
+}
+
+/// Every lookup but `target` finds its tuple on the edited rows.
+fn lookups_hold_near(f: &Forge, target: &Target, edits: &[(usize, usize, Fr)]) -> bool {
+    let m = &f.machine;
+    edits.iter().all(|(_, r, _)| {
+        m.lookups.iter().all(|u| {
+            matches!(target, Target::Lookup(x) if x.name == u.name)
+                || lookup_hits(m, u, &f.cols, *r)
+        })
     })
 }
 
@@ -203,20 +297,25 @@ fn prove_isolated(f: &Forge, target: &Target) -> Option<String> {
     )
 }
 
-/// Per machine: the columns memory patching rewrites, and every constraint (all are checked
-/// near a change; the cheap part is the row window).
+/// Per machine: the columns memory patching rewrites, and the fetched instruction fields.
 struct ColumnIndex {
     managed: Vec<usize>,
-    constraints: Vec<usize>,
+    fetched: Vec<usize>,
 }
 
 /// Every constraint and lookup of `honest`'s machine: the ones isolated (each proven and
 /// rejected by the stage it belongs to), and the ones not.
 pub fn isolate_all(honest: &Forge) -> (Vec<String>, Vec<String>) {
     let m = &honest.machine;
+    let fetched = m
+        .lookups
+        .iter()
+        .filter(|u| u.table == zkvm_prover::machine::TableId::Bytecode)
+        .flat_map(|u| u.tuple.iter().flat_map(|e| e.terms.iter().map(|(c, _)| *c)))
+        .collect();
     let index = ColumnIndex {
         managed: memory_managed(m),
-        constraints: (0..m.r1cs.constraints.len()).collect(),
+        fetched,
     };
     let mut targets: Vec<Target> = m.r1cs.constraints.iter().map(Target::Constraint).collect();
     targets.extend(m.lookups.iter().map(Target::Lookup));

@@ -198,3 +198,16 @@ fn a_proof_about_an_invalid_rv32im_program_is_refused() {
         "{err}"
     );
 }
+
+/// Round 3: programs that differ only in an advice kind have the same bytecode rows (advice is
+/// unconstrained either way), but they are different programs and have different digests.
+#[test]
+fn programs_differing_only_in_an_advice_kind_have_different_digests() {
+    use zkvm_prover::lower::zasm::program_digest;
+    let asm = |kind: &str| {
+        let src =
+            format!("main:\n [ap] = 4, ap++;\n [ap] = advice {kind}([ap - 1]), ap++;\n halt;\n");
+        zkvm_assembler::assemble_str("advice.zasm", &src).expect("assembles")
+    };
+    assert_ne!(program_digest(&asm("inv")), program_digest(&asm("sqrt")));
+}
