@@ -550,3 +550,71 @@ fn a_debug_write_needs_its_buffer_in_memory() {
     f.prove()
         .assert_lookup("range: aux low limb", Multiset::Range16);
 }
+
+/// Remove row `t` (the rows after it move up; the last row, a padding row, is repeated), and
+/// renumber the cycle column.
+fn remove_row(f: &mut Forge, t: usize) {
+    for col in f.cols.iter_mut() {
+        col.remove(t);
+        let last = *col.last().expect("rows");
+        col.push(last);
+    }
+    for t in 0..f.rows() {
+        f.set("cycle", t, Fr::from(t as u64));
+    }
+}
+
+#[test]
+fn an_exit_cannot_be_entered_without_its_first_row() {
+    // The first row of an ecall reads a7 and a0 into the call's columns; without it, the exit
+    // code would be the forger's to choose.
+    let mut f = Forge::rv(program(&[li(A0, 0)]), &[]);
+    let first = row_of(&f, pc_of(2), false);
+    remove_row(&mut f, first);
+    for t in first..f.rows() {
+        f.set("sys_a0", t, Fr::from(7u64));
+    }
+    f.claim_exit_code(7);
+    f.prove()
+        .assert_constraint("next: sub follows an ecall's first row (or an exit)");
+}
+
+#[test]
+fn a_system_call_cannot_skip_its_second_row() {
+    // write(1, DATA, 4) then exit: without the write's second row the output would be empty.
+    let p = program(&[
+        li(A0, 1),
+        I::Lui {
+            rd: A1,
+            imm: DATA as i32,
+        },
+        li(A2, 4),
+        li(A7, 64),
+        I::Ecall,
+        li(A0, 0),
+    ]);
+    let mut f = Forge::rv(p, &[]);
+    assert_eq!(f.machine.public_output.len(), 1);
+    let second = row_of(&f, pc_of(4), true);
+    remove_row(&mut f, second);
+    // The first row now hands over to the next instruction, as a regular row would; the call's
+    // a7 and a0 are carried into that row, and no output was counted.
+    f.set("pc_new", second - 1, Fr::from(u64::from(pc_of(5))));
+    for col in ["sys_a7", "sys_a0"] {
+        let v = f.get(col, second - 1);
+        f.set(col, second, v);
+    }
+    for t in second..f.rows() {
+        f.set("out_idx", t, Fr::zero());
+    }
+    f.claim_output(Vec::new());
+    f.prove().assert(
+        "spartan",
+        &[
+            "pc: ecall",
+            "next: sub follows an ecall's first row (or an exit)",
+        ],
+        &[],
+        &[],
+    );
+}

@@ -465,3 +465,17 @@ fn tampered_multiplicities_are_rejected() {
     f.prove_edited(|w| w.table_columns[table_cols::MEM_FINAL_VALUE][16] += Fr::one())
         .assert_multiset(Multiset::Memory);
 }
+
+#[test]
+fn a_failing_assertion_cannot_pass() {
+    let claimed = "main:\n [ap] = 4, ap++;\n assert [ap - 1] == 5;\n output [ap - 1];\n halt;\n";
+    assert_eq!(vm_output(claimed), None);
+    let mut f = forge_as(claimed, &claimed.replacen("== 5", "== 4", 1));
+    let t = rows_at(&f, 1)[0];
+    for col in ["op1_read_value", "res"] {
+        f.set(col, t, Fr::from(5u64));
+    }
+    rederive(&mut f);
+    assert_eq!(f.machine.public_output, vec![Fr::from(4u64)]);
+    f.prove().assert_constraint("assert: dst == res");
+}
