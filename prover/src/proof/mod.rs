@@ -133,10 +133,13 @@ pub enum ProofError {
 /// What a rejection by `stage` means, in a user's terms.
 fn stage_meaning(stage: &str) -> &'static str {
     match stage {
-        "spartan" => "the claimed execution breaks the VM's rules (a per-cycle constraint)",
+        "spartan" => {
+            "the proof does not hold for this program, output and exit code (its per-cycle \
+             constraint check fails)"
+        }
         "memory checking and lookups" => {
-            "the claimed execution is inconsistent: a memory read, an instruction fetch, a \
-             range check or the public output does not match"
+            "the proof does not hold for this program, output and exit code (its memory reads, \
+             instruction fetches, range checks or public output do not match)"
         }
         "gkr" => "the memory-checking argument is malformed",
         s if s.starts_with("opening") => "a committed value does not open to its claimed value",
