@@ -41,6 +41,8 @@ pub struct Forge {
     pub cols: Vec<Vec<Fr>>,
     /// Memory reads whose claimed value is kept as set (not patched to the cell's value).
     pinned: Vec<(usize, usize)>,
+    /// Pinned accesses whose timestamp limbs are kept as set, too.
+    kept_limbs: Vec<(usize, usize)>,
 }
 
 /// What a forged proof ran into.
@@ -118,6 +120,7 @@ impl Forge {
             machine,
             cols: witness.columns,
             pinned: Vec::new(),
+            kept_limbs: Vec::new(),
         }
     }
 
@@ -138,6 +141,7 @@ impl Forge {
             machine,
             cols: witness.columns,
             pinned: Vec::new(),
+            kept_limbs: Vec::new(),
         }
     }
 
@@ -196,6 +200,19 @@ impl Forge {
     pub fn pin_read(&mut self, slot: &str, row: usize) {
         let s = self.slot(slot);
         self.pinned.push((s, row));
+    }
+
+    /// Pin the access of slot number `slot` on `row` entirely: its read value, timestamp, flag
+    /// and timestamp limbs are kept as they are set.
+    pub fn pin_access(&mut self, slot: usize, row: usize) {
+        self.pinned.push((slot, row));
+        self.kept_limbs.push((slot, row));
+    }
+
+    /// Undo [`Forge::pin_access`].
+    pub fn unpin_access(&mut self, slot: usize, row: usize) {
+        self.pinned.retain(|p| *p != (slot, row));
+        self.kept_limbs.retain(|p| *p != (slot, row));
     }
 
     fn slot(&self, name: &str) -> usize {
@@ -296,7 +313,9 @@ impl Forge {
                 };
                 let now = n * t as u64 + s as u64 + 1;
                 let (r, w) = (slot.read_value, slot.write_value);
-                if self.pinned.contains(&(s, t)) {
+                if self.kept_limbs.contains(&(s, t)) {
+                    // The whole access stands as set.
+                } else if self.pinned.contains(&(s, t)) {
                     // The claimed read stands; a read from the future gets limbs that satisfy
                     // the constraint, and only the range check can object.
                     let diff = Fr::from(now) - cols[slot.read_ts][t] - Fr::from(1u64);

@@ -1,13 +1,19 @@
 //! A forgery for every constraint and lookup: for each one, search the honest witness of a
-//! program that exercises the whole ISA for a small change (one cell, or two cells of a limb
-//! pair) after which that constraint or lookup is the *only* check that fails — memory patched,
-//! every other constraint and lookup satisfied, every multiset but the lookup's balanced — and
-//! prove it: the verifier must reject. So deleting that one constraint or lookup would let the
-//! forgery through, and this test would fail: each found name is pinned as a mutant is killed.
+//! program that exercises the whole ISA for a small change after which that constraint or
+//! lookup is the *only* check that fails — memory patched, every other constraint and lookup
+//! satisfied, every multiset but the lookup's balanced — and prove it: the verifier must reject.
+//! So deleting that one constraint or lookup would let the forgery through, and this test would
+//! fail: each found name is pinned as a killed mutant is.
 //!
-//! The names the search cannot isolate (their forgeries need coordinated changes: the hand-made
-//! tests of this suite build some of those) are listed in `not_yet_pinned.rs`, with the ones no
-//! test pins at all; see `coverage.rs`.
+//! A change is one cell moved (by ±1, 2^16, 2^32 or 2^-16), or a limb pair moved with its sum
+//! kept; the other constraints it breaks are then repaired, up to three cells deep, through
+//! cells in which they are affine (the cells read by the fewest constraints first). A target
+//! that reads a memory slot's timestamp limbs pins that slot's access on the changed row, so
+//! its limbs may move while memory stays as the honest run left it.
+//!
+//! The names the search cannot isolate (their forgeries need coordinated changes over several
+//! rows; the hand-made tests of this suite build some of those) are listed in
+//! `not_yet_pinned.rs`, with the ones no test pins at all; see `coverage.rs`.
 
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
@@ -65,18 +71,25 @@ fn memory_managed(m: &Machine) -> Vec<usize> {
 }
 
 /// The changes tried on one row: one column moved by a small delta, or a limb pair whose sum
-/// is kept (2^16 moved from the high limb into the low one).
+/// is kept.
 fn changes(cols: &[usize]) -> Vec<Vec<(usize, Fr)>> {
     let two16 = Fr::from(1u64 << 16);
-    let deltas = [Fr::one(), -Fr::one(), two16, Fr::from(1u64 << 32)];
+    let inv16 = ark_ff::Field::inverse(&two16).expect("nonzero");
+    // Small moves, a move out of a 16- or 32-bit range, and 2^-16, which a repaired partner
+    // limb turns into +1 (so a high limb leaves its range while the low one stays in it).
+    let deltas = [Fr::one(), -Fr::one(), two16, Fr::from(1u64 << 32), -inv16];
     let mut out: Vec<Vec<(usize, Fr)>> = Vec::new();
     for &c in cols {
         out.extend(deltas.iter().map(|d| vec![(c, *d)]));
     }
+    // Limb pairs `lo + 2^16·hi`, the sum kept: move 2^16 from the high limb into the low one
+    // (the low limb leaves its range), or add 1 to the low limb and take 1/2^16 from the high
+    // one (the high limb leaves its range, the low one stays in it).
     for &lo in cols {
         for &hi in cols {
             if lo != hi {
                 out.push(vec![(lo, two16), (hi, -Fr::one())]);
+                out.push(vec![(lo, Fr::one()), (hi, -inv16)]);
             }
         }
     }
@@ -106,19 +119,42 @@ fn isolate(honest: &Forge, target: &Target, index: &ColumnIndex) -> Option<Strin
     };
     let rows = honest.rows();
     let mut f = honest.clone();
+    // A target reading a slot's timestamp limbs: the search pins that slot's access on the row
+    // it changes (memory stays as the honest run left it) and may move the limbs.
+    let limb_slot = m.slots.iter().position(|s| {
+        cells
+            .iter()
+            .any(|(c, _)| *c == s.ts_diff_limbs.0 || *c == s.ts_diff_limbs.1)
+    });
+    let movable = |c: &usize| {
+        !managed.contains(c)
+            || limb_slot.is_some_and(|s| {
+                *c == m.slots[s].ts_diff_limbs.0 || *c == m.slots[s].ts_diff_limbs.1
+            })
+    };
+    let fixed: Vec<usize> = managed.iter().copied().filter(|c| !movable(c)).collect();
     for next in [false, true] {
         let mut cols: Vec<usize> = cells
             .iter()
-            .filter(|(c, n)| *n == next && !managed.contains(c))
+            .filter(|(c, n)| *n == next && movable(c))
             .map(|(c, _)| *c)
             .collect();
         cols.sort_unstable();
         cols.dedup();
         let tries = changes(&cols);
         for t in 0..rows {
+            if t + 1 < rows && repeats_previous_row(honest, t) {
+                continue; // padding: the previous row was searched (the last row is searched)
+            }
             let row = t + usize::from(next);
             if row >= rows {
                 continue;
+            }
+            if let Some(slot) = limb_slot {
+                if m.slots[slot].active.eval_row(&f.cols, row).is_zero() {
+                    continue;
+                }
+                f.pin_access(slot, row);
             }
             for change in &tries {
                 for (c, d) in change {
@@ -126,8 +162,9 @@ fn isolate(honest: &Forge, target: &Target, index: &ColumnIndex) -> Option<Strin
                 }
                 let mut edits: Vec<(usize, usize, Fr)> =
                     change.iter().map(|(c, d)| (*c, row, *d)).collect();
-                let fixed = violated(&f, target, t) && repair(&mut f, target, index, &mut edits);
-                if fixed {
+                let ok =
+                    violated(&f, target, t) && repair(&mut f, target, index, &fixed, &mut edits);
+                if ok {
                     if let Some(stage) = prove_isolated(&f, target) {
                         return Some(stage);
                     }
@@ -136,10 +173,22 @@ fn isolate(honest: &Forge, target: &Target, index: &ColumnIndex) -> Option<Strin
                     f.cols[c][r] -= d;
                 }
             }
+            if let Some(slot) = limb_slot {
+                f.unpin_access(slot, row);
+            }
         }
     }
-    let _ = m;
     None
+}
+
+/// Whether row `t` repeats row `t − 1` but for the cycle counter (a padding row).
+fn repeats_previous_row(f: &Forge, t: usize) -> bool {
+    let cycle = f.col("cycle");
+    t > 0
+        && f.cols
+            .iter()
+            .enumerate()
+            .all(|(j, c)| j == cycle || c[t] == c[t - 1])
 }
 
 /// Whether `target` fails on row `t`.
@@ -177,14 +226,16 @@ fn first_violation<'f>(
 }
 
 /// Repair the constraints the change broke besides `target`, one cell at a time: for a failing
-/// constraint, a cell it reads (not the target's, not a fetched instruction field, not one that
-/// memory patching rewrites) in which it is affine, moved to satisfy it. True when, after at
-/// most three repairs, every constraint but the target holds near the edits and every lookup
-/// but the target finds its tuple there.
+/// constraint, a cell it reads (not the target's, not a fetched instruction field, not one of
+/// the `fixed` columns that memory patching rewrites) in which it is affine, moved to satisfy it — the cells read by the
+/// fewest constraints first, backtracking through the others. True when, after at most three
+/// repairs, every constraint but the target holds near the edits and every lookup but the
+/// target finds its tuple there; the repairs stay applied (in `edits`) only then.
 fn repair(
     f: &mut Forge,
     target: &Target,
     index: &ColumnIndex,
+    fixed: &[usize],
     edits: &mut Vec<(usize, usize, Fr)>,
 ) -> bool {
     // The target's own cells stay put. The first edit is on row `e`, and the target is checked
@@ -207,47 +258,61 @@ fn repair(
             .flat_map(|x| x.terms.iter().map(|(j, _)| (*j, e)))
             .collect(),
     };
-    for _ in 0..3 {
-        let Some((c, r0)) = first_violation(f, target, edits) else {
-            return lookups_hold_near(f, target, edits);
-        };
-        let c = c.clone();
-        let mut repaired = false;
-        for (j, next) in columns_of(&c).collect::<Vec<_>>() {
-            let r = r0 + usize::from(next);
-            if r >= f.rows()
-                || index.managed.contains(&j)
-                || index.fetched.contains(&j)
-                || target_cells.contains(&(j, r))
-                || edits.iter().any(|(ej, er, _)| *ej == j && *er == r)
-            {
-                continue;
-            }
-            let residual = |f: &Forge| {
-                eval(&c.a, &f.cols, r0) * eval(&c.b, &f.cols, r0) - eval(&c.c, &f.cols, r0)
-            };
-            let x0 = f.cols[j][r];
-            let r_0 = residual(f);
-            f.cols[j][r] = x0 + Fr::one();
-            let r_1 = residual(f);
-            f.cols[j][r] = x0 + Fr::from(2u64);
-            let r_2 = residual(f);
-            f.cols[j][r] = x0;
-            let slope = r_1 - r_0;
-            if slope.is_zero() || !(r_2 - r_1 - slope).is_zero() {
-                continue;
-            }
-            let delta = -r_0 * ark_ff::Field::inverse(&slope).expect("nonzero");
-            f.cols[j][r] += delta;
-            edits.push((j, r, delta));
-            repaired = true;
-            break;
-        }
-        if !repaired {
-            return false;
-        }
+    let frozen = |j: usize| fixed.contains(&j) || index.fetched.contains(&j);
+    repair_from(f, target, index, &frozen, edits, &target_cells, 3)
+}
+
+fn repair_from(
+    f: &mut Forge,
+    target: &Target,
+    index: &ColumnIndex,
+    frozen: &dyn Fn(usize) -> bool,
+    edits: &mut Vec<(usize, usize, Fr)>,
+    target_cells: &[(usize, usize)],
+    depth: usize,
+) -> bool {
+    let Some((c, r0)) = first_violation(f, target, edits) else {
+        return lookups_hold_near(f, target, edits);
+    };
+    if depth == 0 {
+        return false;
     }
-    first_violation(f, target, edits).is_none() && lookups_hold_near(f, target, edits)
+    let c = c.clone();
+    let mut candidates: Vec<(usize, usize)> = columns_of(&c)
+        .map(|(j, next)| (j, r0 + usize::from(next)))
+        .filter(|&(j, r)| {
+            r < f.rows()
+                && !frozen(j)
+                && !target_cells.contains(&(j, r))
+                && !edits.iter().any(|(ej, er, _)| *ej == j && *er == r)
+        })
+        .collect();
+    candidates.sort_by_key(|(j, _)| index.uses[*j]);
+    candidates.dedup();
+    let residual =
+        |f: &Forge| eval(&c.a, &f.cols, r0) * eval(&c.b, &f.cols, r0) - eval(&c.c, &f.cols, r0);
+    for (j, r) in candidates {
+        let x0 = f.cols[j][r];
+        let r_0 = residual(f);
+        f.cols[j][r] = x0 + Fr::one();
+        let r_1 = residual(f);
+        f.cols[j][r] = x0 + Fr::from(2u64);
+        let r_2 = residual(f);
+        f.cols[j][r] = x0;
+        let slope = r_1 - r_0;
+        if slope.is_zero() || !(r_2 - r_1 - slope).is_zero() {
+            continue;
+        }
+        let delta = -r_0 * ark_ff::Field::inverse(&slope).expect("nonzero");
+        f.cols[j][r] += delta;
+        edits.push((j, r, delta));
+        if repair_from(f, target, index, frozen, edits, target_cells, depth - 1) {
+            return true;
+        }
+        edits.pop();
+        f.cols[j][r] = x0;
+    }
+    false
 }
 
 /// Every lookup but `target` finds its tuple on the edited rows.
@@ -301,6 +366,8 @@ fn prove_isolated(f: &Forge, target: &Target) -> Option<String> {
 struct ColumnIndex {
     managed: Vec<usize>,
     fetched: Vec<usize>,
+    /// How many constraints read each column.
+    uses: Vec<usize>,
 }
 
 /// Every constraint and lookup of `honest`'s machine: the ones isolated (each proven and
@@ -313,9 +380,17 @@ pub fn isolate_all(honest: &Forge) -> (Vec<String>, Vec<String>) {
         .filter(|u| u.table == zkvm_prover::machine::TableId::Bytecode)
         .flat_map(|u| u.tuple.iter().flat_map(|e| e.terms.iter().map(|(c, _)| *c)))
         .collect();
+    let mut uses = vec![0; m.column_names.len()];
+    for c in &m.r1cs.constraints {
+        let mut cols: Vec<usize> = columns_of(c).map(|(j, _)| j).collect();
+        cols.sort_unstable();
+        cols.dedup();
+        cols.into_iter().for_each(|j| uses[j] += 1);
+    }
     let index = ColumnIndex {
         managed: memory_managed(m),
         fetched,
+        uses,
     };
     let mut targets: Vec<Target> = m.r1cs.constraints.iter().map(Target::Constraint).collect();
     targets.extend(m.lookups.iter().map(Target::Lookup));
