@@ -1386,9 +1386,10 @@ pub fn machine_with_cols(
         .filter(|(a, _)| *a < size)
         .collect();
     let (bytecode, _) = bytecode_table(program);
+    let permissions = permission_ranges(program);
     let machine = Machine {
         isa: "rv32im".into(),
-        program_digest: program_digest_of(program, &bytecode),
+        program_digest: program_digest_of(program, &bytecode, &permissions),
         column_names,
         small_columns,
         r1cs,
@@ -1400,7 +1401,7 @@ pub fn machine_with_cols(
             log_size: mem_log_size,
             init,
             init_flag: Fr::one(),
-            permissions: Some(permission_ranges(program)),
+            permissions: Some(permissions),
         },
         output_active: RowExpr::col(c.w1),
         output_index: c.out_idx,
@@ -1415,23 +1416,30 @@ pub fn machine_with_cols(
 /// The digest that identifies an RV32IM program (`zkvm id`): its entry point, bytecode table,
 /// whole initial image and memory permissions.
 pub fn program_digest(program: &Program) -> ProgramDigest {
-    program_digest_of(program, &bytecode_table(program).0)
+    program_digest_of(
+        program,
+        &bytecode_table(program).0,
+        &permission_ranges(program),
+    )
 }
 
-fn program_digest_of(program: &Program, bytecode: &[Vec<Fr>]) -> ProgramDigest {
+fn program_digest_of(
+    program: &Program,
+    bytecode: &[Vec<Fr>],
+    permissions: &[(u64, u64, u64)],
+) -> ProgramDigest {
     let image: Vec<(u64, Fr)> = program
         .initial_words()
         .into_iter()
         .filter(|(_, v)| *v != 0)
         .map(|(a, v)| (u64::from(a), Fr::from(v)))
         .collect();
-    let permissions = permission_ranges(program);
     ProgramDigest::new(
         "rv32im",
         program.entry.into(),
         bytecode,
         &image,
-        Some(&permissions),
+        Some(permissions),
     )
 }
 
