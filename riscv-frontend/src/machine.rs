@@ -318,6 +318,19 @@ impl<'a> Machine<'a> {
         self.pc
     }
 
+    /// Set the program counter for the next instruction, as a debugger does between two calls
+    /// of [`Machine::run`].
+    pub fn set_pc(&mut self, pc: u32) {
+        self.pc = pc;
+    }
+
+    /// Set register `x{index}` (writes to x0 are ignored, as the hardware ignores them).
+    pub fn set_reg(&mut self, index: usize, value: u32) {
+        if (1..32).contains(&index) {
+            self.regs[index] = value;
+        }
+    }
+
     /// Public output so far.
     pub fn stdout(&self) -> &[u8] {
         &self.stdout

@@ -70,14 +70,14 @@ pub struct Step {
     pub advice: Option<Fr>,
 }
 
-/// Registers at the end of a run (the `pc` of the `halt`).
+/// The registers between two cycles; at the end of a run, `pc` is that of the `halt`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FinalState {
-    /// The pc of the `halt` instruction.
+pub struct Registers {
+    /// Program counter (instruction index).
     pub pc: u32,
-    /// Final `ap`.
+    /// Allocation pointer.
     pub ap: u32,
-    /// Final `fp`.
+    /// Frame pointer.
     pub fp: u32,
 }
 
@@ -104,7 +104,7 @@ pub struct Execution {
     /// Counts.
     pub summary: Summary,
     /// The registers at `halt`.
-    pub final_state: FinalState,
+    pub final_state: Registers,
 }
 
 /// What went wrong.
@@ -658,35 +658,46 @@ impl Machine<'_> {
         Ok(Flow::Continue)
     }
 
+    /// Run from `regs` until `halt` (`Ok(true)`) or until `cycle` reaches `stop_at`
+    /// (`Ok(false)`); on a fault, `regs` and `cycle` are those of the faulting instruction.
     fn run<const TRACE: bool>(
         &mut self,
-        entry: u32,
-        max_cycles: u64,
+        regs: &mut Registers,
+        cycle: &mut u64,
+        stop_at: u64,
         trace: &mut Vec<Step>,
-    ) -> Result<(FinalState, u64), (Fault, u64, u32)> {
-        let (mut pc, mut ap, mut fp) = (entry, DATA_START, DATA_START);
-        let mut cycle = 0u64;
+    ) -> Result<bool, Fault> {
+        let Registers {
+            mut pc,
+            mut ap,
+            mut fp,
+        } = *regs;
         let mut rec = None;
-        loop {
-            if cycle >= max_cycles {
-                return Err((Fault::CycleLimit { max: max_cycles }, cycle, pc));
+        let result = loop {
+            if *cycle >= stop_at {
+                break Ok(false);
             }
             let at = pc;
             match self.step::<TRACE>(&mut pc, &mut ap, &mut fp, &mut rec) {
                 Ok(flow) => {
-                    cycle += 1;
+                    *cycle += 1;
                     if TRACE {
                         if let Some(s) = rec.take() {
                             trace.push(s);
                         }
                     }
                     if let Flow::Halt = flow {
-                        return Ok((FinalState { pc, ap, fp }, cycle));
+                        break Ok(true);
                     }
                 }
-                Err(f) => return Err((*f, cycle, at)),
+                Err(f) => {
+                    pc = at;
+                    break Err(*f);
+                }
             }
-        }
+        };
+        *regs = Registers { pc, ap, fp };
+        result
     }
 }
 
@@ -721,61 +732,143 @@ fn advice_value(kind: AdviceKind, x: &Fr, y: &Fr) -> R<Fr> {
 
 /// Runs `program` on the private `inputs` until `halt`.
 pub fn run(program: &Program, inputs: &[Fr], config: &RunConfig) -> Result<Execution, VmError> {
-    let len = program.instructions.len();
-    if program.entry as usize >= len {
-        return Err(VmError {
-            fault: Fault::BadEntry {
-                entry: program.entry,
-                len,
+    let mut vm = Vm::new(program, inputs, config)?;
+    vm.run(config.max_cycles)?;
+    if !vm.halted {
+        return Err(vm.error(Fault::CycleLimit {
+            max: config.max_cycles,
+        }));
+    }
+    Ok(vm.into_execution())
+}
+
+/// A run that stops and resumes: [`Vm::run`] executes up to a cycle count, and between two
+/// calls the registers can be read and set, as a debugger does. [`run`] is the one-call form.
+pub struct Vm<'a> {
+    program: &'a Program,
+    machine: Machine<'a>,
+    registers: Registers,
+    cycle: u64,
+    record_trace: bool,
+    trace: Vec<Step>,
+    halted: bool,
+}
+
+impl<'a> Vm<'a> {
+    /// A run of `program` on `inputs` before its first cycle: `pc` at the entry point, `ap`
+    /// and `fp` at [`DATA_START`]. `config.max_cycles` is not used ([`Vm::run`] takes the
+    /// limit).
+    pub fn new(
+        program: &'a Program,
+        inputs: &'a [Fr],
+        config: &RunConfig,
+    ) -> Result<Self, VmError> {
+        let len = program.instructions.len();
+        if program.entry as usize >= len {
+            return Err(VmError {
+                fault: Fault::BadEntry {
+                    entry: program.entry,
+                    len,
+                },
+                cycle: 0,
+                pc: program.entry,
+                location: None,
+                instruction: None,
+            });
+        }
+        Ok(Vm {
+            program,
+            machine: Machine {
+                code: program.instructions.iter().map(Dec::new).collect(),
+                mem: Memory::new(config.max_memory),
+                inputs,
+                next_input: 0,
+                output: Vec::new(),
+                counts: vec![0; len],
+            },
+            registers: Registers {
+                pc: program.entry,
+                ap: DATA_START,
+                fp: DATA_START,
             },
             cycle: 0,
-            pc: program.entry,
-            location: None,
-            instruction: None,
-        });
+            record_trace: config.record_trace,
+            trace: Vec::new(),
+            halted: false,
+        })
     }
-    let mut m = Machine {
-        code: program.instructions.iter().map(Dec::new).collect(),
-        mem: Memory::new(config.max_memory),
-        inputs,
-        next_input: 0,
-        output: Vec::new(),
-        counts: vec![0; len],
-    };
-    let mut trace = Vec::new();
-    let result = if config.record_trace {
-        m.run::<true>(program.entry, config.max_cycles, &mut trace)
-    } else {
-        m.run::<false>(program.entry, config.max_cycles, &mut trace)
-    };
-    let (final_state, cycles) = result.map_err(|(fault, cycle, pc)| VmError {
-        fault,
-        cycle,
-        pc,
-        location: program.location(pc),
-        instruction: program.instructions.get(pc as usize).map(|i| i.to_string()),
-    })?;
-    let mut per_opcode = [0u64; Opcode::COUNT];
-    for (ins, c) in program.instructions.iter().zip(&m.counts) {
-        per_opcode[ins.opcode.code() as usize] += c;
+
+    /// Execute until `halt` or until `stop_at` cycles have run in all; returns whether the
+    /// program halted. After a halt, calling it again does nothing.
+    pub fn run(&mut self, stop_at: u64) -> Result<bool, VmError> {
+        if self.halted {
+            return Ok(true);
+        }
+        let (regs, cycle, trace) = (&mut self.registers, &mut self.cycle, &mut self.trace);
+        let result = if self.record_trace {
+            self.machine.run::<true>(regs, cycle, stop_at, trace)
+        } else {
+            self.machine.run::<false>(regs, cycle, stop_at, trace)
+        };
+        self.halted = result.map_err(|f| self.error(f))?;
+        Ok(self.halted)
     }
-    let opcode_counts = per_opcode
-        .iter()
-        .enumerate()
-        .filter(|(_, &c)| c > 0)
-        .filter_map(|(i, &c)| Opcode::from_code(i as u64).map(|o| (o, c)))
-        .collect();
-    Ok(Execution {
-        summary: Summary {
-            cycles,
-            memory_cells: m.mem.touched(),
-            inputs_read: m.next_input as u64,
-            opcode_counts,
-        },
-        output: m.output,
-        trace: config.record_trace.then_some(trace),
-        final_state,
-    })
+
+    /// The registers before the next cycle (after a halt, those of the `halt`).
+    pub fn registers(&self) -> Registers {
+        self.registers
+    }
+
+    /// Set the registers for the next cycle.
+    pub fn set_registers(&mut self, registers: Registers) {
+        self.registers = registers;
+    }
+
+    /// Cycles executed so far.
+    pub fn cycles(&self) -> u64 {
+        self.cycle
+    }
+
+    fn error(&self, fault: Fault) -> VmError {
+        let pc = self.registers.pc;
+        VmError {
+            fault,
+            cycle: self.cycle,
+            pc,
+            location: self.program.location(pc),
+            instruction: self
+                .program
+                .instructions
+                .get(pc as usize)
+                .map(|i| i.to_string()),
+        }
+    }
+
+    /// The result of the run so far: output, trace (if recorded), counts and registers.
+    pub fn into_execution(self) -> Execution {
+        let m = self.machine;
+        let mut per_opcode = [0u64; Opcode::COUNT];
+        for (ins, c) in self.program.instructions.iter().zip(&m.counts) {
+            per_opcode[ins.opcode.code() as usize] += c;
+        }
+        let opcode_counts = per_opcode
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > 0)
+            .filter_map(|(i, &c)| Opcode::from_code(i as u64).map(|o| (o, c)))
+            .collect();
+        Execution {
+            summary: Summary {
+                cycles: self.cycle,
+                memory_cells: m.mem.touched(),
+                inputs_read: m.next_input as u64,
+                opcode_counts,
+            },
+            output: m.output,
+            trace: self.record_trace.then_some(self.trace),
+            final_state: self.registers,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -787,6 +880,43 @@ mod tests {
             opcode,
             ..Instruction::DEFAULT
         }
+    }
+
+    #[test]
+    fn a_stopped_run_resumes_where_it_stopped() {
+        let prog = Program {
+            instructions: vec![
+                Instruction {
+                    ap_update: ApUpdate::Inc,
+                    ..ins(Opcode::Input)
+                },
+                Instruction {
+                    off_dst: -1,
+                    ..ins(Opcode::Output)
+                },
+                ins(Opcode::Halt),
+            ],
+            entry: 0,
+            debug: None,
+        };
+        let inputs = [Fr::from(9u64)];
+        let mut vm = Vm::new(&prog, &inputs, &RunConfig::default()).unwrap();
+        assert!(!vm.run(1).unwrap());
+        assert_eq!(vm.cycles(), 1);
+        let regs = vm.registers();
+        assert_eq!((regs.pc, regs.ap), (1, DATA_START + 1));
+        assert!(vm.run(100).unwrap());
+        let ex = vm.into_execution();
+        assert_eq!(ex.output, vec![Fr::from(9u64)]);
+        assert_eq!(ex.summary.cycles, 3);
+        // A run stopped by its cycle limit reports it.
+        let cfg = RunConfig {
+            max_cycles: 2,
+            ..RunConfig::default()
+        };
+        let err = run(&prog, &inputs, &cfg).unwrap_err();
+        assert_eq!(err.fault, Fault::CycleLimit { max: 2 });
+        assert_eq!(err.pc, 2);
     }
 
     #[test]

@@ -15,7 +15,8 @@ use super::forge::Forge;
 use super::isolation::isolate_all;
 
 /// The sources of the tamper tests.
-const SUITE: [&str; 4] = [
+const SUITE: [&str; 5] = [
+    include_str!("control.rs"),
     include_str!("zasm.rs"),
     include_str!("rv32im.rs"),
     include_str!("elf_layout.rs"),

@@ -112,6 +112,35 @@ impl Forge {
             ..Default::default()
         };
         let exec = zkvm_vm::run(&program, input, &config).expect("the honest run succeeds");
+        Forge::zasm_run(program, exec)
+    }
+
+    /// The witness of a zasm run whose registers `change` sets before cycle `cycle` (0: before
+    /// the first): each row's next registers are the following row's, so the only constraint
+    /// the change breaks is the one that fixes the registers after cycle `cycle − 1` (or at
+    /// the start).
+    pub fn zasm_deviated(
+        source: &str,
+        input: &[Fr],
+        cycle: u64,
+        change: impl FnOnce(&mut zkvm_vm::Registers),
+    ) -> Forge {
+        let program = zkvm_assembler::assemble_str("forge.zasm", source).expect("assembles");
+        let config = zkvm_vm::RunConfig {
+            record_trace: true,
+            ..Default::default()
+        };
+        let mut vm = zkvm_vm::Vm::new(&program, input, &config).expect("a valid program");
+        assert!(!vm.run(cycle).expect("runs"), "halted before the change");
+        let mut registers = vm.registers();
+        change(&mut registers);
+        vm.set_registers(registers);
+        assert!(vm.run(1 << 16).expect("the changed run runs"), "halts");
+        let exec = vm.into_execution();
+        Forge::zasm_run(program.clone(), exec)
+    }
+
+    fn zasm_run(program: zkvm_isa::Program, exec: zkvm_vm::Execution) -> Forge {
         let trace = exec.trace.expect("trace");
         let (machine, witness) =
             lower::zasm::lower(&program, &trace, &exec.output).expect("lowers");
@@ -131,6 +160,37 @@ impl Forge {
             record_trace: true,
         };
         let exec = zkvm_riscv::run(&program, input, &config).expect("the honest run succeeds");
+        Forge::rv_run(program, exec)
+    }
+
+    /// The witness of an RV32IM run whose pc `change` sets before cycle `cycle` (0: before
+    /// the first): each row's next pc is the following row's, so the only constraint the
+    /// change breaks is the one that fixes the pc after cycle `cycle − 1` (or at the start).
+    pub fn rv_deviated(
+        program: zkvm_riscv::Program,
+        input: &[u8],
+        cycle: u64,
+        change: impl FnOnce(u32) -> u32,
+    ) -> Forge {
+        let config = |max_cycles| zkvm_riscv::RunConfig {
+            max_cycles,
+            record_trace: true,
+        };
+        let mut m = zkvm_riscv::Machine::new(&program, input).expect("a valid program");
+        if cycle > 0 {
+            let stopped = m.run(&config(cycle));
+            assert!(
+                matches!(stopped, Err(zkvm_riscv::RunError::CycleLimit { .. })),
+                "runs past cycle {cycle}: {stopped:?}"
+            );
+        }
+        m.set_pc(change(m.pc()));
+        let code = m.run(&config(1 << 16)).expect("the changed run exits");
+        let exec = m.into_execution(code);
+        Forge::rv_run(program, exec)
+    }
+
+    fn rv_run(program: zkvm_riscv::Program, exec: zkvm_riscv::Execution) -> Forge {
         let output =
             lower::riscv::public_output_words(&exec.stdout).expect("whole words of output");
         let trace = exec.trace.expect("trace");
@@ -311,7 +371,9 @@ impl Forge {
                 else {
                     continue; // no honest patch exists: the multiset will not balance
                 };
-                let now = n * t as u64 + s as u64 + 1;
+                // The cycle column, as the constraints read it (a forgery may shift it).
+                let cycle = small_value(cols[m.cycle_col][t]).unwrap_or(t as u64);
+                let now = n * cycle + s as u64 + 1;
                 let (r, w) = (slot.read_value, slot.write_value);
                 if self.kept_limbs.contains(&(s, t)) {
                     // The whole access stands as set.

@@ -618,3 +618,16 @@ fn a_system_call_cannot_skip_its_second_row() {
         &[],
     );
 }
+
+#[test]
+fn an_exit_code_cannot_be_changed_after_the_call_read_it() {
+    // Adversarial round 4: exit(7), with only the carried a0 of the exit row (and the padding
+    // rows that repeat it) changed, claimed as exit code 42.
+    let mut f = Forge::rv(program(&[li(A0, 7)]), &[]);
+    let exit = row_of(&f, pc_of(2), true);
+    for t in exit..f.rows() {
+        f.set("sys_a0", t, Fr::from(42u64));
+    }
+    f.claim_exit_code(42);
+    f.prove().assert_constraint("ecall: a0 carried");
+}
