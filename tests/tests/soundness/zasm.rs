@@ -479,3 +479,16 @@ fn a_failing_assertion_cannot_pass() {
     assert_eq!(f.machine.public_output, vec![Fr::from(4u64)]);
     f.prove().assert_constraint("assert: dst == res");
 }
+
+#[test]
+fn an_immediate_cannot_be_read_as_another_value() {
+    // `[ap] = 5` read as `[ap] = 6`: the run prints 6, where every run prints 5.
+    let mut f = Forge::zasm("main:\n [ap] = 5, ap++;\n output [ap - 1];\n halt;\n", &[]);
+    for col in ["op1_read_value", "res", "dst_write_value"] {
+        f.set_i(col, 0, 6);
+    }
+    f.claim_output_from_witness();
+    assert_eq!(f.machine.public_output, vec![Fr::from(6u64)]);
+    rederive(&mut f);
+    f.prove().assert_constraint("op1: immediate");
+}
