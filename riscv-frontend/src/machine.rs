@@ -324,13 +324,6 @@ impl<'a> Machine<'a> {
         self.pc = pc;
     }
 
-    /// Set register `x{index}` (writes to x0 are ignored, as the hardware ignores them).
-    pub fn set_reg(&mut self, index: usize, value: u32) {
-        if (1..32).contains(&index) {
-            self.regs[index] = value;
-        }
-    }
-
     /// Public output so far.
     pub fn stdout(&self) -> &[u8] {
         &self.stdout

@@ -673,14 +673,15 @@ impl Machine<'_> {
             mut fp,
         } = *regs;
         let mut rec = None;
+        let mut n = *cycle;
         let result = loop {
-            if *cycle >= stop_at {
+            if n >= stop_at {
                 break Ok(false);
             }
             let at = pc;
             match self.step::<TRACE>(&mut pc, &mut ap, &mut fp, &mut rec) {
                 Ok(flow) => {
-                    *cycle += 1;
+                    n += 1;
                     if TRACE {
                         if let Some(s) = rec.take() {
                             trace.push(s);
@@ -697,6 +698,7 @@ impl Machine<'_> {
             }
         };
         *regs = Registers { pc, ap, fp };
+        *cycle = n;
         result
     }
 }
@@ -882,9 +884,9 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_stopped_run_resumes_where_it_stopped() {
-        let prog = Program {
+    /// `[ap] = input, ap++; output [ap - 1]; halt`.
+    fn input_output_halt_program() -> Program {
+        Program {
             instructions: vec![
                 Instruction {
                     ap_update: ApUpdate::Inc,
@@ -898,7 +900,12 @@ mod tests {
             ],
             entry: 0,
             debug: None,
-        };
+        }
+    }
+
+    #[test]
+    fn a_stopped_run_resumes_where_it_stopped() {
+        let prog = input_output_halt_program();
         let inputs = [Fr::from(9u64)];
         let mut vm = Vm::new(&prog, &inputs, &RunConfig::default()).unwrap();
         assert!(!vm.run(1).unwrap());
@@ -921,21 +928,7 @@ mod tests {
 
     #[test]
     fn input_output_halt() {
-        let prog = Program {
-            instructions: vec![
-                Instruction {
-                    ap_update: ApUpdate::Inc,
-                    ..ins(Opcode::Input)
-                },
-                Instruction {
-                    off_dst: -1,
-                    ..ins(Opcode::Output)
-                },
-                ins(Opcode::Halt),
-            ],
-            entry: 0,
-            debug: None,
-        };
+        let prog = input_output_halt_program();
         let cfg = RunConfig {
             record_trace: true,
             ..RunConfig::default()

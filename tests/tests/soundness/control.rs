@@ -29,6 +29,14 @@ const CALL_RET: &str = "main:\n call f;\n output [ap - 1];\n halt;\nf:\n [ap] = 
 /// A program, the cycle before which a register changes, the change, and the rule it breaks.
 type Deviation = (&'static str, u64, fn(&mut zkvm_vm::Registers), &'static str);
 
+/// Add 1 to column `name` on every row.
+fn add_one_on_every_row(f: &mut Forge, name: &str) {
+    for t in 0..f.rows() {
+        let v = f.get(name, t);
+        f.set(name, t, v + Fr::one());
+    }
+}
+
 fn output(f: &Forge) -> Vec<u64> {
     let out = &f.machine.public_output;
     out.iter()
@@ -103,10 +111,7 @@ fn a_run_starts_at_main_with_ap_and_fp_at_the_data_segment() {
 fn the_cycle_counter_starts_at_zero() {
     // Every row one cycle later (memory timestamps follow): only the first row objects.
     let mut f = Forge::zasm(STRAIGHT, &[]);
-    for t in 0..f.rows() {
-        let c = f.get("cycle", t);
-        f.set("cycle", t, c + Fr::one());
-    }
+    add_one_on_every_row(&mut f, "cycle");
     f.prove().assert_constraint("start: cycle 0");
 }
 
@@ -147,10 +152,7 @@ fn the_output_counter_starts_at_zero() {
     // Outputs counted from 1, and a claimed first output no row prints: the first row's
     // counter and the output multiset both object.
     let mut f = Forge::zasm(STRAIGHT, &[]);
-    for t in 0..f.rows() {
-        let k = f.get("out_idx", t);
-        f.set("out_idx", t, k + Fr::one());
-    }
+    add_one_on_every_row(&mut f, "out_idx");
     f.claim_output(vec![Fr::from(9u64), Fr::from(2u64)]);
     f.prove().assert(
         "spartan",
@@ -263,9 +265,6 @@ fn rv32im_the_cycle_counter_starts_at_zero() {
         imm: 0,
     };
     let mut f = Forge::rv(rv_program(nop), &[]);
-    for t in 0..f.rows() {
-        let c = f.get("cycle", t);
-        f.set("cycle", t, c + Fr::one());
-    }
+    add_one_on_every_row(&mut f, "cycle");
     f.prove().assert_constraint("start: cycle 0");
 }
