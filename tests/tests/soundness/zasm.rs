@@ -41,44 +41,54 @@ fn forge_as(claimed: &str, honest: &str) -> Forge {
 /// `[dst ≠ 0]`, its inverse and the jump delta.
 fn rederive(f: &mut Forge) {
     f.complete();
-    let field = |f: &Forge, name: &str, t: usize| f.get(name, t);
     for t in 0..f.rows() {
-        let (ap, fp) = (f.get("ap", t), f.get("fp", t));
-        let base = |fp_flag: Fr| if fp_flag.is_one() { fp } else { ap };
-        let dst = base(field(f, "dst_fp", t)) + field(f, "off_dst", t);
-        let op0 = base(field(f, "op0_fp", t)) + field(f, "off_op0", t);
-        f.set("dst_addr", t, dst);
-        f.set("op0_addr", t, op0);
-        let op1_base = if field(f, "op1_ap", t).is_one() {
-            Some(ap)
-        } else if field(f, "op1_fp", t).is_one() {
-            Some(fp)
-        } else if field(f, "op1_op0", t).is_one() {
-            Some(f.get("op0_read_value", t))
-        } else {
-            None
-        };
-        if let Some(b) = op1_base {
-            let a = b + field(f, "off_op1", t);
-            f.set("op1_addr", t, a);
-        }
-        let (x, y, d) = (
-            f.get("op0_read_value", t),
-            f.get("op1_read_value", t),
-            f.get("dst_read_value", t),
+        rederive_addresses(f, t);
+        rederive_alu(f, t);
+    }
+}
+
+/// Row `t`'s slot addresses from its registers, offsets and (for a double dereference) op0.
+fn rederive_addresses(f: &mut Forge, t: usize) {
+    let (ap, fp) = (f.get("ap", t), f.get("fp", t));
+    let base = |fp_flag: Fr| if fp_flag.is_one() { fp } else { ap };
+    let dst = base(f.get("dst_fp", t)) + f.get("off_dst", t);
+    let op0 = base(f.get("op0_fp", t)) + f.get("off_op0", t);
+    f.set("dst_addr", t, dst);
+    f.set("op0_addr", t, op0);
+    let op1_base = if f.get("op1_ap", t).is_one() {
+        Some(ap)
+    } else if f.get("op1_fp", t).is_one() {
+        Some(fp)
+    } else if f.get("op1_op0", t).is_one() {
+        Some(f.get("op0_read_value", t))
+    } else {
+        None
+    };
+    if let Some(b) = op1_base {
+        let a = b + f.get("off_op1", t);
+        f.set("op1_addr", t, a);
+    }
+}
+
+/// Row `t`'s `op0 · op1`, and, unless it is a `jnz` row, `[dst ≠ 0]`, its inverse and the jump
+/// delta.
+fn rederive_alu(f: &mut Forge, t: usize) {
+    let (x, y, d) = (
+        f.get("op0_read_value", t),
+        f.get("op1_read_value", t),
+        f.get("dst_read_value", t),
+    );
+    f.set("prod", t, x * y);
+    if f.get("pc_jnz", t).is_zero() {
+        let nz = !d.is_zero();
+        f.set(
+            "dst_inv",
+            t,
+            ark_ff::Field::inverse(&d).unwrap_or(Fr::zero()),
         );
-        f.set("prod", t, x * y);
-        if field(f, "pc_jnz", t).is_zero() {
-            let nz = !d.is_zero();
-            f.set(
-                "dst_inv",
-                t,
-                ark_ff::Field::inverse(&d).unwrap_or(Fr::zero()),
-            );
-            f.set("nz", t, Fr::from(u64::from(nz)));
-            let delta = if nz { y - Fr::one() } else { Fr::zero() };
-            f.set("jump_delta", t, delta);
-        }
+        f.set("nz", t, Fr::from(u64::from(nz)));
+        let delta = if nz { y - Fr::one() } else { Fr::zero() };
+        f.set("jump_delta", t, delta);
     }
 }
 
@@ -491,4 +501,144 @@ fn an_immediate_cannot_be_read_as_another_value() {
     assert_eq!(f.machine.public_output, vec![Fr::from(6u64)]);
     rederive(&mut f);
     f.prove().assert_constraint("op1: immediate");
+}
+
+/// Two cells, 5 then 7, then `read_first`, whose instruction at `pc` reads the first cell
+/// through op1; the run prints what it read.
+fn forge_second_cell_read(read_first: &str, pc: u64) -> Forge {
+    let source = format!(
+        "main:\n [ap] = 5, ap++;\n [ap] = 7, ap++;\n {read_first}\n output [ap - 1];\n halt;\n"
+    );
+    assert_eq!(vm_output(&source), Some(vec![Fr::from(5u64)]));
+    let mut f = Forge::zasm(&source, &[]);
+    let t = rows_at(&f, pc)[0];
+    // op1 reads the second cell instead: the run prints 7, where every run prints 5.
+    let second = f.get("op1_addr", t) + Fr::one();
+    f.set("op1_addr", t, second);
+    for col in ["op1_read_value", "res", "dst_write_value"] {
+        f.set_i(col, t, 7);
+    }
+    f.complete();
+    for t in 0..f.rows() {
+        rederive_alu(&mut f, t);
+    }
+    f.claim_output_from_witness();
+    assert_eq!(f.machine.public_output, vec![Fr::from(7u64)]);
+    f
+}
+
+#[test]
+fn an_operand_cannot_be_read_from_beside_fp() {
+    let mut f = forge_second_cell_read("[ap] = [fp + 0], ap++;", 2);
+    f.prove().assert_constraint("addr: op1 from fp");
+}
+
+#[test]
+fn a_double_dereference_cannot_read_beside_its_pointer() {
+    // The first cell is the first of the data segment.
+    let pointer = zkvm_isa::DATA_START;
+    let read = format!("[ap] = {pointer}, ap++;\n [ap] = [[ap - 1] + 0], ap++;");
+    let mut f = forge_second_cell_read(&read, 3);
+    f.prove().assert_constraint("addr: op1 double dereference");
+}
+
+/// The op0 and op1 twins of [`UNWRITTEN`]: the instruction at pc 1 reads `[ap]` through op0
+/// (`[ap + 1] = [ap] + 1`) or op1 (`[ap + 1] = [ap]`) before `[ap] = 7` writes it; the run
+/// would print `[ap + 1]`. The honest neighbour writes `[ap] = 3` first. Returns the forge
+/// and the reading row.
+fn forge_unwritten_operand(read: &str) -> (Forge, usize) {
+    let claimed =
+        format!("main:\n [ap + 2] = 3;\n {read};\n [ap] = 7;\n output [ap + 1];\n halt;\n");
+    assert_eq!(vm_output(&claimed), None);
+    let f = forge_as(&claimed, &claimed.replacen("[ap + 2] = 3", "[ap] = 3", 1));
+    let t = rows_at(&f, 1)[0];
+    (f, t)
+}
+
+/// Set the reading row's result (and so the cell it writes and the output) to `res`.
+fn claim_result(f: &mut Forge, t: usize, res: u64) {
+    for col in ["res", "dst_write_value"] {
+        f.set(col, t, Fr::from(res));
+    }
+    rederive(f);
+    f.claim_output_from_witness();
+    assert_eq!(f.machine.public_output, vec![Fr::from(res)]);
+}
+
+#[test]
+fn an_operand_read_of_an_unwritten_cell_is_rejected() {
+    // op0 reads the unwritten cell as 0 and says so (read flag 0): the run prints 0 + 1.
+    let (mut f, t) = forge_unwritten_operand("[ap + 1] = [ap] + 1");
+    f.pin_read("op0", t);
+    for col in [
+        "op0_read_value",
+        "op0_write_value",
+        "op0_read_ts",
+        "op0_read_flag",
+    ] {
+        f.set(col, t, Fr::zero());
+    }
+    claim_result(&mut f, t, 1);
+    f.prove()
+        .assert_constraint("memory: op0 reads a written cell");
+}
+
+#[test]
+fn an_operand_read_from_the_future_is_rejected() {
+    // As `a_read_from_the_future_is_rejected`, through op0 (prints 7 + 1) and op1 (prints 7).
+    for (slot, read, res, check) in [
+        (
+            "op0",
+            "[ap + 1] = [ap] + 1",
+            8,
+            "memory: op0 timestamp low limb",
+        ),
+        (
+            "op1",
+            "[ap + 1] = [ap]",
+            7,
+            "memory: op1 timestamp low limb",
+        ),
+    ] {
+        let (mut f, t) = forge_unwritten_operand(read);
+        let later_write = 3 * (t as u64 + 1) + 2 + 1; // slot dst (2) of the next row
+        f.pin_read(slot, t);
+        f.set(&format!("{slot}_read_value"), t, Fr::from(7u64));
+        f.set(&format!("{slot}_read_ts"), t, Fr::from(later_write));
+        if slot == "op0" {
+            f.set("op0_write_value", t, Fr::from(7u64));
+            f.set("op0_read_flag", t, Fr::one());
+        }
+        claim_result(&mut f, t, res);
+        f.prove().assert_lookup(check, Multiset::Range16);
+    }
+}
+
+#[test]
+fn fp_cannot_leave_the_u32_range() {
+    // `ret` restores fp from [fp − 2], which the callee overwrote with 2^32 + 15: the VM faults.
+    // The honest neighbour overwrites it with the fp it already holds.
+    let body = |saved: u64| format!("main:\n call f;\n halt;\nf:\n [fp - 2] = {saved};\n ret;\n");
+    let fp = u64::from(zkvm_isa::DATA_START);
+    let big = (1u64 << 32) + 15;
+    assert_eq!(vm_output(&body(big)), None);
+    let mut f = forge_as(&body(big), &body(fp));
+    let write = rows_at(&f, 2)[0];
+    for col in ["op1_read_value", "res", "dst_write_value"] {
+        f.set(col, write, Fr::from(big));
+    }
+    let ret = rows_at(&f, 3)[0];
+    f.set("fp_new", ret, Fr::from(big));
+    // 2^32 + 15 as limbs 0xffff (high) and 2^16 + 15 (low): only the low limb's range check
+    // can object.
+    let top = 0xffffu64 << 16;
+    for t in ret + 1..f.rows() {
+        f.set("fp", t, Fr::from(big));
+        f.set("fp_new", t, Fr::from(big));
+        f.set("fp_hi", t, Fr::from(0xffffu64));
+        f.set("fp_lo", t, Fr::from(big - top));
+    }
+    rederive(&mut f);
+    f.prove()
+        .assert_lookup("range: fp low limb", Multiset::Range16);
 }
