@@ -62,6 +62,9 @@ pub struct RunArgs {
     /// input from stdin instead.
     #[arg(long = "input", num_args = 1.., allow_negative_numbers = true)]
     pub input: Vec<String>,
+    /// An ELF guest's private input (its stdin) from FILE instead of our stdin.
+    #[arg(long = "stdin", value_name = "FILE")]
+    pub stdin: Option<PathBuf>,
     /// Stop with an error after this many cycles.
     #[arg(long, default_value_t = 1 << 26)]
     pub max_cycles: u64,

@@ -36,3 +36,33 @@ pub fn detect(path: &Path) -> anyhow::Result<Kind> {
         ),
     }
 }
+
+/// An ELF guest's private input: the file `--stdin` names, or our stdin. Either is read only
+/// when the guest reads, so a guest that never reads does not wait for a terminal; on a
+/// terminal the first read says what it waits for.
+pub fn guest_input(stdin_file: Option<&Path>) -> anyhow::Result<zkvm_riscv::Input<'static>> {
+    Ok(match stdin_file {
+        Some(path) => {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("--stdin: cannot open {}", path.display()))?;
+            zkvm_riscv::Input::reader(std::io::BufReader::new(file))
+        }
+        None => zkvm_riscv::Input::reader(Terminal { told: false }),
+    })
+}
+
+/// Our stdin, with a hint on a terminal before the first read blocks.
+struct Terminal {
+    told: bool,
+}
+
+impl Read for Terminal {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        use std::io::IsTerminal;
+        if !self.told && std::io::stdin().is_terminal() {
+            eprintln!("zkvm: the guest reads its private input from stdin; type it and end with Ctrl-D (or pass --stdin FILE)");
+        }
+        self.told = true;
+        std::io::stdin().read(buf)
+    }
+}

@@ -22,6 +22,9 @@ pub struct ProveArgs {
     /// FILE, separated by whitespace or commas). An ELF guest reads its private input from stdin.
     #[arg(long = "input", num_args = 1.., allow_negative_numbers = true)]
     pub input: Vec<String>,
+    /// An ELF guest's private input (its stdin) from FILE instead of our stdin.
+    #[arg(long = "stdin", value_name = "FILE")]
+    pub stdin: Option<PathBuf>,
     /// Stop with an error after this many cycles.
     #[arg(long, default_value_t = 1 << 24)]
     pub max_cycles: u64,
@@ -180,6 +183,7 @@ pub fn id(args: &IdArgs) -> anyhow::Result<u8> {
 pub fn prove_program(
     program: &Path,
     input: &[String],
+    stdin: Option<&Path>,
     max_cycles: u64,
 ) -> anyhow::Result<(Vec<Fr>, u32, Vec<u8>, Report)> {
     match detect(program)? {
@@ -189,14 +193,16 @@ pub fn prove_program(
                 "--input is for zasm programs; an ELF guest reads its private input from stdin"
             );
             let p = load_elf(program)?;
-            let mut stdin = Vec::new();
-            std::io::Read::read_to_end(&mut std::io::stdin(), &mut stdin)
-                .context("cannot read the private input from stdin")?;
-            let (outcome, bytes, report) = pipeline::prove_rv32im(&p, &stdin, max_cycles)
+            let input = crate::program::guest_input(stdin)?;
+            let (outcome, bytes, report) = pipeline::prove_rv32im(&p, input, max_cycles)
                 .with_context(|| format!("{}: cannot prove", program.display()))?;
             Ok((words(&outcome.stdout), outcome.exit_code, bytes, report))
         }
         _ => {
+            anyhow::ensure!(
+                stdin.is_none(),
+                "--stdin is for ELF guests; a zasm program takes its private input with --input"
+            );
             let p = load_zasm(program)?;
             let inputs = zasm_cmd::parse_inputs(input)?;
             let (output, bytes, report) = pipeline::prove_zasm(&p, &inputs, max_cycles)
@@ -238,8 +244,12 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
         "zkvm prove: running and proving {} ...",
         args.program.display()
     );
-    let (output, exit_code, bytes, mut report) =
-        prove_program(&args.program, &args.input, args.max_cycles)?;
+    let (output, exit_code, bytes, mut report) = prove_program(
+        &args.program,
+        &args.input,
+        args.stdin.as_deref(),
+        args.max_cycles,
+    )?;
     let path = args.output.clone().unwrap_or_else(|| {
         let mut p = args.program.clone().into_os_string();
         p.push(".proof");

@@ -1,6 +1,6 @@
 //! `zkvm build`, and `disasm`/`run` for RV32IM ELF programs.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -82,15 +82,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
         );
     }
     let program = load(&args.program)?;
-    let mut input = Vec::new();
-    std::io::stdin()
-        .read_to_end(&mut input)
-        .context("cannot read the private input from stdin")?;
+    let input = crate::program::guest_input(args.stdin.as_deref())?;
     let config = RunConfig {
         max_cycles: args.max_cycles,
         record_trace: args.trace,
     };
-    let mut machine = Machine::new(&program, &input)?;
+    let mut machine = Machine::new(&program, input)?;
     let started = std::time::Instant::now();
     let result = machine.run(&config);
     let elapsed = started.elapsed();

@@ -146,6 +146,10 @@ fn access_str(a: &Option<Access>) -> String {
 
 /// `zkvm run` for zasm programs.
 pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
+    anyhow::ensure!(
+        args.stdin.is_none(),
+        "--stdin is for ELF guests; a zasm program takes its private input with --input"
+    );
     let inputs = parse_inputs(&args.input)?;
     let Some(program) = load(&args.program)? else {
         return Ok(1);

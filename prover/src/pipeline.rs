@@ -244,10 +244,11 @@ fn words_to_bytes(words: &[Fr]) -> Vec<u8> {
         .collect()
 }
 
-/// Run an RV32IM guest on its private input (stdin bytes) and prove the run.
-pub fn prove_rv32im(
+/// Run an RV32IM guest on its private input (stdin: bytes, or a reader pulled from as the guest
+/// reads) and prove the run.
+pub fn prove_rv32im<'a>(
     program: &zkvm_riscv::Program,
-    input: &[u8],
+    input: impl Into<zkvm_riscv::Input<'a>>,
     max_cycles: u64,
 ) -> Result<(GuestOutcome, Vec<u8>, Report), PipelineError> {
     validate_rv32im(program)?;

@@ -96,6 +96,47 @@ pub enum ElfError {
     /// The entry point is not inside an executable segment, or is misaligned.
     #[error("entry point {0:#x} is not a 4-byte aligned address inside an executable segment")]
     BadEntry(u64),
+    /// The ELF header says the code uses compressed instructions.
+    #[error(
+        "the program was built with the C extension (compressed instructions, ELF flag \
+         EF_RISCV_RVC), which zkvm does not run: rebuild for RV32IM (gcc/clang: \
+         -march=rv32im -mabi=ilp32; Rust: --target riscv32im-unknown-none-elf)"
+    )]
+    CompressedInstructions,
+}
+
+/// The size of the stack the loader gives every ELF program, in bytes.
+pub const STACK_SIZE: u32 = 256 << 10;
+
+/// The gap left unmapped between the highest segment and the stack, in bytes: a store that
+/// overflows the stack faults there instead of overwriting the program's data.
+pub const STACK_GUARD: u32 = 4 << 10;
+
+/// The stack the loader places above the program, as Linux's RV32 ABI sets it up for a static
+/// executable: `sp` 16-byte aligned, pointing at `argc` = 0, followed by a null `argv`
+/// terminator, a null `envp` terminator and an `AT_NULL` auxiliary-vector entry (all zero, as
+/// the fresh stack is). Returns the stack segment and the initial `sp`, or `None` when the
+/// program leaves no room below 4 GiB.
+fn loader_stack(segments: &[Segment]) -> Option<(Segment, u32)> {
+    let top_of_program = segments.iter().map(Segment::end).max()?;
+    let bottom = top_of_program.next_multiple_of(1 << 12) + u64::from(STACK_GUARD);
+    let top = bottom + u64::from(STACK_SIZE);
+    if top > 1 << 32 {
+        return None;
+    }
+    // argc, argv[0] = NULL, envp[0] = NULL, auxv[0] = (AT_NULL, 0): five zero words.
+    let sp = (top - 5 * 4) & !15;
+    let stack = Segment {
+        vaddr: bottom as u32,
+        mem_size: STACK_SIZE,
+        data: Vec::new(),
+        flags: Flags {
+            read: true,
+            write: true,
+            exec: false,
+        },
+    };
+    Some((stack, sp as u32))
 }
 
 /// Permissions of a segment.
@@ -150,11 +191,15 @@ pub struct Symbol {
     pub is_func: bool,
 }
 
-/// A loaded RV32 program: entry point and initial memory image. Registers start at 0.
+/// A loaded RV32 program: entry point, initial memory image and stack pointer. The other
+/// registers start at 0.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     /// The entry point (initial pc).
     pub entry: u32,
+    /// The initial `sp` (x2): the top of the loader's stack (see [`load_elf`]), or 0 for a
+    /// program built without one.
+    pub initial_sp: u32,
     /// Loadable segments, sorted by address, non-overlapping.
     pub segments: Vec<Segment>,
     /// Symbols, sorted by address.
@@ -195,6 +240,7 @@ impl Program {
         segments.sort_by_key(|s| s.vaddr);
         Program {
             entry: base,
+            initial_sp: 0,
             segments,
             symbols: Vec::new(),
         }
@@ -361,6 +407,10 @@ pub fn load_elf(bytes: &[u8]) -> Result<Program, ElfError> {
     if elf.header.e_type != header::ET_EXEC {
         return Err(ElfError::NotExecutable(elf.header.e_type));
     }
+    const EF_RISCV_RVC: u32 = 1;
+    if elf.header.e_flags & EF_RISCV_RVC != 0 {
+        return Err(ElfError::CompressedInstructions);
+    }
 
     let mut segments = Vec::new();
     for (index, ph) in elf.program_headers.iter().enumerate() {
@@ -416,6 +466,13 @@ pub fn load_elf(bytes: &[u8]) -> Result<Program, ElfError> {
             });
         }
     }
+    let initial_sp = match loader_stack(&segments) {
+        Some((stack, sp)) => {
+            segments.push(stack);
+            sp
+        }
+        None => 0,
+    };
     let lo = u64::from(segments[0].vaddr);
     let hi = segments.iter().map(Segment::end).max().unwrap_or(lo);
     if hi - lo > MAX_SPAN {
@@ -470,6 +527,7 @@ pub fn load_elf(bytes: &[u8]) -> Result<Program, ElfError> {
 
     Ok(Program {
         entry: entry as u32,
+        initial_sp,
         segments,
         symbols,
     })

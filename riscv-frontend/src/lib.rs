@@ -23,14 +23,16 @@
 
 pub mod elf;
 pub mod guest;
+pub mod input;
 pub mod instruction;
 pub mod machine;
 pub mod trace;
 
 pub use elf::{load_elf, ElfError, Flags, Program, Segment, Symbol};
 pub use guest::{build_guest, BuildError, GUEST_TARGET};
+pub use input::Input;
 pub use instruction::{
     decode, DecodeError, Format, InstrClass, Instruction, Opcode, Operands, Reg,
 };
-pub use machine::{run, validate, Execution, Machine, RunConfig, RunError};
+pub use machine::{initial_registers, run, validate, Execution, Machine, RunConfig, RunError};
 pub use trace::{MemAccess, Step, Summary, SyscallRecord};

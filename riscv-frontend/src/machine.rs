@@ -21,6 +21,7 @@
 use thiserror::Error;
 
 use crate::elf::Program;
+use crate::input::Input;
 use crate::instruction::{DecodeError, Instruction, Opcode};
 use crate::trace::{MemAccess, Step, Summary, SyscallRecord};
 
@@ -61,8 +62,16 @@ impl Default for RunConfig {
 #[derive(Clone, Debug, Error, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum RunError {
+    /// Reading the private input failed.
+    #[error("cannot read the private input (pc {pc:#010x}): {message}")]
+    Input {
+        /// Address of the `read` call.
+        pc: u32,
+        /// The I/O error.
+        message: String,
+    },
     /// The word at `pc` is not an RV32IM instruction.
-    #[error("illegal instruction {word:#010x} at pc {pc:#010x}")]
+    #[error("illegal instruction {word:#010x} at pc {pc:#010x}{}", compressed_hint(*word))]
     IllegalInstruction {
         /// Address.
         pc: u32,
@@ -227,7 +236,7 @@ pub fn validate(program: &Program) -> Result<(), RunError> {
 use crate::elf::PAGE_SHIFT;
 
 /// A machine: registers, memory, I/O buffers. [`run`] is the one-call form.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub struct Machine<'a> {
     regs: [u32; 32],
     pc: u32,
@@ -239,16 +248,37 @@ pub struct Machine<'a> {
     code_base: u32,
     hits: Vec<u64>,
     cycles: u64,
-    input: &'a [u8],
-    input_pos: usize,
+    input: Input<'a>,
     stdout: Vec<u8>,
     stderr: Vec<u8>,
     trace: Option<Vec<Step>>,
     exited: Option<u32>,
 }
 
+/// A hint for a word whose low two bits are not `11`: the start of a 16-bit compressed
+/// instruction.
+fn compressed_hint(word: u32) -> &'static str {
+    if word & 3 != 3 {
+        " (a compressed instruction: the C extension is not supported, rebuild with \
+         -march=rv32im)"
+    } else {
+        ""
+    }
+}
+
+/// The registers a program starts with: `sp` at the loader's stack, the others zero.
+pub fn initial_registers(program: &Program) -> [u32; 32] {
+    let mut regs = [0; 32];
+    regs[2] = program.initial_sp;
+    regs
+}
+
 /// Run `program` to its `exit` with `input` as private input (fd 0).
-pub fn run(program: &Program, input: &[u8], config: &RunConfig) -> Result<Execution, RunError> {
+pub fn run<'a>(
+    program: &Program,
+    input: impl Into<Input<'a>>,
+    config: &RunConfig,
+) -> Result<Execution, RunError> {
     let mut m = Machine::new(program, input)?;
     let code = m.run(config)?;
     Ok(m.into_execution(code))
@@ -259,7 +289,7 @@ impl<'a> Machine<'a> {
     /// Programs from [`crate::load_elf`] are always accepted; a hand-built one is checked the
     /// same way (segments disjoint, file bytes within memory size, span at most
     /// [`crate::elf::MAX_SPAN`]).
-    pub fn new(program: &Program, input: &'a [u8]) -> Result<Machine<'a>, RunError> {
+    pub fn new(program: &Program, input: impl Into<Input<'a>>) -> Result<Machine<'a>, RunError> {
         validate(program)?;
         let (lo, hi) = program.span();
         let span = (hi - u64::from(lo)) as usize;
@@ -290,7 +320,7 @@ impl<'a> Machine<'a> {
             }
         }
         Ok(Machine {
-            regs: [0; 32],
+            regs: initial_registers(program),
             pc: program.entry,
             mem,
             base: lo,
@@ -299,8 +329,7 @@ impl<'a> Machine<'a> {
             code,
             code_base: code_lo,
             cycles: 0,
-            input,
-            input_pos: 0,
+            input: input.into(),
             stdout: Vec::new(),
             stderr: Vec::new(),
             trace: None,
@@ -712,8 +741,15 @@ impl<'a> Machine<'a> {
                 if a0 != 0 {
                     return Err(RunError::BadFd { pc, number, fd: a0 });
                 }
-                let n = (a2 as usize).min(self.input.len() - self.input_pos);
-                let bytes = self.input[self.input_pos..self.input_pos + n].to_vec();
+                let bytes = self
+                    .input
+                    .take(a2 as usize)
+                    .map_err(|e| RunError::Input {
+                        pc,
+                        message: e.to_string(),
+                    })?
+                    .to_vec();
+                let n = bytes.len();
                 let off = a1.wrapping_sub(self.base) as usize;
                 let ok_range = off.checked_add(n).is_some_and(|e| e <= self.mem.len());
                 if !ok_range {
@@ -728,7 +764,6 @@ impl<'a> Machine<'a> {
                     }
                 }
                 self.mem[off..off + n].copy_from_slice(&bytes);
-                self.input_pos += n;
                 regs[A0] = n as u32;
                 Ok(SyscallRecord::Read {
                     fd: a0,

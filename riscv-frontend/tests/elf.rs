@@ -82,11 +82,17 @@ fn valid() -> Vec<u8> {
 fn loads_and_runs_a_valid_file() {
     let p = load_elf(&valid()).unwrap();
     assert_eq!(p.entry, 0x10000);
-    assert_eq!(p.segments.len(), 2);
+    // The two loadable segments, then the loader's stack one guard gap above the next page.
+    assert_eq!(p.segments.len(), 3);
     assert!(p.segments[0].flags.exec && !p.segments[0].flags.write);
     assert!(p.segments[1].flags.write && !p.segments[1].flags.exec);
     assert_eq!(p.segments[1].mem_size, 0x100);
-    assert_eq!(p.span(), (0x10000, 0x11100));
+    let stack = &p.segments[2];
+    assert_eq!(stack.vaddr, 0x12000 + zkvm_riscv::elf::STACK_GUARD);
+    assert_eq!(stack.mem_size, zkvm_riscv::elf::STACK_SIZE);
+    assert!(stack.flags.write && !stack.flags.exec && stack.data.is_empty());
+    assert_eq!(p.span(), (0x10000, stack.end()));
+    assert_eq!(u64::from(p.initial_sp), stack.end() - 32);
     let words = p.initial_words();
     assert!(words.contains(&(0x11000, 0x0403_0201)));
     assert!(words.contains(&(0x11004, 0x05)));
@@ -263,4 +269,30 @@ fn every_prefix_is_an_error_not_a_panic() {
             "prefix of {len} bytes loaded"
         );
     }
+}
+
+#[test]
+fn a_compressed_instruction_is_named_as_such() {
+    // `c.nop` (0x0001) followed by another: the low bits 01 mark a 16-bit instruction.
+    let p = zkvm_riscv::Program {
+        entry: 0x1000,
+        initial_sp: 0,
+        segments: vec![zkvm_riscv::Segment {
+            vaddr: 0x1000,
+            mem_size: 4,
+            data: vec![0x01, 0x00, 0x01, 0x00],
+            flags: zkvm_riscv::Flags {
+                read: true,
+                write: false,
+                exec: true,
+            },
+        }],
+        symbols: Vec::new(),
+    };
+    let err = run(&p, &[], &RunConfig::default()).unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("compressed instruction") && message.contains("-march=rv32im"),
+        "{message}"
+    );
 }

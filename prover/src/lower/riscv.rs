@@ -5,7 +5,8 @@
 //! One read-write memory holds the registers and the RAM: register `xi` is address `i`
 //! (`0..32`), and the RAM word at aligned byte address `A` is address `32 + (A − base)/4`, where
 //! `base` is the lowest loadable segment address rounded down to 4 (public, from the ELF). The
-//! initial memory is the ELF image (zeros elsewhere, registers 0), every cell initialised
+//! initial memory is the ELF image (zeros elsewhere; registers 0 but `sp`, which is the loader's
+//! stack top, [`zkvm_riscv::initial_registers`]), every cell initialised
 //! (`init_flag = 1`: RISC-V memory starts as defined values). `mem_log_size` is log2 of the padded
 //! number of addresses touched (computed by [`lower`], carried in the proof). Image words beyond
 //! the table are dropped from the initial memory: no access can reach an address outside the
@@ -1378,11 +1379,17 @@ pub fn machine_with_cols(
         .ok()
         .and_then(|k| 1u64.checked_shl(k))
         .unwrap_or(u64::MAX);
+    let registers = zkvm_riscv::initial_registers(program)
+        .into_iter()
+        .enumerate()
+        .filter(|(_, v)| *v != 0)
+        .map(|(i, v)| (i as u64, Fr::from(v)));
     let init = program
         .initial_words()
         .into_iter()
         .filter(|(a, v)| *v != 0 && *a >= base)
         .map(|(a, v)| (word_address(base, a), Fr::from(v)))
+        .chain(registers)
         .filter(|(a, _)| *a < size)
         .collect();
     let (bytecode, _) = bytecode_table(program);
@@ -1428,11 +1435,18 @@ fn program_digest_of(
     bytecode: &[Vec<Fr>],
     permissions: &[(u64, u64, u64)],
 ) -> ProgramDigest {
+    // The initial registers follow the byte-addressed image, at 2^32 + i for register i.
+    let registers = zkvm_riscv::initial_registers(program)
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| ((1 << 32) + i as u64, v));
     let image: Vec<(u64, Fr)> = program
         .initial_words()
         .into_iter()
+        .map(|(a, v)| (u64::from(a), v))
+        .chain(registers)
         .filter(|(_, v)| *v != 0)
-        .map(|(a, v)| (u64::from(a), Fr::from(v)))
+        .map(|(a, v)| (a, Fr::from(v)))
         .collect();
     ProgramDigest::new(
         "rv32im",
@@ -1497,7 +1511,7 @@ pub fn lower(
         return Err(unprovable(last.pc, "the run does not end with exit"));
     }
     // Replay the registers and RAM to build the rows.
-    let mut regs = [0u32; 32];
+    let mut regs = zkvm_riscv::initial_registers(program);
     let mut ram: HashMap<u32, u32> = program
         .initial_words()
         .into_iter()

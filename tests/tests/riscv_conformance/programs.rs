@@ -312,3 +312,80 @@ fn unknown_syscall_is_an_error_here() {
         "{err}"
     );
 }
+
+#[test]
+fn a_c_start_runs_on_the_loaders_stack_and_proves() {
+    // `_start` is C: it pushes a frame on the stack the loader set up, recurses, and keeps a
+    // local array; the result is written as one word and as the exit code.
+    let test = "C _start";
+    if !have_gcc(test) {
+        return;
+    }
+    let src = format!(
+        "{RT_H}\n{}",
+        r#"
+static u32 fib(u32 n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+void _start(void) {
+    volatile u32 local[48];
+    for (int i = 0; i < 48; i++) local[i] = fib(i % 10);
+    u32 sum = 0;
+    for (int i = 0; i < 48; i++) sum += local[i];
+    write_all(1, &sum, 4);
+    sys3(93, sum & 0x7f, 0, 0);
+}
+"#
+    );
+    let dir = tempfile::tempdir().expect("temp dir");
+    let elf = gcc(dir.path(), "c_start", &[("start.c", &src)]);
+    let run = differential(&elf, b"", test);
+    let sum: u32 = (0..48)
+        .map(|i| [0, 1, 1, 2, 3, 5, 8, 13, 21, 34][i % 10])
+        .sum();
+    assert_eq!(run.stdout, sum.to_le_bytes());
+    assert_eq!(
+        run.exit_code,
+        sum & 0x7f,
+        "the ABI words above sp are not zero"
+    );
+
+    let program = zkvm_riscv::load_elf(&std::fs::read(&elf).expect("read")).expect("loads");
+    assert_ne!(program.initial_sp, 0);
+    let (outcome, proof, _) =
+        zkvm_prover::pipeline::prove_rv32im(&program, b"", 1 << 20).expect("proves");
+    let (verified, _) = zkvm_prover::pipeline::verify_rv32im(&program, &proof).expect("verifies");
+    assert_eq!(verified.stdout, run.stdout);
+    assert_eq!(verified.exit_code, run.exit_code);
+    assert_eq!(outcome.exit_code, run.exit_code);
+}
+
+#[test]
+fn a_compressed_build_is_refused_with_the_fix() {
+    let test = "C rv32imac";
+    if !have_gcc(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("c.c");
+    std::fs::write(&src, "void _start(void) { for (;;) {} }\n").expect("write");
+    let elf = dir.path().join("c");
+    let out = std::process::Command::new("riscv64-unknown-elf-gcc")
+        .args([
+            "-march=rv32imac",
+            "-mabi=ilp32",
+            "-nostdlib",
+            "-static",
+            "-o",
+        ])
+        .arg(&elf)
+        .arg(&src)
+        .output()
+        .expect("run gcc");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = zkvm_riscv::load_elf(&std::fs::read(&elf).expect("read")).unwrap_err();
+    assert_eq!(err, zkvm_riscv::ElfError::CompressedInstructions);
+    assert!(err.to_string().contains("-march=rv32im"), "{err}");
+}
