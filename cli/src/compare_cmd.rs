@@ -265,30 +265,6 @@ fn fmt_bytes_output(bytes: &[u8]) -> String {
         .join(" ")
 }
 
-/// A guest's proven public output: 32-bit words of its stdout bytes (little-endian) shown as
-/// text when they decode as such, else as numbers.
-fn fmt_guest_output(values: &[Fr]) -> String {
-    use ark_ff::PrimeField;
-    let words: Option<Vec<u32>> = values
-        .iter()
-        .map(|v| u32::try_from(v.into_bigint().as_ref().first().copied()?).ok())
-        .collect();
-    match words {
-        Some(w)
-            if values
-                .iter()
-                .all(|v| v.into_bigint().as_ref().iter().skip(1).all(|l| *l == 0)) =>
-        {
-            let bytes: Vec<u8> = w.iter().flat_map(|x| x.to_le_bytes()).collect();
-            match std::str::from_utf8(&bytes) {
-                Ok(_) => fmt_bytes_output(&bytes),
-                Err(_) => fmt_outputs(values),
-            }
-        }
-        _ => fmt_outputs(values),
-    }
-}
-
 // ------------------------------------------------------------------------- execute only
 
 fn execute(source: &Source, max_cycles: u64) -> anyhow::Result<Measured> {
@@ -442,8 +418,9 @@ fn report_from_json(v: &Value) -> anyhow::Result<Report> {
 }
 
 fn output_values(v: &Value) -> anyhow::Result<Vec<Fr>> {
-    v.as_array()
-        .context("no public output")?
+    v.get("values")
+        .and_then(Value::as_array)
+        .context("no public output values")?
         .iter()
         .map(|s| zasm_cmd::parse_input(s.as_str().unwrap_or_default()))
         .collect()
@@ -481,14 +458,14 @@ fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow
             let mut report = report_from_json(v.get("report").context("no report")?)?;
             let bytes = std::fs::read(proof_path)
                 .with_context(|| format!("cannot read {}", proof_path.display()))?;
-            let verified =
-                prove_cmd::verify_program(path, &bytes).context("the proof does not verify")?;
+            let verified = prove_cmd::load(path)?
+                .verify(&bytes)
+                .context("the proof does not verify")?;
             report.verify_seconds = Some(verified.time.as_secs_f64());
-            let output = verified.output;
             Ok(Measured {
-                output: match source {
-                    Source::Elf { .. } => fmt_guest_output(&output),
-                    _ => fmt_outputs(&output),
+                output: match &verified.output {
+                    zkvm_host::Output::Bytes(b) => fmt_bytes_output(b),
+                    zkvm_host::Output::Fields(v) => fmt_outputs(v),
                 },
                 cycles: report.cycles,
                 mix: Vec::new(),
@@ -527,7 +504,7 @@ fn prove_baseline(spec: &str, out: Option<&Path>) -> anyhow::Result<u8> {
     if let Some(path) = out {
         std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let out: Vec<String> = output.iter().map(zkvm_isa::fmt_fr).collect();
+    let out = prove_cmd::output_json(&zkvm_host::Output::Fields(output));
     println!("{}", json!({ "public_output": out, "report": report }));
     Ok(0)
 }

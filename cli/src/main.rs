@@ -74,7 +74,8 @@ pub struct RunArgs {
     /// Print the step trace on stderr.
     #[arg(long)]
     pub trace: bool,
-    /// Print statistics as JSON (with --stats).
+    /// Print the public output, exit code and statistics as one JSON object on stdout (instead
+    /// of the output itself).
     #[arg(long)]
     pub json: bool,
 }

@@ -4,13 +4,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use ark_bn254::Fr;
 use clap::Args;
-use zkvm_prover::lower;
-use zkvm_prover::machine::ProgramDigest;
-use zkvm_prover::pipeline::{self, Report};
+use zkvm_host::{Output, Program, Report};
 
-use crate::program::{detect, Kind};
 use crate::zasm_cmd;
 
 /// Arguments of `zkvm prove`.
@@ -66,62 +62,31 @@ pub struct IdArgs {
     pub json: bool,
 }
 
-/// What a verified proof states.
-pub struct Verified {
-    /// The public output (zasm field elements, or a guest's stdout as words).
-    pub output: Vec<Fr>,
-    /// The exit code (0 for zasm).
-    pub exit_code: u32,
-    /// The program the proof is for.
-    pub program: ProgramDigest,
-    /// The verifier's time.
-    pub time: std::time::Duration,
+/// Load the program at `path` (zasm assembly errors are printed with their locations).
+pub fn load(path: &Path) -> anyhow::Result<Program> {
+    Ok(Program::load(path)?)
 }
 
-/// The public output as text lines: one field element per line in decimal.
-pub fn output_lines(output: &[Fr]) -> String {
-    output
-        .iter()
-        .map(|v| format!("{}\n", zkvm_isa::fmt_fr(v)))
-        .collect()
+/// The public output as JSON, the same keys for both ISAs: `values` (zasm field elements in
+/// decimal) or `hex` and `text` (a guest's bytes, and the text when they are UTF-8).
+pub fn output_json(output: &Output) -> serde_json::Value {
+    match output {
+        Output::Fields(v) => {
+            let values: Vec<String> = v.iter().map(zkvm_host::fmt_field).collect();
+            serde_json::json!({ "values": values })
+        }
+        Output::Bytes(b) => serde_json::json!({ "hex": zkvm_host::hex(b), "text": output.text() }),
+    }
 }
 
-fn load_zasm(path: &Path) -> anyhow::Result<zkvm_isa::Program> {
-    zasm_cmd::load(path)?.ok_or_else(|| anyhow::anyhow!("{}: assembly failed", path.display()))
-}
-
-fn load_elf(path: &Path) -> anyhow::Result<zkvm_riscv::Program> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    zkvm_riscv::load_elf(&bytes).with_context(|| format!("{}: cannot load the ELF", path.display()))
-}
-
-/// A guest's stdout as the field elements the proof binds (little-endian u32 words).
-fn words(stdout: &[u8]) -> Vec<Fr> {
-    stdout
-        .chunks(4)
-        .map(|c| {
-            let mut w = [0u8; 4];
-            w[..c.len()].copy_from_slice(c);
-            Fr::from(u32::from_le_bytes(w))
-        })
-        .collect()
-}
-
-/// The bytes of a guest's public output words.
-fn word_bytes(words: &[Fr]) -> Vec<u8> {
-    words
-        .iter()
-        .flat_map(|w| (zkvm_isa::fr_to_u64(w).unwrap_or(0) as u32).to_le_bytes())
-        .collect()
-}
-
-/// Print the public output: decimal lines for zasm, raw bytes for a guest.
-fn print_output(program: &Path, output: &[Fr]) -> anyhow::Result<()> {
+/// Print the public output on stdout: decimal lines for zasm; a guest's bytes as they are when
+/// stdout is a file or a pipe, and as text or hex on a terminal.
+pub fn print_output(output: &Output) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
     let mut out = std::io::stdout().lock();
-    if detect(program)? == Kind::Elf {
-        out.write_all(&word_bytes(output))?;
-    } else {
-        out.write_all(output_lines(output).as_bytes())?;
+    match output.bytes() {
+        Some(b) if !out.is_terminal() => out.write_all(b)?,
+        _ => write!(out, "{output}")?,
     }
     out.flush()?;
     Ok(())
@@ -156,18 +121,10 @@ pub fn print_report(r: &Report) {
     }
 }
 
-/// The digest that identifies the program at `path` (what `zkvm id` prints).
-pub fn program_digest(path: &Path) -> anyhow::Result<ProgramDigest> {
-    Ok(match detect(path)? {
-        Kind::Elf => lower::riscv::program_digest(&load_elf(path)?),
-        _ => lower::zasm::program_digest(&load_zasm(path)?),
-    })
-}
-
 /// `zkvm id`: print the program's digest, which `zkvm verify` reports for every proof it
 /// accepts, so a verifier can check which program a proof is about without reading it.
 pub fn id(args: &IdArgs) -> anyhow::Result<u8> {
-    let digest = program_digest(&args.program)?;
+    let digest = load(&args.program)?.digest();
     if args.json {
         let json =
             serde_json::json!({ "program": args.program, "program_digest": digest.to_string() });
@@ -178,91 +135,46 @@ pub fn id(args: &IdArgs) -> anyhow::Result<u8> {
     Ok(0)
 }
 
-/// Prove the program named by the arguments; returns the public output (as printed), the exit
-/// code, the proof bytes and the report.
-pub fn prove_program(
-    program: &Path,
-    input: &[String],
-    stdin: Option<&Path>,
-    max_cycles: u64,
-) -> anyhow::Result<(Vec<Fr>, u32, Vec<u8>, Report)> {
-    match detect(program)? {
-        Kind::Elf => {
-            anyhow::ensure!(
-                input.is_empty(),
-                "--input is for zasm programs; an ELF guest reads its private input from stdin"
-            );
-            let p = load_elf(program)?;
-            let input = crate::program::guest_input(stdin)?;
-            let (outcome, bytes, report) = pipeline::prove_rv32im(&p, input, max_cycles)
-                .with_context(|| format!("{}: cannot prove", program.display()))?;
-            Ok((words(&outcome.stdout), outcome.exit_code, bytes, report))
-        }
-        _ => {
-            anyhow::ensure!(
-                stdin.is_none(),
-                "--stdin is for ELF guests; a zasm program takes its private input with --input"
-            );
-            let p = load_zasm(program)?;
-            let inputs = zasm_cmd::parse_inputs(input)?;
-            let (output, bytes, report) = pipeline::prove_zasm(&p, &inputs, max_cycles)
-                .with_context(|| format!("{}: cannot prove", program.display()))?;
-            Ok((output, 0, bytes, report))
-        }
-    }
-}
-
-/// Verify `proof_bytes` for the program; returns what the proof states.
-pub fn verify_program(program: &Path, proof_bytes: &[u8]) -> anyhow::Result<Verified> {
-    match detect(program)? {
-        Kind::Elf => {
-            let p = load_elf(program)?;
-            let (outcome, time) = pipeline::verify_rv32im(&p, proof_bytes)?;
-            Ok(Verified {
-                output: words(&outcome.stdout),
-                exit_code: outcome.exit_code,
-                program: lower::riscv::program_digest(&p),
-                time,
-            })
-        }
-        _ => {
-            let p = load_zasm(program)?;
-            let (output, time) = pipeline::verify_zasm(&p, proof_bytes)?;
-            Ok(Verified {
-                output,
-                exit_code: 0,
-                program: lower::zasm::program_digest(&p),
-                time,
-            })
-        }
-    }
-}
-
 /// `zkvm prove`.
 pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
     eprintln!(
         "zkvm prove: running and proving {} ...",
         args.program.display()
     );
-    let (output, exit_code, bytes, mut report) = prove_program(
-        &args.program,
-        &args.input,
-        args.stdin.as_deref(),
-        args.max_cycles,
-    )?;
+    let program = load(&args.program)?;
+    let proof = match &program {
+        Program::Zasm(_) => {
+            anyhow::ensure!(
+                args.stdin.is_none(),
+                "--stdin is for ELF guests; a zasm program takes its private input with --input"
+            );
+            let fields = zasm_cmd::parse_inputs(&args.input)?;
+            program.prove_with(&fields, None, args.max_cycles)
+        }
+        Program::Rv32im(_) => {
+            anyhow::ensure!(
+                args.input.is_empty(),
+                "--input is for zasm programs; an ELF guest reads its private input from stdin"
+            );
+            let stdin = crate::program::guest_input(args.stdin.as_deref())?;
+            program.prove_with(&[], Some(stdin), args.max_cycles)
+        }
+    }
+    .with_context(|| format!("{}: cannot prove", args.program.display()))?;
+    let (bytes, exit_code, mut report) = (proof.bytes, proof.exit_code, proof.report);
     let path = args.output.clone().unwrap_or_else(|| {
         let mut p = args.program.clone().into_os_string();
         p.push(".proof");
         PathBuf::from(p)
     });
     std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    let verified = verify_program(&args.program, &bytes)
+    let verified = program
+        .verify(&bytes)
         .context("the proof just produced does not verify (a prover bug)")?;
     report.verify_seconds = Some(verified.time.as_secs_f64());
     if args.json {
-        let out: Vec<String> = output.iter().map(zkvm_isa::fmt_fr).collect();
         let json = serde_json::json!({
-            "public_output": out,
+            "public_output": output_json(&proof.output),
             "exit_code": exit_code,
             "program_digest": verified.program.to_string(),
             "proof": path,
@@ -270,7 +182,7 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
         });
         println!("{json}");
     } else {
-        print_output(&args.program, &output)?;
+        print_output(&proof.output)?;
     }
     if args.stats {
         print_report(&report);
@@ -299,7 +211,7 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
 pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
     let bytes = std::fs::read(&args.proof)
         .with_context(|| format!("cannot read {}", args.proof.display()))?;
-    let v = verify_program(&args.program, &bytes).with_context(|| {
+    let v = load(&args.program)?.verify(&bytes).with_context(|| {
         format!(
             "{} is not a valid proof for {}",
             args.proof.display(),
@@ -308,18 +220,17 @@ pub fn verify(args: &VerifyArgs) -> anyhow::Result<u8> {
     })?;
     let accepted = v.exit_code == args.exit_code;
     if args.json {
-        let out: Vec<String> = v.output.iter().map(zkvm_isa::fmt_fr).collect();
         let json = serde_json::json!({
             "valid": accepted,
             "proof_valid": true,
             "exit_code": v.exit_code,
             "expected_exit_code": args.exit_code,
             "program_digest": v.program.to_string(),
-            "public_output": out,
+            "public_output": output_json(&v.output),
         });
         println!("{json}");
     } else {
-        print_output(&args.program, &v.output)?;
+        print_output(&v.output)?;
     }
     eprintln!(
         "zkvm verify: proof valid ({:.1} ms); program {}; exit code {}",

@@ -91,8 +91,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
     let started = std::time::Instant::now();
     let result = machine.run(&config);
     let elapsed = started.elapsed();
-    std::io::stdout().write_all(machine.stdout())?;
-    std::io::stdout().flush()?;
+    if !args.json {
+        crate::prove_cmd::print_output(&zkvm_host::Output::Bytes(machine.stdout().to_vec()))?;
+    }
     std::io::stderr().write_all(machine.stderr())?;
     let code = result.with_context(|| format!("{}: the guest failed", args.program.display()))?;
     let execution = machine.into_execution(code);
@@ -118,30 +119,32 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
             writeln!(err)?;
         }
     }
-    if args.stats {
-        let s = &execution.summary;
-        if args.json {
-            let classes: serde_json::Map<String, serde_json::Value> = s
-                .per_class()
-                .into_iter()
-                .map(|(c, n)| (c.name().to_string(), n.into()))
-                .collect();
-            let mix: serde_json::Map<String, serde_json::Value> = s
-                .mix()
-                .into_iter()
-                .map(|(o, n)| (o.mnemonic().to_string(), n.into()))
-                .collect();
-            let json = serde_json::json!({
-                "cycles": s.cycles,
-                "exit_code": execution.exit_code,
-                "seconds": elapsed.as_secs_f64(),
-                "classes": classes,
-                "opcodes": mix,
-            });
-            eprintln!("{json}");
-        } else {
-            print_stats(s, elapsed, execution.exit_code);
-        }
+    let s = &execution.summary;
+    if args.json {
+        let classes: serde_json::Map<String, serde_json::Value> = s
+            .per_class()
+            .into_iter()
+            .map(|(c, n)| (c.name().to_string(), n.into()))
+            .collect();
+        let mix: serde_json::Map<String, serde_json::Value> = s
+            .mix()
+            .into_iter()
+            .map(|(o, n)| (o.mnemonic().to_string(), n.into()))
+            .collect();
+        let output = zkvm_host::Output::Bytes(execution.stdout.clone());
+        let json = serde_json::json!({
+            "isa": "rv32im",
+            "public_output": crate::prove_cmd::output_json(&output),
+            "exit_code": execution.exit_code,
+            "cycles": s.cycles,
+            "seconds": elapsed.as_secs_f64(),
+            "opcodes": mix,
+            "classes": classes,
+        });
+        println!("{json}");
+    }
+    if args.stats && !args.json {
+        print_stats(s, elapsed, execution.exit_code);
     }
     Ok((execution.exit_code & 0xff) as u8)
 }

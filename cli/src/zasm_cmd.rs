@@ -187,38 +187,39 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
             );
         }
     }
-    for v in &ex.output {
-        println!("{v}");
+    let output = zkvm_host::Output::Fields(ex.output.clone());
+    let s = &ex.summary;
+    if args.json {
+        let counts: serde_json::Map<String, serde_json::Value> = s
+            .opcode_counts
+            .iter()
+            .map(|(o, c)| (o.name().to_string(), serde_json::Value::from(*c)))
+            .collect();
+        let j = serde_json::json!({
+            "isa": "zasm",
+            "public_output": crate::prove_cmd::output_json(&output),
+            "exit_code": 0,
+            "cycles": s.cycles,
+            "seconds": elapsed.as_secs_f64(),
+            "opcodes": counts,
+            "memory_cells": s.memory_cells,
+            "inputs_read": s.inputs_read,
+            "instructions": program.instructions.len(),
+        });
+        println!("{j}");
+    } else {
+        print!("{output}");
     }
-    if args.stats {
-        let s = &ex.summary;
-        if args.json {
-            let counts: serde_json::Map<String, serde_json::Value> = s
-                .opcode_counts
-                .iter()
-                .map(|(o, c)| (o.name().to_string(), serde_json::Value::from(*c)))
-                .collect();
-            let j = serde_json::json!({
-                "cycles": s.cycles,
-                "memory_cells": s.memory_cells,
-                "inputs_read": s.inputs_read,
-                "outputs": ex.output.len(),
-                "instructions": program.instructions.len(),
-                "opcode_counts": counts,
-                "run_seconds": elapsed.as_secs_f64(),
-            });
-            eprintln!("{j}");
-        } else {
-            eprintln!("cycles:        {}", s.cycles);
-            eprintln!("memory cells:  {}", s.memory_cells);
-            eprintln!("inputs read:   {}", s.inputs_read);
-            eprintln!("outputs:       {}", ex.output.len());
-            eprintln!("program size:  {} instructions", program.instructions.len());
-            eprintln!("run time:      {:.3} ms", elapsed.as_secs_f64() * 1e3);
-            eprintln!("opcode mix:");
-            for (o, c) in &s.opcode_counts {
-                eprintln!("  {:<12} {c}", o.name());
-            }
+    if args.stats && !args.json {
+        eprintln!("cycles:        {}", s.cycles);
+        eprintln!("memory cells:  {}", s.memory_cells);
+        eprintln!("inputs read:   {}", s.inputs_read);
+        eprintln!("outputs:       {}", ex.output.len());
+        eprintln!("program size:  {} instructions", program.instructions.len());
+        eprintln!("run time:      {:.3} ms", elapsed.as_secs_f64() * 1e3);
+        eprintln!("opcode mix:");
+        for (o, c) in &s.opcode_counts {
+            eprintln!("  {:<12} {c}", o.name());
         }
     }
     Ok(0)

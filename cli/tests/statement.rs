@@ -103,7 +103,32 @@ fn zasm_proofs_report_their_program_and_exit_code_zero() {
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(v["exit_code"], 0);
-    assert_eq!(v["public_output"][0], "55");
+    assert_eq!(v["public_output"]["values"][0], "55");
     let (_, id, _) = zkvm(&["id", "examples/zasm/fib.zasm"]);
     assert_eq!(v["program_digest"], id.trim());
+}
+
+#[test]
+fn run_prove_and_verify_print_one_output_format() {
+    // -1 is printed as -1 (not as p − 1, nor in hex) by all three, and JSON carries the same
+    // keys for both ISAs.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("neg.zasm");
+    std::fs::write(&src, "main:\n [ap] = -1, ap++;\n output [ap - 1];\n halt;\n").expect("write");
+    let src = src.to_str().unwrap();
+    let proof = dir.path().join("neg.proof");
+    let p = proof.to_str().unwrap();
+    let (code, run, err) = zkvm(&["run", src]);
+    assert_eq!((code, run.as_str()), (0, "-1\n"), "{err}");
+    let (code, proved, err) = zkvm(&["prove", src, "-o", p]);
+    assert_eq!((code, proved.as_str()), (0, "-1\n"), "{err}");
+    let (code, verified, err) = zkvm(&["verify", src, p]);
+    assert_eq!((code, verified.as_str()), (0, "-1\n"), "{err}");
+    for args in [vec!["run", src, "--json"], vec!["verify", src, p, "--json"]] {
+        let (code, out, err) = zkvm(&args);
+        assert_eq!(code, 0, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("JSON on stdout");
+        assert_eq!(v["public_output"]["values"][0], "-1", "{args:?}");
+        assert_eq!(v["exit_code"], 0, "{args:?}");
+    }
 }
