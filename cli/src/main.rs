@@ -5,6 +5,7 @@
 
 mod compare_cmd;
 mod demo;
+mod new_cmd;
 mod program;
 mod prove_cmd;
 mod riscv_cmd;
@@ -33,6 +34,8 @@ enum Command {
     },
     /// Run a program (.zasm, .zbin or RV32IM ELF) without proving.
     Run(RunArgs),
+    /// Create a Rust guest project that builds, runs and proves at once.
+    New(new_cmd::NewArgs),
     /// Build a Rust guest crate to an RV32IM ELF.
     Build(riscv_cmd::BuildArgs),
     /// Run a program and prove the run; writes the proof and prints the public output.
@@ -94,6 +97,7 @@ fn main() -> ExitCode {
             Ok(_) => zasm_cmd::run(&args),
             Err(e) => Err(e),
         },
+        Command::New(args) => new_cmd::new(&args),
         Command::Build(args) => riscv_cmd::build(&args),
         Command::Prove(args) => prove_cmd::prove(&args),
         Command::Verify(args) => prove_cmd::verify(&args),

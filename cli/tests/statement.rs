@@ -114,7 +114,11 @@ fn run_prove_and_verify_print_one_output_format() {
     // keys for both ISAs.
     let dir = tempfile::tempdir().expect("temp dir");
     let src = dir.path().join("neg.zasm");
-    std::fs::write(&src, "main:\n [ap] = -1, ap++;\n output [ap - 1];\n halt;\n").expect("write");
+    std::fs::write(
+        &src,
+        "main:\n [ap] = -1, ap++;\n output [ap - 1];\n halt;\n",
+    )
+    .expect("write");
     let src = src.to_str().unwrap();
     let proof = dir.path().join("neg.proof");
     let p = proof.to_str().unwrap();

@@ -23,7 +23,8 @@
 //!
 //! An RV32IM guest reads its private input as bytes (its stdin, [`Input::bytes`], or a typed
 //! value with [`Input::value`]) and its public output is the bytes it wrote to stdout
-//! ([`Output::bytes`], [`Output::text`], typed values with [`Output::values`]).
+//! ([`Output::bytes`], [`Output::text`], typed values with [`Output::values`] or
+//! [`Output::frames`]).
 //!
 //! A proof is about one program: [`Program::verify`] checks it against the program it is given
 //! and returns what the proof states (public output, exit code, program digest). A proof of a run
@@ -190,25 +191,63 @@ impl Output {
         std::str::from_utf8(self.bytes()?).ok()
     }
 
-    /// The typed values a guest committed with the SDK's `commit_value`, in order; an error
-    /// names the frame that does not decode as `T`.
+    /// The typed values a guest committed with the SDK's `commit_value`, all of type `T`, in
+    /// order; an error names the frame that does not decode as `T`.
     pub fn values<T: serde::de::DeserializeOwned>(&self) -> Result<Vec<T>, Error> {
+        let mut frames = self.frames()?;
+        let mut values = Vec::new();
+        while !frames.is_empty() {
+            values.push(frames.read()?);
+        }
+        Ok(values)
+    }
+
+    /// The frames a guest committed with `commit_value`, to read one value (of any type) at a
+    /// time.
+    pub fn frames(&self) -> Result<Frames<'_>, Error> {
         let bytes = self
             .bytes()
             .ok_or_else(|| Error::Input("a zasm output holds field elements, not frames".into()))?;
-        let mut values = Vec::new();
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            let bad = |why: &str| Error::Input(format!("output frame {}: {why}", values.len()));
-            let len = rest
-                .get(..4)
-                .map(|l| u32::from_le_bytes(l.try_into().expect("4 bytes")) as usize)
-                .ok_or_else(|| bad("truncated length"))?;
-            let body = rest.get(4..4 + len).ok_or_else(|| bad("truncated value"))?;
-            values.push(postcard::from_bytes(body).map_err(|e| bad(&e.to_string()))?);
-            rest = rest.get((4 + len).next_multiple_of(4)..).unwrap_or(&[]);
-        }
-        Ok(values)
+        Ok(Frames {
+            rest: bytes,
+            index: 0,
+        })
+    }
+}
+
+/// A guest's output read frame by frame ([`Output::frames`]).
+#[derive(Clone, Debug)]
+pub struct Frames<'a> {
+    rest: &'a [u8],
+    index: usize,
+}
+
+impl Frames<'_> {
+    /// Whether every frame has been read.
+    pub fn is_empty(&self) -> bool {
+        self.rest.is_empty()
+    }
+
+    /// Decode the next frame as a `T`; an error names the frame.
+    pub fn read<T: serde::de::DeserializeOwned>(&mut self) -> Result<T, Error> {
+        let index = self.index;
+        let bad = |why: &str| Error::Input(format!("output frame {index}: {why}"));
+        let len = self
+            .rest
+            .get(..4)
+            .map(|l| u32::from_le_bytes(l.try_into().expect("4 bytes")) as usize)
+            .ok_or_else(|| bad("truncated length"))?;
+        let body = self
+            .rest
+            .get(4..4 + len)
+            .ok_or_else(|| bad("truncated value"))?;
+        let value = postcard::from_bytes(body).map_err(|e| bad(&e.to_string()))?;
+        self.rest = self
+            .rest
+            .get((4 + len).next_multiple_of(4)..)
+            .unwrap_or(&[]);
+        self.index += 1;
+        Ok(value)
     }
 }
 

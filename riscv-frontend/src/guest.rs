@@ -3,7 +3,10 @@
 //! Runs `cargo build --release --target riscv32im-unknown-none-elf` in the guest's directory
 //! with the guest's own target directory (`GUEST_DIR/target`), never the host workspace's, and
 //! links with the guest SDK's linker script (`-Tlink.x`, found on the search path the SDK's
-//! build script sets). Installs the target with rustup first when it is missing, and says so.
+//! build script sets). The toolchain is the guest crate's own (its `rust-toolchain.toml`), else
+//! `stable`, wherever the crate sits: a toolchain file in a directory above it (such as this
+//! repository's pinned host toolchain, for which no RV32IM standard library is published) does
+//! not apply. Installs the target with rustup first when it is missing, and says so.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -41,7 +44,11 @@ pub enum BuildError {
         source: std::io::Error,
     },
     /// `rustup target add` failed.
-    #[error("`rustup target add {GUEST_TARGET}` failed ({0}); install the target by hand")]
+    #[error(
+        "`rustup target add {GUEST_TARGET}` failed ({0}) for the guest's toolchain (its own \
+         rust-toolchain.toml, else `{GUEST_TOOLCHAIN}`); run it by hand, or name a toolchain \
+         that publishes the target in the guest's rust-toolchain.toml"
+    )]
     TargetInstall(String),
     /// cargo failed (its diagnostics were shown on stderr).
     #[error("cargo build failed for {dir} ({status})")]
@@ -73,9 +80,14 @@ pub fn target_installed(dir: &Path) -> Result<bool, BuildError> {
         .is_dir())
 }
 
-/// A rustup-proxied tool run in the guest's directory, with the toolchain the guest selects (its
-/// `rust-toolchain.toml`, else the user's default): the toolchain of a host `cargo` running us
-/// (`RUSTUP_TOOLCHAIN`, or `$CARGO` pointing at one toolchain's binary) must not leak in.
+/// The toolchain guests build with unless their crate names one: `stable`, for which rustup
+/// publishes the RV32IM standard library (a pinned host toolchain may have none).
+pub const GUEST_TOOLCHAIN: &str = "stable";
+
+/// A rustup-proxied tool run in the guest's directory, with the guest's toolchain: the one its
+/// own `rust-toolchain.toml` (or `rust-toolchain`) names, else [`GUEST_TOOLCHAIN`] — never one
+/// inherited from a directory above the guest, nor the toolchain of a host `cargo` running us
+/// (`RUSTUP_TOOLCHAIN`, or `$CARGO` pointing at one toolchain's binary).
 fn toolchain_command(tool: &str, dir: &Path) -> Command {
     let mut cmd = Command::new(tool);
     cmd.current_dir(dir)
@@ -83,6 +95,12 @@ fn toolchain_command(tool: &str, dir: &Path) -> Command {
         .env_remove("RUSTC")
         .env_remove("RUSTC_WRAPPER")
         .env_remove("CARGO");
+    let own = ["rust-toolchain.toml", "rust-toolchain"]
+        .iter()
+        .any(|f| dir.join(f).is_file());
+    if !own {
+        cmd.env("RUSTUP_TOOLCHAIN", GUEST_TOOLCHAIN);
+    }
     cmd
 }
 

@@ -5,6 +5,9 @@
 //! - Private input (fd 0): [`read`], [`read_exact`], [`read_to_vec`], [`read_to_string`],
 //!   [`read_numbers`], [`read_u32`].
 //! - Public output (fd 1): [`commit`], [`commit_u32`], [`print!`], [`println!`].
+//! - Typed values (feature `serde`): `read_value::<T>()` and `commit_value(&T)`, postcard frames
+//!   that the host writes with `zkvm_host::Input::value` and reads with
+//!   `zkvm_host::Output::values`.
 //! - Debug text (fd 2, not part of the public output): [`debug!`].
 //! - [`exit`] ends the run with a code.
 //! - A bump allocator over the heap section makes `alloc` (Vec, String, BTreeMap) work.
@@ -251,6 +254,38 @@ pub fn read_u32() -> u32 {
         panic!("private input ended before a u32");
     }
     u32::from_le_bytes(b)
+}
+
+/// Read one typed value from the private input, as the host's `zkvm_host::Input::value` wrote
+/// it: a frame of its postcard encoding's length (a little-endian `u32`), the encoding, and zero
+/// bytes up to a multiple of 4. A missing or malformed frame is a panic that says so.
+#[cfg(feature = "serde")]
+pub fn read_value<T: serde::de::DeserializeOwned>() -> T {
+    let len = read_u32() as usize;
+    let mut frame = alloc::vec![0u8; len.next_multiple_of(4)];
+    if !read_exact(&mut frame) {
+        panic!("private input ended inside a {len}-byte value");
+    }
+    match postcard::from_bytes(&frame[..len]) {
+        Ok(v) => v,
+        Err(e) => panic!(
+            "private input is not a {}: {e}",
+            core::any::type_name::<T>()
+        ),
+    }
+}
+
+/// Append one typed value to the public output as a frame (see [`read_value`]); the host reads
+/// the values back with `zkvm_host::Output::values`.
+#[cfg(feature = "serde")]
+pub fn commit_value<T: serde::Serialize>(value: &T) {
+    let body = match postcard::to_allocvec(value) {
+        Ok(body) => body,
+        Err(e) => panic!("cannot encode a {}: {e}", core::any::type_name::<T>()),
+    };
+    commit_u32(body.len() as u32);
+    commit(&body);
+    commit(&[0; 3][..body.len().next_multiple_of(4) - body.len()]);
 }
 
 /// End the run with `code` (a Linux process reports its low 8 bits).

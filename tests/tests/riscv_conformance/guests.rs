@@ -220,3 +220,56 @@ fn trace_run_agrees_with_fast_run() {
         assert!(ok, "step at {:#x} -> {:#x}", s.pc, next.pc);
     }
 }
+
+#[test]
+fn typed_values_go_in_and_come_out_through_the_host_api() {
+    use zkvm_host::{Input, Program};
+    #[derive(serde::Serialize)]
+    struct Query<'a> {
+        label: &'a str,
+        numbers: Vec<u64>,
+    }
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Summary {
+        label: String,
+        count: u32,
+        sum: u64,
+        max: Option<u64>,
+    }
+    let elf = guest_elf("typed_io");
+    let program = Program::load(&elf).expect("loads");
+    let query = Query {
+        label: "ünïcode label",
+        numbers: vec![u64::MAX, 3, 1 << 40, 7],
+    };
+    let input = Input::new().value(&query);
+    // Under qemu too: the frames are plain bytes on stdin and stdout.
+    let run = differential(&elf, &zkvm_host::frame(&query), "typed_io");
+    let proof = program.prove(&input).expect("proves");
+    let verified = program.verify(&proof.bytes).expect("verifies");
+    assert_eq!(verified.output.bytes(), Some(&run.stdout[..]));
+    let mut frames = verified.output.frames().expect("a guest's output");
+    let summary: Summary = frames.read().expect("the summary");
+    let sorted: Vec<u64> = frames.read().expect("the sorted numbers");
+    assert!(frames.is_empty());
+    let sum = query.numbers.iter().fold(0u64, |s, x| s.wrapping_add(*x));
+    assert_eq!(
+        summary,
+        Summary {
+            label: "ünïcode label".into(),
+            count: 4,
+            sum,
+            max: Some(u64::MAX),
+        }
+    );
+    assert_eq!(sorted, vec![3, 7, 1 << 40, u64::MAX]);
+    // A truncated input is the guest's panic, named.
+    let truncated = &zkvm_host::frame(&query)[..9];
+    let e = differential(&elf, truncated, "typed_io truncated");
+    assert_eq!(e.exit_code, 101);
+    assert!(
+        String::from_utf8_lossy(&e.stderr).contains("private input ended inside"),
+        "{}",
+        String::from_utf8_lossy(&e.stderr)
+    );
+}
