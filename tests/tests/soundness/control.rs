@@ -1,4 +1,4 @@
-//! Control flow: forged runs that change a register between two cycles (the VM's debugger
+//! zasm control flow: forged runs that change a register between two cycles (the VM's debugger
 //! interface sets it, and the run goes on from there), so that each row's next registers are
 //! the following row's and exactly one update rule is broken; then the transition itself, the
 //! first row and the last row.
@@ -30,7 +30,7 @@ const CALL_RET: &str = "main:\n call f;\n output [ap - 1];\n halt;\nf:\n [ap] = 
 type Deviation = (&'static str, u64, fn(&mut zkvm_vm::Registers), &'static str);
 
 /// Add 1 to column `name` on every row.
-fn add_one_on_every_row(f: &mut Forge, name: &str) {
+pub(super) fn add_one_on_every_row(f: &mut Forge, name: &str) {
     for t in 0..f.rows() {
         let v = f.get(name, t);
         f.set(name, t, v + Fr::one());
@@ -160,111 +160,4 @@ fn the_output_counter_starts_at_zero() {
         &[],
         &[Multiset::Output],
     );
-}
-
-/// RV32IM: `a0 = 1`, then `body` at index 1 and `a0 += 1` at index 2 (a branch or jump in
-/// `body` to index 3 skips it), then `exit(a0)`.
-fn rv_program(body: zkvm_riscv::Instruction) -> zkvm_riscv::Program {
-    use zkvm_riscv::Instruction as I;
-    let code = [
-        I::Addi {
-            rd: 10,
-            rs1: 0,
-            imm: 1,
-        },
-        body,
-        I::Addi {
-            rd: 10,
-            rs1: 10,
-            imm: 1,
-        },
-        I::Addi {
-            rd: 17,
-            rs1: 0,
-            imm: 93,
-        },
-        I::Ecall,
-    ];
-    zkvm_riscv::Program::from_instructions(0x1000, &code, None)
-}
-
-#[test]
-fn rv32im_a_skipped_instruction_or_another_start_is_rejected() {
-    let nop = zkvm_riscv::Instruction::Addi {
-        rd: 0,
-        rs1: 0,
-        imm: 0,
-    };
-    // Skip `a0 += 1` (exit 1, where every run exits 2).
-    let mut f = Forge::rv_deviated(rv_program(nop), &[], 2, |pc| pc + 4);
-    assert_eq!(f.machine.exit_code, 1);
-    f.prove().assert_constraint("pc: next = pc + 4 (+ jump)");
-    let t = f.row_where(&[("pc", 0x1004)]);
-    f.set_i("pc_new", t, 0x1008);
-    f.prove().assert_constraint("next: pc");
-    // Start past `a0 = 1`: exit 1.
-    let mut f = Forge::rv_deviated(rv_program(nop), &[], 0, |pc| pc + 4);
-    assert_eq!(f.machine.exit_code, 1);
-    f.prove().assert_constraint("start: pc = entry");
-}
-
-#[test]
-fn rv32im_a_taken_branch_or_a_jump_cannot_fall_through() {
-    use zkvm_riscv::Instruction as I;
-    for (body, rule) in [
-        (
-            I::Beq {
-                rs1: 0,
-                rs2: 0,
-                imm: 8,
-            },
-            "branch: beq",
-        ),
-        (
-            I::Bne {
-                rs1: 10,
-                rs2: 0,
-                imm: 8,
-            },
-            "branch: bne",
-        ),
-        (
-            I::Blt {
-                rs1: 0,
-                rs2: 10,
-                imm: 8,
-            },
-            "branch: blt/bltu",
-        ),
-        (
-            I::Bge {
-                rs1: 10,
-                rs2: 0,
-                imm: 8,
-            },
-            "branch: bge/bgeu",
-        ),
-        (I::Jal { rd: 0, imm: 8 }, "jal: always jumps"),
-    ] {
-        // Every run jumps over `a0 += 1` and exits 1; the forger falls through (exit 2), with
-        // no jump on the row.
-        let mut f = Forge::rv_deviated(rv_program(body), &[], 2, |pc| pc - 4);
-        assert_eq!(f.machine.exit_code, 2, "{rule}");
-        let t = f.row_where(&[("pc", 0x1004)]);
-        f.set_i("cond", t, 0);
-        f.set_i("delta", t, 0);
-        f.prove().assert_constraint(rule);
-    }
-}
-
-#[test]
-fn rv32im_the_cycle_counter_starts_at_zero() {
-    let nop = zkvm_riscv::Instruction::Addi {
-        rd: 0,
-        rs1: 0,
-        imm: 0,
-    };
-    let mut f = Forge::rv(rv_program(nop), &[]);
-    add_one_on_every_row(&mut f, "cycle");
-    f.prove().assert_constraint("start: cycle 0");
 }

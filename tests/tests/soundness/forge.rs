@@ -353,7 +353,13 @@ impl Forge {
                 .iter()
                 .filter_map(|&(s, t)| small_value(m.slots[s].addr.eval_row(cols, t)))
                 .map(|a| a as usize)
-                .collect()
+                .fold(Vec::new(), |mut cells, a| {
+                    // A cell with several pinned accesses has one initial tuple.
+                    if !cells.contains(&a) {
+                        cells.push(a);
+                    }
+                    cells
+                })
         };
         for &a in &pinned_cells {
             book(a, (value[a], Fr::zero(), flag[a]), 1);

@@ -7,17 +7,21 @@
 //! and the verifier's stage. So each test pins down one mechanism: removing that constraint or
 //! lookup turns it red.
 //!
-//! - [`control`]: register updates, transitions, the first and the last row (both ISAs);
+//! - [`control`], [`control_rv32im`]: register updates, transitions, the first and the last
+//!   row;
 //! - [`zasm`]: the zasm CPU and ALU, memory checking, the bytecode table, the public output;
 //! - [`rv32im`]: the RV32IM ALU, memory permissions, system calls and the input stream;
+//! - [`rv32im_pins`]: one RV32IM forgery per check no other test pinned;
 //! - [`elf_layout`]: RV32IM programs whose segments are not 4-byte aligned;
 //! - [`proof_level`]: tampered proof files, claimed sizes, the program and the exit code.
 
 mod control;
+mod control_rv32im;
 mod coverage;
 mod elf_layout;
 mod forge;
 mod isolation;
 mod proof_level;
 mod rv32im;
+mod rv32im_pins;
 mod zasm;

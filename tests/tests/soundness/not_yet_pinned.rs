@@ -19,59 +19,62 @@ const EXPLAINED_ZASM: &[(&str, &str)] = &[
 /// zasm names no tamper test pins yet.
 const NOT_YET_PINNED_ZASM: &[&str] = &[];
 
+/// The four call flags sum to `sub`, and each nonzero one pins `a7` (or `a0`) to its own value.
+const CALL_FLAG: &str = "is_exit + is_write + is_read = sub (0 or 1 from the bytecode table), and \
+    a nonzero flag pins sys_a7 to its own number (93, 64, 63): at most one is nonzero, so it equals \
+    sub";
+
+/// `w1 + w2 = is_write`, and each pins `a0`.
+const WRITE_FD_FLAG: &str = "w1 + w2 = is_write (0 or 1), and a nonzero w1 or w2 pins sys_a0 to 1 \
+    or 2: at most one is nonzero, so it equals is_write";
+
 /// RV32IM names that no test pins, with why deleting them admits no forgery.
-const EXPLAINED_RV32IM: &[(&str, &str)] = &[];
+const EXPLAINED_RV32IM: &[(&str, &str)] = &[
+    (
+        "boolean: cond",
+        "the branch and jump rules set cond to eq, 1 − eq, lt, 1 − lt, 1 (jal) or 0 (no jump \
+         outside branches) on every row; the group flags are one-hot from the bytecode table, eq \
+         is exact and lt has its own boolean check",
+    ),
+    (
+        "boolean: eof",
+        "`stays ended` makes every row after a nonzero eof 1, so a non-boolean value can only sit \
+         on the row where it rises; there it forces what eof = 1 would (no data, the next eof 1), \
+         and eof = 0 on that row satisfies every rule with the same public statement; eof is in no \
+         lookup or memory tuple",
+    ),
+    (
+        "boolean: eq",
+        "(X − Y)·eq = 0 and (X − Y)·inv = 1 − eq force eq = 0 when X ≠ Y and eq = 1 when X = Y",
+    ),
+    (
+        "boolean: got",
+        "got is 0 off read rows (`got only on read`); on a read row it alone weights the ram \
+         slot's memory tuples, and each memory tuple has one producer (timestamps are unique) and \
+         one final consumer, so memory balances only with weight 0 or 1",
+    ),
+    ("boolean: is_exit", CALL_FLAG),
+    ("boolean: is_read", CALL_FLAG),
+    ("boolean: is_write", CALL_FLAG),
+    (
+        "boolean: sr",
+        "off signed-division rows with a negative dividend s1d = 0 and (1 − s1d)·sr = 0 give \
+         sr = 0; with s1d = 1 a non-boolean sr makes the two |r| rules give absr = dr = 2^32 − dr, \
+         so dr = 2^31 ≠ 0, and (s1d − sr)·dr = 0 then forces sr = 1",
+    ),
+    ("boolean: w1", WRITE_FD_FLAG),
+    ("boolean: w2", WRITE_FD_FLAG),
+    (
+        "boolean: yz",
+        "Y·yz = 0 and Y·yinv = 1 − yz force yz to be exactly [Y = 0]",
+    ),
+    (
+        "input: not ended at the start",
+        "with eof = 1 from the first row, `stays ended` and `no data after the end` make every \
+         read return 0 without writing memory: exactly the honest run on the empty input, a \
+         valid private input, with the same public statement",
+    ),
+];
 
 /// RV32IM names no tamper test pins yet.
-const NOT_YET_PINNED_RV32IM: &[&str] = &[
-    "address: half aligned",
-    "address: word aligned",
-    "alu: lui",
-    "boolean: cond",
-    "boolean: eof",
-    "boolean: eq",
-    "boolean: got",
-    "boolean: is_exit",
-    "boolean: is_read",
-    "boolean: is_write",
-    "boolean: sh0",
-    "boolean: sh1",
-    "boolean: sh2",
-    "boolean: sh3",
-    "boolean: sh4",
-    "boolean: sr",
-    "boolean: w1",
-    "boolean: w2",
-    "boolean: yz",
-    "div: a < 0 ⇒ r < 0 or r = 0",
-    "div: a = q·b + r",
-    "div: |b| (b < 0)",
-    "ecall: a read of 2 bytes or fewer keeps byte 3",
-    "ecall: a0",
-    "ecall: a7",
-    "ecall: a7 carried",
-    "ecall: exit is 93",
-    "ecall: got only on read",
-    "ecall: read fd 0",
-    "ecall: read is 63",
-    "ecall: read len 4",
-    "ecall: write fd 1",
-    "ecall: write fd 2",
-    "ecall: write is 64",
-    "ecall: write len 4",
-    "end: the last row exits",
-    "input: not ended at the start",
-    "memory: ram timestamp low limb",
-    "memory: ram writes a writable cell",
-    "memory: rd timestamp low limb",
-    "memory: rs1 timestamp low limb",
-    "memory: rs2 timestamp low limb",
-    "mul: my = 2^shamt",
-    "next: cycle",
-    "operand: Y = byte·2^24 (lb)",
-    "operand: Y = half·2^16 (lh)",
-    "operand: Y = imm",
-    "shift: 2^(bits 0, 1)",
-    "start: sub = 0",
-    "store: sw",
-];
+const NOT_YET_PINNED_RV32IM: &[&str] = &[];

@@ -8,52 +8,52 @@ use zkvm_riscv::{Instruction as I, Program};
 
 use super::forge::Forge;
 
-const CODE: u32 = 0x1000;
-const DATA: u32 = 0x2000;
-const A0: u8 = 10;
-const A1: u8 = 11;
-const A2: u8 = 12;
-const A7: u8 = 17;
-const T0: u8 = 5;
-const T1: u8 = 6;
+pub(super) const CODE: u32 = 0x1000;
+pub(super) const DATA: u32 = 0x2000;
+pub(super) const A0: u8 = 10;
+pub(super) const A1: u8 = 11;
+pub(super) const A2: u8 = 12;
+pub(super) const A7: u8 = 17;
+pub(super) const T0: u8 = 5;
+pub(super) const T1: u8 = 6;
 
-fn li(rd: u8, imm: i32) -> I {
+pub(super) fn li(rd: u8, imm: i32) -> I {
     assert!((-2048..2048).contains(&imm));
     I::Addi { rd, rs1: 0, imm }
 }
 
 /// `body`, then `exit(a0)`; 16 writable bytes at `DATA` (zeros).
-fn program(body: &[I]) -> Program {
+pub(super) fn program(body: &[I]) -> Program {
     let mut code = body.to_vec();
     code.extend([li(A7, 93), I::Ecall]);
     Program::from_instructions(CODE, &code, Some((DATA, vec![0; 16], 16)))
 }
 
 /// The interpreter's exit code, or `None` if it faults.
-fn exit_code(p: &Program, input: &[u8]) -> Option<u32> {
+pub(super) fn exit_code(p: &Program, input: &[u8]) -> Option<u32> {
     zkvm_riscv::run(p, input, &Default::default())
         .ok()
         .map(|e| e.exit_code)
 }
 
 /// The rows of the instruction at `pc` (its second row for an `ecall` with `sub`).
-fn row_of(f: &Forge, pc: u32, sub: bool) -> usize {
+pub(super) fn row_of(f: &Forge, pc: u32, sub: bool) -> usize {
     f.row_where(&[("pc", u64::from(pc)), ("sub", u64::from(sub))])
 }
 
-fn pc_of(index: usize) -> u32 {
+pub(super) fn pc_of(index: usize) -> u32 {
     CODE + 4 * index as u32
 }
 
 /// Set rd's value (and limbs) on row `t`.
-fn set_rd(f: &mut Forge, t: usize, v: u32) {
+pub(super) fn set_rd(f: &mut Forge, t: usize, v: u32) {
     f.set("rd_val", t, Fr::from(v));
     f.set("rd_lo", t, Fr::from(v & 0xffff));
     f.set("rd_hi", t, Fr::from(v >> 16));
 }
 
 /// The operand on row `t` whose bytes are in columns `{prefix}0..3`.
-fn operand(f: &Forge, t: usize, prefix: &str) -> u32 {
+pub(super) fn operand(f: &Forge, t: usize, prefix: &str) -> u32 {
     (0..4)
         .map(|i| (f.get_u(&format!("{prefix}{i}"), t) as u32) << (8 * i))
         .sum()
@@ -62,7 +62,7 @@ fn operand(f: &Forge, t: usize, prefix: &str) -> u32 {
 /// Set operand X or Y (`prefix` "x" or "y") on row `t`, and what the ALU derives from the
 /// operands on every row: the bitwise result, the sign bits, `X = Y` and its inverse, `Y = 0`,
 /// `|Y|`, and the shift amount `y0 & 31` with its powers of two.
-fn set_operand(f: &mut Forge, t: usize, prefix: &str, v: u32) {
+pub(super) fn set_operand(f: &mut Forge, t: usize, prefix: &str, v: u32) {
     for i in 0..4 {
         f.set(&format!("{prefix}{i}"), t, Fr::from((v >> (8 * i)) & 0xff));
     }
@@ -109,7 +109,7 @@ fn set_operand(f: &mut Forge, t: usize, prefix: &str, v: u32) {
 }
 
 /// Set the effective address E on row `t`: its limbs, word and low bits.
-fn set_eff(f: &mut Forge, t: usize, e: u32) {
+pub(super) fn set_eff(f: &mut Forge, t: usize, e: u32) {
     f.set("eff_lo", t, Fr::from(e & 0xffff));
     f.set("eff_hi", t, Fr::from(e >> 16));
     f.set("w", t, Fr::from(e >> 2));
@@ -119,7 +119,7 @@ fn set_eff(f: &mut Forge, t: usize, e: u32) {
 
 /// Patch memory, then carry the exit's a0 (read as the exit row's Y) into the system-call
 /// columns and claim it; the exit's second row (repeated as padding) reads a1 as X and E.
-fn settle_exit(f: &mut Forge) -> u32 {
+pub(super) fn settle_exit(f: &mut Forge) -> u32 {
     f.complete();
     let exit = f.row_where(&[("is_exit", 1)]);
     for t in exit..f.rows() {
@@ -553,7 +553,7 @@ fn a_debug_write_needs_its_buffer_in_memory() {
 
 /// Remove row `t` (the rows after it move up; the last row, a padding row, is repeated), and
 /// renumber the cycle column.
-fn remove_row(f: &mut Forge, t: usize) {
+pub(super) fn remove_row(f: &mut Forge, t: usize) {
     for col in f.cols.iter_mut() {
         col.remove(t);
         let last = *col.last().expect("rows");
