@@ -115,17 +115,23 @@ struct Column {
 }
 
 fn index_arg(spec: &str, flag: &str, count: usize) -> anyhow::Result<(usize, String)> {
-    let (n, rest) = spec
-        .split_once('=')
-        .with_context(|| format!("--{flag} `{spec}`: expected N=..., N a program number"))?;
-    let n: usize = n
+    let Some((n, rest)) = spec.split_once('=') else {
+        return Err(crate::UsageError(format!(
+            "--{flag} `{spec}`: expected N=..., N a program number"
+        ))
+        .into());
+    };
+    let Some(n) = n
         .trim()
-        .parse()
+        .parse::<usize>()
         .ok()
         .filter(|n| (1..=count).contains(n))
-        .with_context(|| {
-            format!("--{flag} `{spec}`: `{n}` is not a program number (1 to {count})")
-        })?;
+    else {
+        return Err(crate::UsageError(format!(
+            "--{flag} `{spec}`: `{n}` is not a program number (1 to {count})"
+        ))
+        .into());
+    };
     Ok((n - 1, rest.to_string()))
 }
 
@@ -178,7 +184,7 @@ fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
         let prepared = prepare(path, i);
         let (kind, source, result) = match prepared {
             Ok((Kind::Elf, elf)) => {
-                anyhow::ensure!(
+                crate::usage_ensure!(
                     inputs[i].is_empty(),
                     "--input {}=...: program {} is an RV32IM guest; give its input with --stdin",
                     i + 1,
@@ -192,7 +198,7 @@ fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
                 )
             }
             Ok((_, p)) => {
-                anyhow::ensure!(
+                crate::usage_ensure!(
                     stdins[i].is_empty(),
                     "--stdin {}=...: program {} is a zasm program; give its input with --input",
                     i + 1,
@@ -227,7 +233,7 @@ fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
             result: Ok(Measured::default()),
         });
     }
-    anyhow::ensure!(
+    crate::usage_ensure!(
         !cols.is_empty(),
         "nothing to compare: give programs and/or --baseline kernels"
     );
@@ -252,17 +258,17 @@ fn prepare(path: &Path, i: usize) -> anyhow::Result<(Kind, PathBuf)> {
 fn fmt_outputs(values: &[Fr]) -> String {
     values
         .iter()
-        .map(zkvm_isa::fmt_fr)
+        .map(zkvm_host::fmt_field)
         .collect::<Vec<_>>()
         .join(" ")
 }
 
+/// A guest's output for the table: its words when it is text, else hex (never raw bytes).
 fn fmt_bytes_output(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .split(|c: char| c.is_whitespace() || c == '\0')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.split_whitespace().collect::<Vec<_>>().join(" "),
+        Err(_) => format!("0x{}", zkvm_host::hex(bytes)),
+    }
 }
 
 // ------------------------------------------------------------------------- execute only
@@ -628,6 +634,16 @@ fn rows(cols: &[Column], execute_only: bool) -> Vec<Row> {
         &rep(|r| r.prove_seconds * 1e6 / r.cycles.max(1) as f64),
     );
     row(
+        "fixed cost: tables, openings (s)",
+        Unit::Seconds,
+        &rep(fixed_seconds),
+    );
+    row(
+        "per padded row, other phases (us)",
+        Unit::Micros,
+        &rep(per_padded_row_micros),
+    );
+    row(
         "peak memory (MiB)",
         Unit::Mib,
         &rep(|r| r.peak_memory_bytes as f64 / f64::from(1u32 << 20)),
@@ -641,6 +657,74 @@ fn rows(cols: &[Column], execute_only: bool) -> Vec<Row> {
         m.report.as_ref().and_then(|r| r.verify_seconds)
     });
     rows
+}
+
+/// The phases whose cost hardly depends on the trace at these sizes: committing the lookup
+/// tables and the openings (dominated by the tables' openings), in seconds.
+fn fixed_seconds(r: &Report) -> f64 {
+    r.phases
+        .iter()
+        .filter(|(p, _)| p == "commit tables" || p == "openings")
+        .map(|(_, s)| s)
+        .sum()
+}
+
+/// The other phases' time per padded row, in microseconds.
+fn per_padded_row_micros(r: &Report) -> f64 {
+    (r.prove_seconds - fixed_seconds(r)) * 1e6 / r.padded_cycles.max(1) as f64
+}
+
+/// One line per column after the first: how many times the first column's cycles and prove
+/// time it needs, and what a padded row costs it (outside the fixed phases).
+fn verdict(cols: &[Column]) -> Vec<String> {
+    let proven = |c: &Column| -> Option<(u64, Report)> {
+        let m = c.result.as_ref().ok()?;
+        Some((m.cycles, m.report.clone()?))
+    };
+    let Some((base_cycles, base)) = cols.first().and_then(proven) else {
+        return Vec::new();
+    };
+    cols.iter()
+        .skip(1)
+        .filter_map(|c| {
+            let (cycles, r) = proven(c)?;
+            Some(format!(
+                "verdict: {} ({}) needs {:.2}x the cycles and {:.2}x the prove time of {} ({}); \
+                 per padded row it costs {:.2}x, beside a fixed cost of {:.2} s against {:.2} s",
+                c.name,
+                c.kind,
+                cycles as f64 / base_cycles.max(1) as f64,
+                r.prove_seconds / base.prove_seconds.max(1e-9),
+                cols[0].name,
+                cols[0].kind,
+                per_padded_row_micros(&r) / per_padded_row_micros(&base).max(1e-9),
+                fixed_seconds(&r),
+                fixed_seconds(&base),
+            ))
+        })
+        .collect()
+}
+
+/// Whether the columns that ran print the same output: numbers are compared as field elements
+/// (decimal or hex), anything else as text. `None` with fewer than two outputs.
+fn outputs_agree(cols: &[Column]) -> Option<bool> {
+    let outputs: Vec<&str> = cols
+        .iter()
+        .filter_map(|c| c.result.as_ref().ok().map(|m| m.output.as_str()))
+        .collect();
+    if outputs.len() < 2 {
+        return None;
+    }
+    let numbers = |s: &str| -> Option<Vec<Fr>> {
+        s.split_whitespace()
+            .map(|t| zasm_cmd::parse_input(t).ok())
+            .collect()
+    };
+    let parsed: Option<Vec<Vec<Fr>>> = outputs.iter().map(|s| numbers(s)).collect();
+    Some(match parsed {
+        Some(p) => p.windows(2).all(|w| w[0] == w[1]),
+        None => outputs.windows(2).all(|w| w[0] == w[1]),
+    })
 }
 
 /// Every phase name, in order of first appearance.
@@ -784,6 +868,8 @@ fn table_json(cols: &[Column], rows: &[Row], execute_only: bool) -> Value {
         "mode": if execute_only { "execute" } else { "prove" },
         "columns": columns,
         "rows": rows,
+        "outputs_agree": outputs_agree(cols),
+        "verdict": verdict(cols),
     })
 }
 
@@ -1017,6 +1103,12 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<u8> {
         println!("{}", table_json(&cols, &rows, args.execute_only));
     } else {
         print!("{}", render_table(&cols, &rows));
+        if let Some(agree) = outputs_agree(&cols) {
+            println!("outputs agree: {}", if agree { "yes" } else { "NO" });
+        }
+        for line in verdict(&cols) {
+            println!("{line}");
+        }
         for c in &cols {
             if let Err(e) = &c.result {
                 println!("{}: {e}", c.name);
