@@ -1,8 +1,8 @@
 //! RV32IM byte-exact I/O: forged chunk rows of `read(0, buf, n)` and `write(1, buf, n)` — their
 //! lanes, the bytes a read may change, the output lanes, and how a call's chunks follow each
 //! other (done, total, cont). Each forgery claims another exit code or output than every run of
-//! the claimed program gives (or a program whose run faults), and is caught by the one rule it
-//! targets.
+//! the claimed program gives (or a program whose run faults), and the test asserts which rule
+//! names the row it breaks.
 
 use ark_bn254::Fr;
 use ark_ff::{Field, One, Zero};
