@@ -4,6 +4,7 @@
 //! stderr), 2 on usage errors (clap's own, and [`UsageError`]s: flags that do not fit the
 //! program or each other). `run` passes a guest's non-zero exit code through.
 
+mod chart;
 mod compare_cmd;
 mod demo;
 mod new_cmd;

@@ -7,6 +7,7 @@ use zkvm_prover::machine::balance::Multiset;
 use zkvm_riscv::{Instruction as I, Program};
 
 use super::forge::Forge;
+use super::rv32im_pins::claim_program;
 
 pub(super) const CODE: u32 = 0x1000;
 pub(super) const DATA: u32 = 0x2000;
@@ -625,4 +626,27 @@ fn an_exit_code_cannot_be_changed_after_the_call_read_it() {
     }
     f.claim_exit_code(42);
     f.prove().assert_constraint("ecall: a0 carried");
+}
+
+#[test]
+fn the_initial_stack_pointer_is_the_loaders() {
+    // `exit(sp)`: the witness is an honest run of the same code started with another sp (as a
+    // prover who picks its own stack would make it), claimed as a run of the real program, its
+    // first read of x2 kept as the prover made it. The verifier rebuilds the initial memory,
+    // which holds x2, from the program, so the memory multiset cannot balance.
+    let body = [I::Addi {
+        rd: A0,
+        rs1: 2,
+        imm: 0,
+    }];
+    let mut real = program(&body);
+    real.initial_sp = 0x0010_0000;
+    let mut moved = real.clone();
+    moved.initial_sp = 0x0020_0000;
+    assert_eq!(exit_code(&real, &[]), Some(0x0010_0000));
+    let mut f = Forge::rv(moved, &[]);
+    assert_eq!(f.machine.exit_code, 0x0020_0000);
+    claim_program(&mut f, real);
+    f.pin_read("rs1", 0);
+    f.prove().assert_multiset(Multiset::Memory);
 }
