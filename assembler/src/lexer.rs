@@ -170,6 +170,29 @@ pub fn lex(src: &str, file: usize, errors: &mut Vec<Error>) -> Vec<Spanned> {
             Ok(t) => out.push((span.start, t, span.end)),
             Err(()) => {
                 let text = &src[span.clone()];
+                let rest = &src[span.start..];
+                // Other languages' comments: one error, and the comment skipped (no cascade).
+                let comment = if text == "#" {
+                    Some(("`#` does not start a comment in zasm", "\n", 0))
+                } else if rest.starts_with("/*") {
+                    Some(("zasm has no block comments", "*/", 2))
+                } else {
+                    None
+                };
+                if let Some((msg, end, end_len)) = comment {
+                    let len = rest.find(end).map_or(rest.len(), |i| i + end_len);
+                    lexer.bump(len - text.len());
+                    let sp = Span {
+                        end: span.start + len,
+                        ..sp
+                    };
+                    errors.push(Error::new(
+                        sp,
+                        msg,
+                        "comments start with `//` and run to the end of the line",
+                    ));
+                    continue;
+                }
                 let msg = if text.starts_with('"') {
                     "unterminated string".to_string()
                 } else {

@@ -791,11 +791,22 @@ impl Assembler {
                 "double dereference not allowed here",
                 "only the right-hand operand (op1) may be `[[reg + k] + j]`",
             )),
-            _ => Err(Error::new(
-                e.span,
-                "malformed memory operand",
-                "expected `[ap + k]` or `[fp + k]`",
-            )),
+            _ => match leftmost_name(inner) {
+                Some(name)
+                    if !syms.consts.contains_key(name) && !syms.labels.contains_key(name) =>
+                {
+                    Err(Error::new(
+                        e.span,
+                        format!("unknown register `{name}`"),
+                        "zasm's registers are `ap` and `fp`: expected `[ap + k]` or `[fp + k]`",
+                    ))
+                }
+                _ => Err(Error::new(
+                    e.span,
+                    "malformed memory operand",
+                    "expected `[ap + k]` or `[fp + k]`",
+                )),
+            },
         }
     }
 
@@ -825,8 +836,54 @@ impl Assembler {
         Ok(Op1::Mem(self.mem(syms, e)?))
     }
 
+    /// A sum of one memory operand and constants, in any order (`[ap - 1] + BASE * 2 - 1000`,
+    /// `5 + [fp]`), as `[x] + k` with the constants folded, as Cairo re-associates them; `None`
+    /// for any other shape (left for [`Assembler::res`] to accept or report).
+    fn reassociate(&mut self, syms: &mut Symbols, e: &Expr) -> Result<Option<Expr>, Error> {
+        if is_const(e) || !matches!(e.kind, ExprKind::Bin(BinOp::Add | BinOp::Sub, ..)) {
+            return Ok(None);
+        }
+        let mut terms = Vec::new();
+        flatten_sum(e, false, &mut terms);
+        let (vars, consts): (Vec<_>, Vec<_>) = terms.iter().partition(|(_, t)| !is_const(t));
+        let [(false, var)] = vars[..] else {
+            return Ok(None);
+        };
+        let already_canonical = terms.len() == 2 && std::ptr::eq(terms[0].1, var);
+        if already_canonical {
+            return Ok(None);
+        }
+        let mut k = Fr::zero();
+        for (neg, t) in &consts {
+            let v = self.eval_err(syms, t)?;
+            k += if *neg { -v } else { v };
+        }
+        let span = consts
+            .iter()
+            .map(|(_, t)| t.span)
+            .reduce(|a, b| Span {
+                file: a.file,
+                start: a.start.min(b.start),
+                end: a.end.max(b.end),
+            })
+            .unwrap_or(e.span);
+        Ok(Some(Expr {
+            kind: ExprKind::Bin(
+                BinOp::Add,
+                Box::new(var.clone()),
+                Box::new(Expr {
+                    kind: ExprKind::Num(k),
+                    span,
+                }),
+            ),
+            span: e.span,
+        }))
+    }
+
     /// The right-hand side of an assignment or assertion.
     fn res(&mut self, syms: &mut Symbols, e: &Expr) -> Result<(Res, Option<MemOp>, Op1), Error> {
+        let folded = self.reassociate(syms, e)?;
+        let e = folded.as_ref().unwrap_or(e);
         if let ExprKind::Bin(op, a, b) = &e.kind {
             if !is_const(e) {
                 let (res, op1) = match op {
@@ -1104,6 +1161,30 @@ fn split_reg<'e>(e: &'e Expr, neg: bool, terms: &mut Vec<(bool, &'e Expr)>) -> O
             }
         }
         _ => None,
+    }
+}
+
+/// The first name in `e` reading left to right through sums (`sp` in `sp + 2`).
+fn leftmost_name(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Name(n) => Some(n),
+        ExprKind::Bin(_, a, _) => leftmost_name(a),
+        _ => None,
+    }
+}
+
+/// The terms of a chain of `+` and `-`, with whether each is subtracted.
+fn flatten_sum<'e>(e: &'e Expr, neg: bool, out: &mut Vec<(bool, &'e Expr)>) {
+    match &e.kind {
+        ExprKind::Bin(BinOp::Add, a, b) => {
+            flatten_sum(a, neg, out);
+            flatten_sum(b, neg, out);
+        }
+        ExprKind::Bin(BinOp::Sub, a, b) => {
+            flatten_sum(a, neg, out);
+            flatten_sum(b, !neg, out);
+        }
+        _ => out.push((neg, e)),
     }
 }
 

@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use zkvm_prover::baseline::{self, Kernel};
 use zkvm_prover::pipeline::Report;
 
+use crate::chart::{svg, Bar, BarValue, Panel, Segments};
 use crate::program::{detect, Kind};
 use crate::prove_cmd;
 use crate::zasm_cmd;
@@ -115,17 +116,23 @@ struct Column {
 }
 
 fn index_arg(spec: &str, flag: &str, count: usize) -> anyhow::Result<(usize, String)> {
-    let (n, rest) = spec
-        .split_once('=')
-        .with_context(|| format!("--{flag} `{spec}`: expected N=..., N a program number"))?;
-    let n: usize = n
+    let Some((n, rest)) = spec.split_once('=') else {
+        return Err(crate::UsageError(format!(
+            "--{flag} `{spec}`: expected N=..., N a program number"
+        ))
+        .into());
+    };
+    let Some(n) = n
         .trim()
-        .parse()
+        .parse::<usize>()
         .ok()
         .filter(|n| (1..=count).contains(n))
-        .with_context(|| {
-            format!("--{flag} `{spec}`: `{n}` is not a program number (1 to {count})")
-        })?;
+    else {
+        return Err(crate::UsageError(format!(
+            "--{flag} `{spec}`: `{n}` is not a program number (1 to {count})"
+        ))
+        .into());
+    };
     Ok((n - 1, rest.to_string()))
 }
 
@@ -178,7 +185,7 @@ fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
         let prepared = prepare(path, i);
         let (kind, source, result) = match prepared {
             Ok((Kind::Elf, elf)) => {
-                anyhow::ensure!(
+                crate::usage_ensure!(
                     inputs[i].is_empty(),
                     "--input {}=...: program {} is an RV32IM guest; give its input with --stdin",
                     i + 1,
@@ -192,7 +199,7 @@ fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
                 )
             }
             Ok((_, p)) => {
-                anyhow::ensure!(
+                crate::usage_ensure!(
                     stdins[i].is_empty(),
                     "--stdin {}=...: program {} is a zasm program; give its input with --input",
                     i + 1,
@@ -227,7 +234,7 @@ fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
             result: Ok(Measured::default()),
         });
     }
-    anyhow::ensure!(
+    crate::usage_ensure!(
         !cols.is_empty(),
         "nothing to compare: give programs and/or --baseline kernels"
     );
@@ -252,17 +259,17 @@ fn prepare(path: &Path, i: usize) -> anyhow::Result<(Kind, PathBuf)> {
 fn fmt_outputs(values: &[Fr]) -> String {
     values
         .iter()
-        .map(zkvm_isa::fmt_fr)
+        .map(zkvm_host::fmt_field)
         .collect::<Vec<_>>()
         .join(" ")
 }
 
+/// A guest's output for the table: its words when it is text, else hex (never raw bytes).
 fn fmt_bytes_output(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .split(|c: char| c.is_whitespace() || c == '\0')
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
+    match std::str::from_utf8(bytes) {
+        Ok(text) => text.split_whitespace().collect::<Vec<_>>().join(" "),
+        Err(_) => format!("0x{}", zkvm_host::hex(bytes)),
+    }
 }
 
 // ------------------------------------------------------------------------- execute only
@@ -628,6 +635,16 @@ fn rows(cols: &[Column], execute_only: bool) -> Vec<Row> {
         &rep(|r| r.prove_seconds * 1e6 / r.cycles.max(1) as f64),
     );
     row(
+        "fixed cost: tables, openings (s)",
+        Unit::Seconds,
+        &rep(fixed_seconds),
+    );
+    row(
+        "per padded row, other phases (us)",
+        Unit::Micros,
+        &rep(per_padded_row_micros),
+    );
+    row(
         "peak memory (MiB)",
         Unit::Mib,
         &rep(|r| r.peak_memory_bytes as f64 / f64::from(1u32 << 20)),
@@ -641,6 +658,74 @@ fn rows(cols: &[Column], execute_only: bool) -> Vec<Row> {
         m.report.as_ref().and_then(|r| r.verify_seconds)
     });
     rows
+}
+
+/// The phases whose cost hardly depends on the trace at these sizes: committing the lookup
+/// tables and the openings (dominated by the tables' openings), in seconds.
+fn fixed_seconds(r: &Report) -> f64 {
+    r.phases
+        .iter()
+        .filter(|(p, _)| p == "commit tables" || p == "openings")
+        .map(|(_, s)| s)
+        .sum()
+}
+
+/// The other phases' time per padded row, in microseconds.
+fn per_padded_row_micros(r: &Report) -> f64 {
+    (r.prove_seconds - fixed_seconds(r)) * 1e6 / r.padded_cycles.max(1) as f64
+}
+
+/// One line per column after the first: how many times the first column's cycles and prove
+/// time it needs, and what a padded row costs it (outside the fixed phases).
+fn verdict(cols: &[Column]) -> Vec<String> {
+    let proven = |c: &Column| -> Option<(u64, Report)> {
+        let m = c.result.as_ref().ok()?;
+        Some((m.cycles, m.report.clone()?))
+    };
+    let Some((base_cycles, base)) = cols.first().and_then(proven) else {
+        return Vec::new();
+    };
+    cols.iter()
+        .skip(1)
+        .filter_map(|c| {
+            let (cycles, r) = proven(c)?;
+            Some(format!(
+                "verdict: {} ({}) needs {:.2}x the cycles and {:.2}x the prove time of {} ({}); \
+                 per padded row it costs {:.2}x, beside a fixed cost of {:.2} s against {:.2} s",
+                c.name,
+                c.kind,
+                cycles as f64 / base_cycles.max(1) as f64,
+                r.prove_seconds / base.prove_seconds.max(1e-9),
+                cols[0].name,
+                cols[0].kind,
+                per_padded_row_micros(&r) / per_padded_row_micros(&base).max(1e-9),
+                fixed_seconds(&r),
+                fixed_seconds(&base),
+            ))
+        })
+        .collect()
+}
+
+/// Whether the columns that ran print the same output: numbers are compared as field elements
+/// (decimal or hex), anything else as text. `None` with fewer than two outputs.
+fn outputs_agree(cols: &[Column]) -> Option<bool> {
+    let outputs: Vec<&str> = cols
+        .iter()
+        .filter_map(|c| c.result.as_ref().ok().map(|m| m.output.as_str()))
+        .collect();
+    if outputs.len() < 2 {
+        return None;
+    }
+    let numbers = |s: &str| -> Option<Vec<Fr>> {
+        s.split_whitespace()
+            .map(|t| zasm_cmd::parse_input(t).ok())
+            .collect()
+    };
+    let parsed: Option<Vec<Vec<Fr>>> = outputs.iter().map(|s| numbers(s)).collect();
+    Some(match parsed {
+        Some(p) => p.windows(2).all(|w| w[0] == w[1]),
+        None => outputs.windows(2).all(|w| w[0] == w[1]),
+    })
 }
 
 /// Every phase name, in order of first appearance.
@@ -784,195 +869,58 @@ fn table_json(cols: &[Column], rows: &[Row], execute_only: bool) -> Value {
         "mode": if execute_only { "execute" } else { "prove" },
         "columns": columns,
         "rows": rows,
+        "outputs_agree": outputs_agree(cols),
+        "verdict": verdict(cols),
     })
 }
 
 // ------------------------------------------------------------------------- the chart
 
-const PALETTE: [&str; 8] = [
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9c755f",
-];
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// One panel: a title, one bar per column, each bar a stack of `(segment, value)`.
-struct Panel {
-    title: String,
-    bars: Vec<(String, Vec<(String, f64)>)>,
-}
-
-fn svg(panels: &[Panel]) -> String {
-    let (pw, ph, bar_w, gap, top, left) = (0.0f64, 260.0f64, 56.0f64, 28.0f64, 40.0f64, 70.0f64);
-    let nbars = panels.iter().map(|p| p.bars.len()).max().unwrap_or(1) as f64;
-    let panel_w = (left + nbars * (bar_w + gap) + gap).max(pw + 320.0);
-    let legend: Vec<String> = {
-        let mut v: Vec<String> = Vec::new();
-        for p in panels {
-            for (_, segs) in &p.bars {
-                for (s, _) in segs {
-                    if !s.is_empty() && !v.contains(s) {
-                        v.push(s.clone());
-                    }
-                }
-            }
-        }
-        v
-    };
-    let width = panel_w * panels.len() as f64 + 20.0;
-    let height = top + ph + 80.0 + 18.0 * legend.len() as f64;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" font-family="sans-serif" font-size="11">"#
-    );
-    let _ = writeln!(out, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let color = |s: &str| {
-        legend
-            .iter()
-            .position(|x| x == s)
-            .map_or("#888888", |i| PALETTE[i % PALETTE.len()])
-    };
-    for (k, p) in panels.iter().enumerate() {
-        let x0 = 10.0 + panel_w * k as f64;
-        let max = p
-            .bars
-            .iter()
-            .map(|(_, s)| s.iter().map(|(_, v)| v).sum::<f64>())
-            .fold(0.0f64, f64::max);
-        let scale = if max > 0.0 { ph / max } else { 0.0 };
-        let _ = writeln!(
-            out,
-            r#"<text x="{:.1}" y="20" font-size="13" font-weight="bold">{}</text>"#,
-            x0,
-            xml_escape(&p.title)
-        );
-        let base = top + ph;
-        let _ = writeln!(
-            out,
-            r##"<line x1="{:.1}" y1="{top:.1}" x2="{:.1}" y2="{base:.1}" stroke="#333"/><line x1="{:.1}" y1="{base:.1}" x2="{:.1}" y2="{base:.1}" stroke="#333"/>"##,
-            x0 + left - 8.0,
-            x0 + left - 8.0,
-            x0 + left - 8.0,
-            x0 + panel_w - 10.0
-        );
-        for t in 0..=4 {
-            let v = max * f64::from(t) / 4.0;
-            let y = base - v * scale;
-            let _ = writeln!(
-                out,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
-                x0 + left - 12.0,
-                y + 4.0,
-                short_num(v)
-            );
-        }
-        for (b, (label, segs)) in p.bars.iter().enumerate() {
-            let bx = x0 + left + gap / 2.0 + b as f64 * (bar_w + gap);
-            let mut y = base;
-            for (seg, v) in segs {
-                let h = v * scale;
-                y -= h;
-                let _ = writeln!(
-                    out,
-                    r#"<rect x="{bx:.1}" y="{y:.1}" width="{bar_w:.1}" height="{h:.1}" fill="{}"><title>{}: {}</title></rect>"#,
-                    color(seg),
-                    xml_escape(seg),
-                    short_num(*v)
-                );
-            }
-            let total: f64 = segs.iter().map(|(_, v)| v).sum();
-            let _ = writeln!(
-                out,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-                bx + bar_w / 2.0,
-                y - 4.0,
-                short_num(total)
-            );
-            let _ = writeln!(
-                out,
-                r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-                bx + bar_w / 2.0,
-                base + 16.0,
-                xml_escape(&truncate(label, 14))
-            );
-        }
-    }
-    for (i, s) in legend.iter().enumerate() {
-        let y = top + ph + 40.0 + 18.0 * i as f64;
-        let _ = writeln!(
-            out,
-            r#"<rect x="20" y="{:.1}" width="12" height="12" fill="{}"/><text x="38" y="{:.1}">{}</text>"#,
-            y - 10.0,
-            color(s),
-            y,
-            xml_escape(s)
-        );
-    }
-    out.push_str("</svg>\n");
-    out
-}
-
-fn short_num(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else if v.abs() >= 1e6 {
-        format!("{:.2}M", v / 1e6)
-    } else if v.abs() >= 1e3 {
-        format!("{:.1}k", v / 1e3)
-    } else if v.abs() >= 10.0 {
-        format!("{v:.0}")
-    } else {
-        format!("{v:.3}")
-    }
-}
-
+/// The chart's panels: cycles, then (when proving) prover time by phase, time per cycle and
+/// committed elements per cycle. Every column has a bar in every panel; a failed one is drawn
+/// as failed.
 fn panels(cols: &[Column], execute_only: bool) -> Vec<Panel> {
-    let ok: Vec<(&Column, &Measured)> = cols
-        .iter()
-        .filter_map(|c| c.result.as_ref().ok().map(|m| (c, m)))
-        .collect();
-    if execute_only {
-        return vec![Panel {
-            title: "cycles".into(),
-            bars: ok
-                .iter()
-                .map(|(c, m)| (c.name.clone(), vec![(String::new(), m.cycles as f64)]))
-                .collect(),
-        }];
-    }
-    let with_report: Vec<(&Column, &Report)> = ok
-        .iter()
-        .filter_map(|(c, m)| m.report.as_ref().map(|r| (*c, r)))
-        .collect();
-    let per_cycle = |title: &str, f: &dyn Fn(&Report) -> f64| Panel {
+    let panel = |title: &str, value: &dyn Fn(&Measured) -> Option<Segments>| Panel {
         title: title.into(),
-        bars: with_report
+        bars: cols
             .iter()
-            .map(|(c, r)| {
-                (
-                    c.name.clone(),
-                    vec![(String::new(), f(r) / r.cycles.max(1) as f64)],
-                )
+            .map(|c| Bar {
+                label: c.name.clone(),
+                value: match &c.result {
+                    Err(e) => BarValue::Failed(e.clone()),
+                    Ok(m) => value(m).map_or_else(
+                        || BarValue::Failed("no proving report".into()),
+                        BarValue::Stack,
+                    ),
+                },
             })
             .collect(),
     };
+    let plain = |v: f64| Some(vec![(String::new(), v)]);
+    let cycles = panel("cycles", &|m| plain(m.cycles as f64));
+    if execute_only {
+        return vec![cycles];
+    }
+    let per_cycle = |f: fn(&Report) -> f64| {
+        move |m: &Measured| {
+            m.report
+                .as_ref()
+                .and_then(|r| plain(f(r) / r.cycles.max(1) as f64))
+        }
+    };
     vec![
-        Panel {
-            title: "prover time by phase (s)".into(),
-            bars: with_report
-                .iter()
-                .map(|(c, r)| (c.name.clone(), r.phases.clone()))
-                .collect(),
-        },
-        per_cycle("prover time per cycle (us)", &|r| r.prove_seconds * 1e6),
-        per_cycle("committed elements per cycle", &|r| {
-            r.committed_elements as f64
+        cycles,
+        panel("prover time by phase (s)", &|m| {
+            m.report.as_ref().map(|r| r.phases.clone())
         }),
+        panel(
+            "prover time per cycle (us)",
+            &per_cycle(|r| r.prove_seconds * 1e6),
+        ),
+        panel(
+            "committed elements per cycle",
+            &per_cycle(|r| r.committed_elements as f64),
+        ),
     ]
 }
 
@@ -1017,6 +965,12 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<u8> {
         println!("{}", table_json(&cols, &rows, args.execute_only));
     } else {
         print!("{}", render_table(&cols, &rows));
+        if let Some(agree) = outputs_agree(&cols) {
+            println!("outputs agree: {}", if agree { "yes" } else { "NO" });
+        }
+        for line in verdict(&cols) {
+            println!("{line}");
+        }
         for c in &cols {
             if let Err(e) = &c.result {
                 println!("{}: {e}", c.name);
@@ -1046,17 +1000,5 @@ mod tests {
         assert!(index_arg("0=1", "input", 2).is_err());
         assert!(index_arg("x", "input", 2).is_err());
         assert_eq!(index_arg("2=1,2", "input", 2).unwrap(), (1, "1,2".into()));
-    }
-
-    #[test]
-    fn the_svg_is_well_formed_enough() {
-        let p = Panel {
-            title: "t<1>".into(),
-            bars: vec![("a".into(), vec![("x".into(), 1.0), ("y".into(), 2.0)])],
-        };
-        let s = svg(&[p]);
-        assert!(s.starts_with("<svg") && s.ends_with("</svg>\n"));
-        assert!(s.contains("t&lt;1&gt;"));
-        assert_eq!(s.matches("<rect").count(), 1 + 2 + 2);
     }
 }

@@ -1,12 +1,15 @@
 //! `zkvm`: assemble, run, prove, verify and compare programs for the zasm and RV32IM ISAs.
 //!
 //! Exit status: 0 on success, 1 on bad input or a failed program or check (with a message on
-//! stderr), 2 on usage errors (clap's own). A guest's non-zero exit code is passed through.
+//! stderr), 2 on usage errors (clap's own, and [`UsageError`]s: flags that do not fit the
+//! program or each other). `run` passes a guest's non-zero exit code through.
 
+mod chart;
 mod compare_cmd;
 mod demo;
 mod new_cmd;
 mod program;
+mod progress;
 mod prove_cmd;
 mod riscv_cmd;
 mod zasm_cmd;
@@ -83,8 +86,28 @@ pub struct RunArgs {
     pub json: bool,
 }
 
+/// A command line that cannot mean anything (exit status 2, as clap's own usage errors).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Return a [`UsageError`] unless `ok`.
+#[macro_export]
+macro_rules! usage_ensure {
+    ($ok:expr, $($fmt:tt)*) => {
+        if !$ok {
+            return Err($crate::UsageError(format!($($fmt)*)).into());
+        }
+    };
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Command::Prove(args) => progress::init("prove", !args.json),
+        Command::Demo => progress::init("demo", true),
+        _ => progress::init("", false),
+    }
     let result = match cli.command {
         Command::Asm(args) => zasm_cmd::asm(&args),
         Command::Disasm { program } => match program::detect(&program) {
@@ -107,6 +130,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(e) if e.downcast_ref::<UsageError>().is_some() => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(1)

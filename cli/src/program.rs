@@ -66,3 +66,17 @@ impl Read for Terminal {
         std::io::stdin().read(buf)
     }
 }
+
+/// After `zkvm run`: warn when `zkvm prove` could not prove a run of `cycles` rows here — past
+/// the prover's size limit, or needing more memory than this machine has available.
+pub fn warn_if_unprovable(isa: &'static str, cycles: u64) {
+    use zkvm_prover::pipeline::{check_memory, MAX_LOG_SIZE};
+    if cycles > 1 << MAX_LOG_SIZE {
+        eprintln!(
+            "zkvm run: warning: {cycles} cycles exceed the prover's limit of 2^{MAX_LOG_SIZE} rows; \
+             `zkvm prove` will refuse this run"
+        );
+    } else if let Err(e) = check_memory(isa, cycles) {
+        eprintln!("zkvm run: warning: `zkvm prove` would refuse this run here: {e}");
+    }
+}

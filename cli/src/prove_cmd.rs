@@ -24,6 +24,10 @@ pub struct ProveArgs {
     /// Stop with an error after this many cycles.
     #[arg(long, default_value_t = 1 << 24)]
     pub max_cycles: u64,
+    /// Prove even when the estimated peak memory exceeds the memory available (the run is
+    /// otherwise refused before proving, naming both figures).
+    #[arg(long)]
+    pub no_memory_check: bool,
     /// Where to write the proof (default: PROGRAM.proof).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -141,10 +145,11 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
         "zkvm prove: running and proving {} ...",
         args.program.display()
     );
+    zkvm_prover::pipeline::set_memory_check(!args.no_memory_check);
     let program = load(&args.program)?;
     let proof = match &program {
         Program::Zasm(_) => {
-            anyhow::ensure!(
+            crate::usage_ensure!(
                 args.stdin.is_none(),
                 "--stdin is for ELF guests; a zasm program takes its private input with --input"
             );
@@ -152,7 +157,7 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
             program.prove_with(&fields, None, args.max_cycles)
         }
         Program::Rv32im(_) => {
-            anyhow::ensure!(
+            crate::usage_ensure!(
                 args.input.is_empty(),
                 "--input is for zasm programs; an ELF guest reads its private input from stdin"
             );

@@ -76,11 +76,10 @@ fn write_disasm(program: &zkvm_riscv::Program) -> std::io::Result<()> {
 /// `zkvm run` for ELF files: private input from stdin, public output to stdout, debug output to
 /// stderr, the guest's exit code (low 8 bits) as ours.
 pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
-    if !args.input.is_empty() {
-        anyhow::bail!(
-            "--input is for zasm programs; an ELF guest reads its private input from stdin"
-        );
-    }
+    crate::usage_ensure!(
+        args.input.is_empty(),
+        "--input is for zasm programs; an ELF guest reads its private input from stdin"
+    );
     let program = load(&args.program)?;
     let input = crate::program::guest_input(args.stdin.as_deref())?;
     let config = RunConfig {
@@ -120,6 +119,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
         }
     }
     let s = &execution.summary;
+    crate::program::warn_if_unprovable("rv32im", s.cycles);
     if args.json {
         let classes: serde_json::Map<String, serde_json::Value> = s
             .per_class()

@@ -146,7 +146,7 @@ fn access_str(a: &Option<Access>) -> String {
 
 /// `zkvm run` for zasm programs.
 pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
-    anyhow::ensure!(
+    crate::usage_ensure!(
         args.stdin.is_none(),
         "--stdin is for ELF guests; a zasm program takes its private input with --input"
     );
@@ -189,6 +189,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
     }
     let output = zkvm_host::Output::Fields(ex.output.clone());
     let s = &ex.summary;
+    crate::program::warn_if_unprovable("zasm", s.cycles);
     if args.json {
         let counts: serde_json::Map<String, serde_json::Value> = s
             .opcode_counts

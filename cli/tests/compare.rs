@@ -98,20 +98,31 @@ fn execute_only_prints_cycles_mix_and_ratios() {
 
 #[test]
 fn bad_inputs_are_errors() {
-    for args in [
-        &["compare", "examples/zasm/fib.zasm", "--input", "2=1"][..],
-        &["compare", "examples/zasm/fib.zasm", "--input", "x"],
-        &["compare", "examples/zasm/fib.zasm", "--stdin", "1=@text:5"],
-        &[
-            "compare",
-            "examples/zasm/fib.zasm",
-            "--baseline",
-            "matmul:0",
-        ],
-        &["compare"],
+    // Usage errors (exit 2) and a bad value (exit 1).
+    for (args, status) in [
+        (
+            &["compare", "examples/zasm/fib.zasm", "--input", "2=1"][..],
+            2,
+        ),
+        (&["compare", "examples/zasm/fib.zasm", "--input", "x"], 2),
+        (
+            &["compare", "examples/zasm/fib.zasm", "--stdin", "1=@text:5"],
+            2,
+        ),
+        (&["compare", "--execute-only"], 2),
+        (&["compare"], 2),
+        (
+            &[
+                "compare",
+                "examples/zasm/fib.zasm",
+                "--baseline",
+                "matmul:0",
+            ],
+            1,
+        ),
     ] {
         let (code, _, err) = zkvm(args);
-        assert_eq!(code, 1, "{args:?}: {err}");
+        assert_eq!(code, status, "{args:?}: {err}");
         assert!(err.starts_with("error:"), "{args:?}: {err}");
     }
     // A program that fails is a failed column, not an abort.
@@ -162,6 +173,8 @@ fn proving_compare_has_every_row_and_a_baseline_column() {
         "  openings (s)",
         "prove time (s)",
         "prove time/cycle (us)",
+        "fixed cost: tables, openings (s)",
+        "per padded row, other phases (us)",
         "peak memory (MiB)",
         "proof size (bytes)",
         "verify time (s)",
@@ -177,7 +190,8 @@ fn proving_compare_has_every_row_and_a_baseline_column() {
     let shown = outputs[0].trim_end_matches("...");
     assert!(shown.len() > 20, "{out}");
     assert!(
-        "0x176c6eefc3fdf8d6136002d8e6f7a885bbd1c4e3957b93ddc1ec3ae7859f1a08".starts_with(shown),
+        "10594780656576967754230020536574539122676596303354946869887184401991294982664"
+            .starts_with(shown),
         "{out}"
     );
     assert_eq!(outputs[0], outputs[1], "{out}");
@@ -187,6 +201,15 @@ fn proving_compare_has_every_row_and_a_baseline_column() {
     assert!(row(&out, "cycles")[1].starts_with("91 "), "{out}");
     assert!(row(&out, "cycles")[2].starts_with("8 "), "{out}");
     assert!(row(&out, "lookups/cycle")[1].starts_with('0'), "{out}");
+    // Two programs of three compute MiMC: the outputs do not all agree; each column after the
+    // first gets a verdict.
+    assert!(out.contains("\noutputs agree: NO\n"), "{out}");
+    let verdicts: Vec<&str> = out.lines().filter(|l| l.starts_with("verdict: ")).collect();
+    assert_eq!(verdicts.len(), 2, "{out}");
+    assert!(
+        verdicts[0].contains("the cycles") && verdicts[0].contains("per padded row it costs"),
+        "{out}"
+    );
     let chart = std::fs::read_to_string(&svg).unwrap();
     assert!(chart.starts_with("<svg") && chart.contains("prover time by phase"));
     let _ = std::fs::remove_dir_all(&dir);

@@ -157,6 +157,6 @@ fn stdin_from_a_file_or_a_pipe_feeds_run_and_prove_alike() {
         "{err}"
     );
     let (code, _, err) = zkvm(&["run", "examples/zasm/sum.zasm", "--stdin", file]);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a usage error");
     assert!(err.contains("--stdin is for ELF guests"), "{err}");
 }

@@ -136,3 +136,24 @@ fn run_prove_and_verify_print_one_output_format() {
         assert_eq!(v["exit_code"], 0, "{args:?}");
     }
 }
+
+#[test]
+fn run_warns_when_prove_would_refuse_the_run() {
+    // 34 M cycles: the VM runs them in well under a second, the prover's limit is 2^24 rows.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let src = dir.path().join("long.zasm");
+    std::fs::write(
+        &src,
+        "main:\n    [ap] = 17000000;\nloop:\n    [ap] = [ap] + -1;\n    jmp loop if [ap] != 0;\n    halt;\n",
+    )
+    .expect("write");
+    let (code, _, err) = zkvm(&["run", src.to_str().unwrap(), "--max-cycles", "100000000"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: 34000002 cycles exceed the prover's limit of 2^24 rows"),
+        "{err}"
+    );
+    // A short run gets no warning.
+    let (_, _, err) = zkvm(&["run", "examples/zasm/fib.zasm", "--input", "10"]);
+    assert!(!err.contains("warning"), "{err}");
+}

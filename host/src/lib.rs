@@ -150,13 +150,11 @@ impl Input {
 }
 
 /// A typed value as one frame of a byte stream: its postcard encoding's length as a
-/// little-endian `u32`, the encoding, and zero bytes up to a multiple of 4 (the guest reads and
-/// writes whole words).
+/// little-endian `u32`, then the encoding.
 pub fn frame<T: serde::Serialize>(value: &T) -> Vec<u8> {
     let body = postcard::to_stdvec(value).expect("postcard encodes any serde value to a Vec");
     let mut out = (body.len() as u32).to_le_bytes().to_vec();
     out.extend(&body);
-    out.resize(out.len().next_multiple_of(4), 0);
     out
 }
 
@@ -242,10 +240,7 @@ impl Frames<'_> {
             .get(4..4 + len)
             .ok_or_else(|| bad("truncated value"))?;
         let value = postcard::from_bytes(body).map_err(|e| bad(&e.to_string()))?;
-        self.rest = self
-            .rest
-            .get((4 + len).next_multiple_of(4)..)
-            .unwrap_or(&[]);
+        self.rest = &self.rest[4 + len..];
         self.index += 1;
         Ok(value)
     }
@@ -532,7 +527,6 @@ mod tests {
     fn frames_round_trip_through_an_output() {
         let mut bytes = frame(&(7u32, String::from("seven")));
         bytes.extend(frame(&(8u32, String::from("eight!"))));
-        assert_eq!(bytes.len() % 4, 0);
         let values: Vec<(u32, String)> = Output::Bytes(bytes.clone()).values().unwrap();
         assert_eq!(values, vec![(7, "seven".into()), (8, "eight!".into())]);
         // A truncated stream names the frame.

@@ -31,6 +31,26 @@ pub enum PipelineError {
     /// The commitment setup failed.
     #[error(transparent)]
     Setup(#[from] PcsError),
+    /// The proof would need more memory than the machine has available.
+    #[error(
+        "proving 2^{rows_log} rows ({isa}) needs about {need:.1} GiB, but {available:.1} GiB is \
+         available; the largest run that fits is about 2^{fits_log} rows ({fits_cycles} cycles). \
+         Shorten the run, free memory, or pass --no-memory-check to try anyway"
+    )]
+    OutOfMemory {
+        /// The ISA.
+        isa: &'static str,
+        /// log2 of the padded rows.
+        rows_log: u32,
+        /// Estimated peak, GiB.
+        need: f64,
+        /// Available, GiB.
+        available: f64,
+        /// log2 of the largest padded trace that fits.
+        fits_log: u32,
+        /// Its cycles.
+        fits_cycles: u64,
+    },
     /// The program is not one the interpreter runs (a hand-built program with an invalid
     /// instruction, or overlapping segments): no proof is about it.
     #[error("invalid program: {0}")]
@@ -124,6 +144,74 @@ fn secs(d: Duration) -> f64 {
     d.as_secs_f64()
 }
 
+/// Whether [`check_memory`] refuses runs that would not fit (on by default).
+static MEMORY_CHECK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+/// Turn the memory check before proving on or off for this process (`--no-memory-check`).
+pub fn set_memory_check(on: bool) {
+    MEMORY_CHECK.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The prover's estimated peak memory for `rows` padded rows, in bytes: a fixed part (setup,
+/// lookup tables) and a part per row, measured on traces of 2^16 to 2^20 rows (BENCHMARKS.md).
+pub fn estimate_peak_memory(isa: &str, rows: u64) -> u64 {
+    const FIXED: u64 = 256 << 20;
+    let per_row: u64 = if isa == "zasm" { 6_700 } else { 10_000 };
+    FIXED + per_row * rows
+}
+
+/// `MemAvailable` from `/proc/meminfo`, in bytes (Linux; `None` elsewhere).
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
+}
+
+/// Refuse a run of `cycles` rows (before padding) whose proof would not fit in the available
+/// memory, naming both figures and the largest run that fits; unless turned off.
+pub fn check_memory(isa: &'static str, cycles: u64) -> Result<(), PipelineError> {
+    let Some(available) = available_memory() else {
+        return Ok(());
+    };
+    let rows = cycles.next_power_of_two().max(2);
+    let need = estimate_peak_memory(isa, rows);
+    if need <= available || !MEMORY_CHECK.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut fits_log = 1;
+    while estimate_peak_memory(isa, 2 << fits_log) <= available {
+        fits_log += 1;
+    }
+    let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
+    Err(PipelineError::OutOfMemory {
+        isa,
+        rows_log: rows.trailing_zeros(),
+        need: gib(need),
+        available: gib(available),
+        fits_log,
+        fits_cycles: 1 << fits_log,
+    })
+}
+
+/// The phases of proving, in order: [`phase_done`] reports each as it ends (as a `tracing`
+/// event with target `zkvm::progress`), so a front end can show which one runs now.
+pub const PHASES: [&str; 8] = [
+    "trace",
+    "witness generation",
+    crate::proof::prover::PHASE_COMMIT_COLUMNS,
+    crate::proof::prover::PHASE_COMMIT_TABLES,
+    crate::proof::prover::PHASE_SPARTAN,
+    crate::proof::prover::PHASE_GKR,
+    crate::proof::prover::PHASE_OPENINGS,
+    "serialize",
+];
+
+/// Record that `phase` took `time`, and say so to the `zkvm::progress` tracing target.
+fn phase_done(report: &mut Report, phase: &str, time: Duration) {
+    crate::proof::prover::progress(phase, time);
+    report.phases.push((phase.into(), secs(time)));
+}
+
 /// Prove a lowered run; fills the report's proving fields.
 fn prove_lowered(
     machine: &Machine,
@@ -153,9 +241,7 @@ fn prove_lowered(
     report
         .phases
         .extend(stats.phases.iter().map(|(p, d)| (p.to_string(), secs(*d))));
-    report
-        .phases
-        .push(("serialize".into(), secs(start.elapsed())));
+    phase_done(report, "serialize", start.elapsed());
     report.proof_bytes = bytes.len();
     report.prove_seconds = report.phases.iter().map(|(_, s)| s).sum();
     report.peak_memory_bytes = peak_memory_bytes();
@@ -182,14 +268,13 @@ pub fn prove_zasm(
     };
     let exec = zkvm_vm::run(program, inputs, &config)?;
     let trace = exec.trace.unwrap_or_default();
-    report.phases.push(("trace".into(), secs(start.elapsed())));
+    phase_done(&mut report, "trace", start.elapsed());
     report.cycles = trace.len() as u64;
+    check_memory("zasm", report.cycles)?;
     let start = Instant::now();
     let (machine, witness) = lower::zasm::lower(program, &trace, &exec.output)?;
     drop(trace);
-    report
-        .phases
-        .push(("witness generation".into(), secs(start.elapsed())));
+    phase_done(&mut report, "witness generation", start.elapsed());
     let bytes = prove_lowered(&machine, witness, &mut report)?;
     Ok((exec.output, bytes, report))
 }
@@ -226,22 +311,12 @@ fn verify_machine(machine: &Machine, proof: &VmProof) -> Result<Duration, Pipeli
 /// What an RV32IM guest's proven run showed: its public output bytes and exit code.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GuestOutcome {
-    /// Bytes the guest wrote to fd 1 (whole 32-bit words).
+    /// Bytes the guest wrote to fd 1.
     pub stdout: Vec<u8>,
     /// Bytes the guest wrote to fd 2 (debug text; not part of the statement).
     pub stderr: Vec<u8>,
     /// The exit code.
     pub exit_code: u32,
-}
-
-fn words_to_bytes(words: &[Fr]) -> Vec<u8> {
-    words
-        .iter()
-        .flat_map(|w| {
-            let v = crate::machine::memory::small_value(*w).unwrap_or(0) as u32;
-            v.to_le_bytes()
-        })
-        .collect()
 }
 
 /// Run an RV32IM guest on its private input (stdin: bytes, or a reader pulled from as the guest
@@ -262,21 +337,25 @@ pub fn prove_rv32im<'a>(
         record_trace: true,
     };
     let exec = zkvm_riscv::run(program, input, &config)?;
-    report.phases.push(("trace".into(), secs(start.elapsed())));
+    phase_done(&mut report, "trace", start.elapsed());
     let trace = exec.trace.unwrap_or_default();
     report.cycles = trace.len() as u64;
-    let output = lower::riscv::public_output_words(&exec.stdout).ok_or_else(|| {
-        LowerError::Unprovable(format!(
-            "the guest wrote {} bytes to stdout; the prover binds whole 32-bit words",
-            exec.stdout.len()
-        ))
-    })?;
+    // Each system call adds a row, and one per word its buffer touches.
+    let io_rows: u64 = trace
+        .iter()
+        .filter_map(|s| s.syscall.as_ref())
+        .map(|s| match s {
+            zkvm_riscv::SyscallRecord::Read { bytes, .. }
+            | zkvm_riscv::SyscallRecord::Write { bytes, .. } => 2 + bytes.len() as u64 / 4,
+            _ => 1,
+        })
+        .sum();
+    check_memory("rv32im", report.cycles + io_rows)?;
+    let output = lower::riscv::public_output_bytes(&exec.stdout);
     let start = Instant::now();
     let (machine, witness) = lower::riscv::lower(program, &trace, &output, exec.exit_code)?;
     drop(trace);
-    report
-        .phases
-        .push(("witness generation".into(), secs(start.elapsed())));
+    phase_done(&mut report, "witness generation", start.elapsed());
     let bytes = prove_lowered(&machine, witness, &mut report)?;
     let outcome = GuestOutcome {
         stdout: exec.stdout,
@@ -302,9 +381,41 @@ pub fn verify_rv32im(
     );
     let time = verify_machine(&machine, &proof)?;
     let outcome = GuestOutcome {
-        stdout: words_to_bytes(&proof.public_output),
+        stdout: lower::riscv::output_bytes(&proof.public_output).ok_or_else(|| {
+            ProofError::Shape("an RV32IM public output element is not a byte".into())
+        })?,
         stderr: Vec::new(),
         exit_code: proof.exit_code,
     };
     Ok((outcome, time))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_run_too_large_for_memory_is_refused_with_the_numbers() {
+        if available_memory().is_none() {
+            return; // not Linux
+        }
+        // 2^40 rows need petabytes.
+        let err = check_memory("rv32im", 1 << 40).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("proving 2^40 rows (rv32im)"), "{message}");
+        assert!(message.contains("GiB is available") && message.contains("--no-memory-check"));
+        let PipelineError::OutOfMemory {
+            fits_log,
+            available,
+            ..
+        } = err
+        else {
+            panic!("{message}")
+        };
+        // The largest run named fits, and twice that does not.
+        let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
+        assert!(gib(estimate_peak_memory("rv32im", 1 << fits_log)) <= available + 1e-9);
+        assert!(gib(estimate_peak_memory("rv32im", 2 << fits_log)) > available - 1e-9);
+        assert!(check_memory("zasm", 1 << 10).is_ok());
+    }
 }

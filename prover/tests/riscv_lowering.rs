@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 
 use ark_bn254::Fr;
 use ark_ff::One;
-use zkvm_prover::lower::riscv::{lower, machine, public_output_words};
+use zkvm_prover::lower::riscv::{lower, machine, public_output_bytes};
 use zkvm_prover::lower::{LowerError, Witness};
 use zkvm_prover::machine::memory::small_value;
 use zkvm_prover::machine::Machine;
@@ -102,7 +102,7 @@ fn run_and_lower(program: &Program, input: &[u8]) -> Result<Lowered, LowerError>
         },
     )
     .expect("the program runs");
-    let out = public_output_words(&exec.stdout).expect("word output");
+    let out = public_output_bytes(&exec.stdout);
     let trace = exec.trace.expect("trace");
     let (machine, witness) = lower(program, &trace, &out, exec.exit_code)?;
     Ok(Lowered {
@@ -684,12 +684,9 @@ fn fib_guest_lowers() {
         },
     )
     .expect("fib runs");
-    assert_eq!(
-        exec.stdout, b"6765\n\0\0\0",
-        "word-granular output, zero-padded"
-    );
+    assert_eq!(exec.stdout, b"6765\n", "byte-exact output");
     let trace = exec.trace.as_deref().expect("trace");
-    let out = public_output_words(&exec.stdout).expect("whole words");
+    let out = public_output_bytes(&exec.stdout);
     let (m, w) = lower(&program, trace, &out, exec.exit_code).expect("the fib guest lowers");
     assert!(w.columns[0].len() >= trace.len());
     assert_eq!(m.public_output, out);

@@ -98,7 +98,7 @@ fn immediate_where_memory_required() {
         pair("immediate where a memory operand is required", "t.zasm:2:5")
     );
     assert_eq!(
-        one("main:\n    [ap] = 3 + [fp];\n    halt;\n"),
+        one("main:\n    [ap] = 3 * [fp];\n    halt;\n"),
         pair(
             "immediate where a memory operand is required",
             "t.zasm:2:12"
@@ -286,5 +286,52 @@ fn misc_operand_errors() {
     assert_eq!(
         one("main:\n    [ap] = advice cube([fp]);\n    halt;\n"),
         pair("unknown advice `cube`", "t.zasm:2:19")
+    );
+}
+
+#[test]
+fn other_languages_comments_are_one_error_each() {
+    assert_eq!(
+        one("# a comment\nmain:\n    halt;\n"),
+        pair("`#` does not start a comment in zasm", "t.zasm:1:1")
+    );
+    assert_eq!(
+        one("main:\n    /* two\n lines */ halt;\n"),
+        pair("zasm has no block comments", "t.zasm:2:5")
+    );
+    let rendered = diags("main:\n    halt; # trailing\n").render();
+    assert!(rendered.contains("comments start with `//`"), "{rendered}");
+}
+
+#[test]
+fn an_unknown_register_is_named() {
+    assert_eq!(
+        one("main:\n    [sp] = 1, ap++;\n    halt;\n"),
+        pair("unknown register `sp`", "t.zasm:2:5")
+    );
+    assert_eq!(
+        one("main:\n    [ap] = [sp + 2], ap++;\n    halt;\n"),
+        pair("unknown register `sp`", "t.zasm:2:12")
+    );
+}
+
+#[test]
+fn constants_around_a_memory_operand_are_folded() {
+    let words = |src: &str| {
+        assemble_str("t.zasm", src)
+            .unwrap_or_else(|d| panic!("{}", d.render()))
+            .words()
+    };
+    let folded = words(
+        "const BASE = 1000;\nmain:\n    [ap] = [ap - 1] + BASE * 2 - 1000, ap++;\n    [ap] = 5 + [fp] - 2;\n    halt;\n",
+    );
+    let canonical =
+        words("main:\n    [ap] = [ap - 1] + 1000, ap++;\n    [ap] = [fp] + 3;\n    halt;\n");
+    assert_eq!(folded, canonical);
+    // A subtracted memory operand cannot be folded into one instruction.
+    let (message, _) = one("main:\n    [ap] = 5 - [fp], ap++;\n    halt;\n");
+    assert!(
+        message.contains("subtract") || message.contains("too complex"),
+        "{message}"
     );
 }

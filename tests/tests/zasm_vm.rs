@@ -192,3 +192,19 @@ fn read_before_write_within_a_step() {
     assert_eq!(o0.expect("op0").value, Fr::from(5u64));
     assert_eq!(d.expect("dst").value, Fr::from(6u64));
 }
+
+#[test]
+fn a_fault_in_a_called_routine_shows_its_call_chain() {
+    let src = "main:\n    [ap] = 0, ap++;\n    call f;\n    halt;\nf:\n    call g;\n    ret;\ng:\n    [ap] = 7, ap++;\n    assert [ap - 1] == 8;\n    ret;\n";
+    let e = fail(src, &[], 100);
+    assert_eq!(e.location.as_deref(), Some("f.zasm:10:5"));
+    assert_eq!(*e.called_from, ["f.zasm:6:5", "f.zasm:3:5"]);
+    let message = e.to_string();
+    assert!(
+        message.ends_with("\n    called from f.zasm:6:5\n    called from f.zasm:3:5"),
+        "{message}"
+    );
+    // A fault in main has no call chain.
+    let e = fail("main:\n    assert [ap] == 1;\n    halt;\n", &[], 100);
+    assert!(e.called_from.is_empty());
+}

@@ -195,7 +195,10 @@ pub struct VmError {
     /// `file:line:col` of the instruction, when the program has debug info.
     pub location: Option<String>,
     /// The instruction in assembly syntax.
-    pub instruction: Option<String>,
+    pub instruction: Option<Box<str>>,
+    /// The calls that led here, innermost first: `file:line:col` of each `call` instruction (or
+    /// its pc without debug info), found by walking the saved `fp` and return addresses.
+    pub called_from: Box<[String]>,
 }
 
 impl fmt::Display for VmError {
@@ -207,6 +210,9 @@ impl fmt::Display for VmError {
         write!(f, ")")?;
         if let Some(ins) = &self.instruction {
             write!(f, ": `{ins};`")?;
+        }
+        for site in &self.called_from {
+            write!(f, "\n    called from {site}")?;
         }
         Ok(())
     }
@@ -776,6 +782,7 @@ impl<'a> Vm<'a> {
                 pc: program.entry,
                 location: None,
                 instruction: None,
+                called_from: Box::default(),
             });
         }
         Ok(Vm {
@@ -842,8 +849,37 @@ impl<'a> Vm<'a> {
                 .program
                 .instructions
                 .get(pc as usize)
-                .map(|i| i.to_string()),
+                .map(|i| i.to_string().into()),
+            called_from: self.call_sites().into(),
         }
+    }
+
+    /// The `call` instructions of the frames on the stack, innermost first: each frame's
+    /// `[fp − 1]` is its return address (the call's pc + 1) and `[fp − 2]` the caller's fp.
+    fn call_sites(&self) -> Vec<String> {
+        const MAX_FRAMES: usize = 64;
+        let small = |v: Fr| zkvm_isa::fr_to_u64(&v).and_then(|v| u32::try_from(v).ok());
+        let mem = &self.machine.mem;
+        let mut sites = Vec::new();
+        let mut fp = self.registers.fp;
+        while sites.len() < MAX_FRAMES && fp >= DATA_START + 2 {
+            let ret = mem.read(fp - 1).ok().and_then(small);
+            let caller_fp = mem.read(fp - 2).ok().and_then(small);
+            let (Some(ret), Some(caller_fp)) = (ret, caller_fp) else {
+                break;
+            };
+            let call = ret.wrapping_sub(1);
+            if ret == 0 || call as usize >= self.program.instructions.len() || caller_fp >= fp {
+                break;
+            }
+            sites.push(
+                self.program
+                    .location(call)
+                    .unwrap_or_else(|| format!("pc {call}")),
+            );
+            fp = caller_fp;
+        }
+        sites
     }
 
     /// The result of the run so far: output, trace (if recorded), counts and registers.

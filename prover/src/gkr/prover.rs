@@ -43,7 +43,8 @@ fn parent_layer(p: &[Fr], q: &[Fr]) -> Layer {
 /// All layers of the tree over the leaves `p/q` (equal power-of-two lengths): element `m` holds
 /// the `2^m` nodes of layer `m`, so element `0` is the root and the last element the leaves.
 pub(super) fn build_tree(p: Vec<Fr>, q: Vec<Fr>) -> Vec<Layer> {
-    let _span = tracing::debug_span!("gkr::build_tree", leaves = p.len()).entered();
+    let _span =
+        tracing::debug_span!(target: "zkvm::prover", "gkr::build_tree", leaves = p.len()).entered();
     let mut layers = vec![(p, q)];
     while let Some((p, q)) = layers.last().filter(|(p, _)| p.len() > 1) {
         let parent = parent_layer(p, q);
@@ -284,7 +285,9 @@ fn prove_batch_with<F>(
 where
     F: FnMut(&[Fr], &mut [LayerInstance], Fr, &mut Transcript) -> (SumcheckProof, Vec<Fr>),
 {
-    let _span = tracing::debug_span!("gkr::prove", instances = instances.len()).entered();
+    let _span =
+        tracing::debug_span!(target: "zkvm::prover", "gkr::prove", instances = instances.len())
+            .entered();
     assert!(!instances.is_empty(), "fractional sum batch is empty");
     let num_vars: Vec<usize> = instances
         .iter()
@@ -318,7 +321,7 @@ where
     let mut point: Vec<Fr> = Vec::with_capacity(depth);
     let mut layers = Vec::with_capacity(depth);
     for layer in 0..depth {
-        let _span = tracing::debug_span!("gkr::layer", layer).entered();
+        let _span = tracing::debug_span!(target: "zkvm::prover", "gkr::layer", layer).entered();
         let active: Vec<usize> = (0..trees.len()).filter(|&i| starts[i] <= layer).collect();
         let lambda = transcript.challenge();
         let w = weights(lambda, trees.len());

@@ -1,5 +1,5 @@
-//! RV32IM → the constraint system: one row per instruction (two per `ecall`), every 32-bit result
-//! checked with range checks and lookups.
+//! RV32IM → the constraint system: one row per instruction (two or more per `ecall`), every 32-bit
+//! result checked with range checks and lookups.
 //!
 //! # Memory
 //! One read-write memory holds the registers and the RAM: register `xi` is address `i`
@@ -53,16 +53,31 @@
 //!   bytes, sign-extended through `s2`.
 //!
 //! # System calls
-//! Each `ecall` is two rows (`sub` = 0, 1; the bytecode table holds both; the row after a
-//! sub-0 row is the sub-1 row of the same pc, any other row is entered with `sub = 0`). Row 0
-//! reads a7 and a0, row 1 reads a1 and a2, may access the RAM word at a1 and writes a0. Boolean
+//! Each `ecall` is a first row (`sub` = 0: reads a7 and a0 into `sys_a7`, `sys_a0`) and one or
+//! more second rows (`sub` = 1; the bytecode table holds both; the row after a sub-0 row is a
+//! sub-1 row of the same pc, as is the row after a sub-1 row with `cont`; any other row is
+//! entered with `sub = 0`). Sub-1 rows read a1 and a2, write a0, and carry a7 and a0. Boolean
 //! flags tied to a7's value pick the call: `exit` (93; a0 must be the public exit code; the exit
-//! is the last real row and padding rows repeat its sub-1 row), `write` (64) to fd 1 with
-//! `len = 4` and an aligned buffer (the word is the next public output element) or to fd 2
-//! (debug: no effect, a0 := len), `read` (63) from fd 0 with `len = 4` and an aligned buffer (the
-//! ram slot writes the private input word and a0 := 1..=4 bytes read, or a0 := 0 and no write
-//! at the end of the input; after a short read the bytes of the word past the count are
-//! unspecified by the zkvm ABI). Any other pattern is [`LowerError::Unprovable`].
+//! is the last real row and padding rows repeat it), `write` (64) to fd 1 (`w1`: public output)
+//! or fd 2 (`w2`: debug text, no effect but a0 := len, its buffer bounds-checked), and `read`
+//! (63) from fd 0.
+//!
+//! **Byte-exact I/O in chunks.** A `write(1, buf, len)` or a `read(0, buf, len)` is handled by
+//! chunk rows (its sub-1 rows), one per RAM word its buffer touches: chunk row j covers the bytes
+//! `s .. e` of the word at `a1 + done` (`s` its low bits, `e ≤ 4`), where `done` counts the bytes
+//! of earlier chunks (0 on the first) and `total` is the bytes handled in all (`len` for a write,
+//! the bytes read for a read: at most `len`). The lanes `lane[k] = [s ≤ k < e]` come from the
+//! pointer's low bits and monotone `lane_end[k] = [k < e]`; a chunk that stops short of its
+//! word's end is the call's last; `cont = [total ≠ done + count]` (an inverse) continues the call
+//! on the next row, which starts at `done + count`. A write's word is read and kept (X = Y = the
+//! word) and its lane bytes `x_k` are public output elements `out_idx + (lanes before k)` (one
+//! element per byte, through four output lanes); a read's word is written with new bytes `y_k`
+//! in its lanes (range-checked, private) and the old ones elsewhere. a0 := `done + count` on
+//! each chunk row (`len`, or the bytes read, after the last). A call of no bytes is one chunk row
+//! with no lanes whose buffer is bounds-checked like a debug write's. n bytes cost about n/4 + 2
+//! rows. The input is one byte string: a read returns all it asked for unless the input ends
+//! there (`eof` from the next row on, the same on a call's chunk rows), and after the end
+//! every read returns 0. Any other pattern is [`LowerError::Unprovable`].
 //!
 //! # What is not enforced
 //! Segment permissions and bounds, as the interpreter enforces them, are part of the memory
@@ -85,7 +100,8 @@ use super::{finish_witness, LowerError, Witness};
 use crate::machine::lookup::bitwise_op;
 use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
 use crate::machine::{
-    Builder, Col, LookupUse, Machine, MemSlot, MemoryLayout, ProgramDigest, RowExpr, TableId,
+    Builder, Col, LookupUse, Machine, MemSlot, MemoryLayout, OutputLane, ProgramDigest, RowExpr,
+    TableId,
 };
 use crate::r1cs::{LinComb, Var};
 
@@ -280,15 +296,17 @@ pub fn permission_ranges(program: &Program) -> Vec<(u64, u64, u64)> {
     ranges
 }
 
-/// The public output of a run as field elements: its stdout as little-endian u32 words, or
-/// `None` if its length is not a multiple of 4.
-pub fn public_output_words(stdout: &[u8]) -> Option<Vec<Fr>> {
-    (stdout.len() % 4 == 0).then(|| {
-        stdout
-            .chunks_exact(4)
-            .map(|c| Fr::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]])))
-            .collect()
-    })
+/// The public output of a run as field elements: its stdout, one element per byte.
+pub fn public_output_bytes(stdout: &[u8]) -> Vec<Fr> {
+    stdout.iter().map(|b| Fr::from(*b)).collect()
+}
+
+/// The bytes of a public output of byte elements, or `None` if an element is not a byte.
+pub fn output_bytes(output: &[Fr]) -> Option<Vec<u8>> {
+    output
+        .iter()
+        .map(|v| crate::machine::memory::small_value(*v).and_then(|b| u8::try_from(b).ok()))
+        .collect()
 }
 
 /// Column indices of the RV32IM machine.
@@ -414,20 +432,34 @@ pub struct RvCols {
     pub w1: Col,
     /// write to fd 2.
     pub w2: Col,
-    /// read returned a word.
+    /// A chunk row of a `read` that writes a RAM word (its lanes are input bytes).
     pub got: Col,
+    /// A chunk row of a `write` to fd 1 that reads a RAM word (its lanes are output bytes).
+    pub put: Col,
+    /// Bytes of the call's buffer handled on its chunk rows before this one.
+    pub done: Col,
+    /// Bytes the call handles in all: `len` for a write to fd 1, the bytes read for a `read`.
+    pub total: Col,
+    /// `lane_end[k]` = [k < e], where the chunk covers the word's bytes `s .. e`.
+    pub lane_end: [Col; 4],
+    /// `lane[k]` = [s ≤ k < e]: byte k of the word is in the chunk.
+    pub lane: [Col; 4],
+    /// `out_lane[k]` = `w1 · lane[k]`: byte k of the word is public output.
+    pub out_lane: [Col; 4],
+    /// `b0 · b1` (the chunk starts at byte 3).
+    pub b01: Col,
+    /// Another chunk row of the same call follows: [total ≠ done + count].
+    pub cont: Col,
+    /// The inverse of `total − done − count` (0 when it is 0).
+    pub cont_inv: Col,
+    /// `is_read · (1 − cont)`: the last chunk row of a read.
+    pub read_last: Col,
     /// The permission of the RAM word accessed (1 read-only, 2 read-write).
     pub ram_perm: Col,
-    /// The read returned `4 − short1 − 2·short2` bytes (1 to 4) when it got a word.
-    pub short1: Col,
-    /// See `short1`.
-    pub short2: Col,
-    /// `short1 · short2` (a read of one byte).
-    pub short12: Col,
-    /// The private input has ended before this row (a read returned fewer than 4 bytes).
+    /// The private input has ended before this row (a read returned fewer bytes than asked).
     pub eof: Col,
-    /// `is_read · (1 − eof on the next row)`: a read after which the input goes on, which
-    /// must therefore have returned a whole word.
+    /// `read_last · (1 − eof on the next row)`: a read after which the input goes on, which
+    /// must therefore have returned all the bytes it asked for.
     pub more: Col,
     /// Outputs before this row.
     pub out_idx: Col,
@@ -552,10 +584,17 @@ pub fn machine_with_cols(
         w1: s(&mut bld, "w1"),
         w2: s(&mut bld, "w2"),
         got: s(&mut bld, "got"),
+        put: s(&mut bld, "put"),
+        done: s(&mut bld, "done"),
+        total: s(&mut bld, "total"),
+        lane_end: ["lane_end0", "lane_end1", "lane_end2", "lane_end3"].map(|n| s(&mut bld, n)),
+        lane: ["lane0", "lane1", "lane2", "lane3"].map(|n| s(&mut bld, n)),
+        out_lane: ["out_lane0", "out_lane1", "out_lane2", "out_lane3"].map(|n| s(&mut bld, n)),
+        b01: s(&mut bld, "b01"),
+        cont: s(&mut bld, "cont"),
+        cont_inv: fc(&mut bld, "cont_inv"),
+        read_last: s(&mut bld, "read_last"),
         ram_perm: bld.small_col("ram_perm"),
-        short1: s(&mut bld, "short1"),
-        short2: s(&mut bld, "short2"),
-        short12: s(&mut bld, "short12"),
         eof: s(&mut bld, "eof"),
         more: s(&mut bld, "more"),
         out_idx: s(&mut bld, "out_idx"),
@@ -582,9 +621,12 @@ pub fn machine_with_cols(
     let half = || cur(c.hl) + cur(c.hh) * 256;
     let loads = || fs(&["lb", "lh", "lw", "lbu", "lhu"]);
     let stores = || fs(&["sb", "sh", "sw"]);
-    let ram_on = || loads() + stores() + cur(c.w1) + cur(c.got);
-    // System calls whose buffer is bounds-checked without a RAM access (there E = a1 − lo).
-    let buffer_checked = || cur(c.w2) + cur(c.is_read) - cur(c.got);
+    let ram_on = || loads() + stores() + cur(c.put) + cur(c.got);
+    // System calls whose buffer is bounds-checked without a RAM access (there E = a1 − lo):
+    // debug writes, and reads and public writes of no bytes.
+    let buffer_checked = || cur(c.w2) + cur(c.is_read) - cur(c.got) + cur(c.w1) - cur(c.put);
+    // The bytes of the word a chunk row covers.
+    let count = || (0..4).fold(zero(), |acc, k| acc + cur(c.lane[k]));
     let subword = || fs(&["lb", "lh", "lbu", "lhu", "sb", "sh"]);
     let branches = || fs(&["beq", "bne", "blt", "bge", "bltu", "bgeu"]);
     let divs = || fs(&["div", "divu", "rem", "remu"]);
@@ -615,8 +657,12 @@ pub fn machine_with_cols(
         ("w1", c.w1),
         ("w2", c.w2),
         ("got", c.got),
-        ("short1", c.short1),
-        ("short2", c.short2),
+        ("put", c.put),
+        ("cont", c.cont),
+        ("lane_end0", c.lane_end[0]),
+        ("lane_end1", c.lane_end[1]),
+        ("lane_end2", c.lane_end[2]),
+        ("lane_end3", c.lane_end[3]),
         ("eof", c.eof),
     ]
     .into_iter()
@@ -632,31 +678,31 @@ pub fn machine_with_cols(
     bld.eq("rd: limbs", rd(), limbs(c.rd_limbs));
 
     // Operands X and Y.
-    // A read's word: X is the old word and Y the new one, so that their bytes are bytes and
-    // a short read keeps the bytes past its count.
+    // A chunk row's word: X is the old word and Y the new one (the same for output), so that
+    // their bytes are bytes, the output bytes are X's, and a read keeps the bytes past its lanes.
     gate(
         &mut bld,
         "operand: X = rs1",
-        one() - subword() - cur(c.got),
+        one() - subword() - cur(c.got) - cur(c.put),
         xx() - cur(c.v1),
     );
     gate(
         &mut bld,
         "operand: X = loaded word",
-        subword() + cur(c.got),
+        subword() + cur(c.got) + cur(c.put),
         xx() - cur(c.ram_old),
     );
     gate(&mut bld, "operand: Y = imm", f("use_imm"), yy() - f("imm"));
     gate(
         &mut bld,
         "operand: Y = rs2",
-        one() - f("use_imm") - f("lb") - f("lh") - cur(c.got),
+        one() - f("use_imm") - f("lb") - f("lh") - cur(c.got) - cur(c.put),
         yy() - cur(c.v2),
     );
     gate(
         &mut bld,
-        "operand: Y = input word",
-        cur(c.got),
+        "operand: Y = the chunk's new word",
+        cur(c.got) + cur(c.put),
         yy() - cur(c.ram_new),
     );
     gate(
@@ -737,7 +783,7 @@ pub fn machine_with_cols(
         &mut bld,
         "pc: ecall",
         f("ecall"),
-        cur(c.pc_new) - pc() - f("sub") * 4 + cur(c.is_exit) * 4,
+        cur(c.pc_new) - pc() - f("sub") * 4 + cur(c.is_exit) * 4 + cur(c.cont) * 4,
     );
     bld.constrain(
         "next: pc",
@@ -770,9 +816,9 @@ pub fn machine_with_cols(
         zero(),
     );
     bld.constrain(
-        "next: sub follows an ecall's first row (or an exit)",
+        "next: sub follows an ecall's first row, a chunk row with more to do, or an exit",
         one() - Var::Last,
-        nxt(c.f("sub")) - ecall0() - cur(c.is_exit),
+        nxt(c.f("sub")) - ecall0() - cur(c.is_exit) - cur(c.cont),
         zero(),
     );
 
@@ -813,6 +859,7 @@ pub fn machine_with_cols(
         eff() + ram_on() * fi(i128::from(base)) + buffer_checked() * fi(i128::from(lo))
             - cur(c.v1)
             - f("imm")
+            - cur(c.done)
             + cur(c.ecarry) * fi(TWO32),
     );
     bld.eq(
@@ -823,7 +870,7 @@ pub fn machine_with_cols(
     gate(
         &mut bld,
         "address: word aligned",
-        fs(&["lw", "sw"]) + cur(c.w1) + cur(c.got),
+        fs(&["lw", "sw"]),
         cur(c.b0) + cur(c.b1),
     );
     gate(
@@ -876,7 +923,7 @@ pub fn machine_with_cols(
     gate(
         &mut bld,
         "memory: loads and output keep the word",
-        loads() + cur(c.w1),
+        loads() + cur(c.put),
         cur(c.ram_new) - cur(c.ram_old),
     );
     gate(&mut bld, "store: sw", f("sw"), cur(c.ram_new) - cur(c.v2));
@@ -1084,7 +1131,7 @@ pub fn machine_with_cols(
     // System calls.
     gate(&mut bld, "ecall: a7", ecall0(), cur(c.sys_a7) - cur(c.v1));
     gate(&mut bld, "ecall: a0", ecall0(), cur(c.sys_a0) - cur(c.v2));
-    let carry_gate = || ecall0() + cur(c.is_exit) - Var::Last;
+    let carry_gate = || ecall0() + cur(c.is_exit) + cur(c.cont) - Var::Last;
     gate(
         &mut bld,
         "ecall: a7 carried",
@@ -1124,8 +1171,6 @@ pub fn machine_with_cols(
     gate(&mut bld, "ecall: write fd 1", cur(c.w1), cur(c.sys_a0) - 1);
     gate(&mut bld, "ecall: write fd 2", cur(c.w2), cur(c.sys_a0) - 2);
     gate(&mut bld, "ecall: read fd 0", cur(c.is_read), cur(c.sys_a0));
-    gate(&mut bld, "ecall: write len 4", cur(c.w1), cur(c.v2) - 4);
-    gate(&mut bld, "ecall: read len 4", cur(c.is_read), cur(c.v2) - 4);
     gate(
         &mut bld,
         "ecall: got only on read",
@@ -1134,39 +1179,144 @@ pub fn machine_with_cols(
     );
     gate(
         &mut bld,
-        "ecall: write returns len",
-        cur(c.is_write),
+        "ecall: debug write returns len",
+        cur(c.w2),
         rd() - cur(c.v2),
     );
     gate(
         &mut bld,
-        "ecall: read returns 0, or 1 to 4 with a word",
-        cur(c.is_read),
-        rd() - cur(c.got) * 4 + cur(c.short1) + cur(c.short2) * 2,
+        "ecall: a read or public write returns its count so far",
+        cur(c.w1) + cur(c.is_read),
+        rd() - cur(c.done) - count(),
     );
-    // A short read changes only the bytes it returns (4 − short1 − 2·short2 of them).
-    bld.constrain(
-        "ecall: short12 = short1 · short2",
-        cur(c.short1),
-        cur(c.short2),
-        cur(c.short12),
+
+    // Reads and public writes of any length and alignment: the call's second row is its first
+    // chunk row, and each chunk row handles the bytes `s .. e` of one RAM word (s = the
+    // pointer's low bits, e ≤ 4), at the pointer a1 + done; chunk rows follow each other until
+    // `total` bytes are done. So n bytes cost about n/4 rows.
+    gate(
+        &mut bld,
+        "io: put only on a public write",
+        one() - cur(c.w1),
+        cur(c.put),
     );
-    for (name, g, byte) in [
-        ("ecall: a short read keeps byte 3", c.short1, 3),
-        (
-            "ecall: a read of 2 bytes or fewer keeps byte 3",
-            c.short2,
-            3,
-        ),
-        (
-            "ecall: a read of 2 bytes or fewer keeps byte 2",
-            c.short2,
-            2,
-        ),
-        ("ecall: a read of 1 byte keeps byte 1", c.short12, 1),
-    ] {
-        gate(&mut bld, name, cur(g), cur(c.y[byte]) - cur(c.x[byte]));
+    gate(
+        &mut bld,
+        "io: lanes only on a chunk row with a word",
+        one() - cur(c.got) - cur(c.put),
+        count(),
+    );
+    gate(
+        &mut bld,
+        "io: a buffer does not wrap around",
+        f("sub"),
+        cur(c.ecarry),
+    );
+    bld.constrain("io: b01 = b0 · b1", cur(c.b0), cur(c.b1), cur(c.b01));
+    // [s ≤ k] for k = 0..3, from the low bits of the pointer.
+    let starts = [
+        one() - cur(c.b0) - cur(c.b1) + cur(c.b01),
+        one() - cur(c.b1),
+        one() - cur(c.b01),
+        one(),
+    ];
+    for (k, start) in starts.into_iter().enumerate() {
+        bld.constrain(
+            &format!("io: lane {k} = [s ≤ {k}] · [{k} < e]"),
+            start,
+            cur(c.lane_end[k]),
+            cur(c.lane[k]),
+        );
+        bld.constrain(
+            &format!("io: out lane {k} = w1 · lane {k}"),
+            cur(c.w1),
+            cur(c.lane[k]),
+            cur(c.out_lane[k]),
+        );
+        // A read changes only the bytes in its lanes (on an output chunk X = Y anyway).
+        gate(
+            &mut bld,
+            &format!("io: a read keeps byte {k} outside its lanes"),
+            cur(c.got) - cur(c.lane[k]),
+            cur(c.y[k]) - cur(c.x[k]),
+        );
     }
+    for k in 0..3 {
+        gate(
+            &mut bld,
+            &format!("io: lane {} ends no later than lane {k}", k + 1),
+            cur(c.lane_end[k + 1]),
+            one() - cur(c.lane_end[k]),
+        );
+    }
+    let left = || cur(c.total) - cur(c.done) - count();
+    gate(
+        &mut bld,
+        "io: a chunk short of its word's end is the call's last",
+        one() - cur(c.lane_end[3]),
+        left(),
+    );
+    bld.constrain(
+        "io: cont = [bytes left] (inverse)",
+        left(),
+        cur(c.cont_inv),
+        cur(c.cont),
+    );
+    bld.constrain(
+        "io: no bytes left ends the call",
+        left(),
+        one() - cur(c.cont),
+        zero(),
+    );
+    gate(
+        &mut bld,
+        "io: chunks only inside a call",
+        one() - f("sub"),
+        cur(c.cont),
+    );
+    gate(
+        &mut bld,
+        "io: done is 0 outside a call",
+        one() - f("sub"),
+        cur(c.done),
+    );
+    bld.constrain(
+        "io: a call's first chunk starts at 0",
+        ecall0(),
+        nxt(c.done),
+        zero(),
+    );
+    gate(
+        &mut bld,
+        "io: the next chunk starts after this one",
+        cur(c.cont),
+        nxt(c.done) - cur(c.done) - count(),
+    );
+    gate(
+        &mut bld,
+        "io: total carried",
+        cur(c.cont),
+        nxt(c.total) - cur(c.total),
+    );
+    gate(
+        &mut bld,
+        "io: a public write handles len bytes",
+        cur(c.w1),
+        cur(c.total) - cur(c.v2),
+    );
+    gate(
+        &mut bld,
+        "io: exits and debug writes handle no bytes",
+        cur(c.is_exit) + cur(c.w2),
+        cur(c.total),
+    );
+    // aux = len − total is a u32 on a read's chunk rows with a word.
+    gate(
+        &mut bld,
+        "io: a read returns at most len",
+        cur(c.got),
+        aux() - cur(c.v2) + cur(c.total),
+    );
     // The input is one byte string read in order: a read returns a whole word unless the
     // input ends there, and once it has ended every read returns 0.
     bld.constrain(
@@ -1182,17 +1332,29 @@ pub fn machine_with_cols(
         cur(c.eof),
         one() - Var::Last - nxt(c.eof),
     );
+    gate(
+        &mut bld,
+        "input: eof is the same on a call's chunk rows",
+        cur(c.cont),
+        nxt(c.eof) - cur(c.eof),
+    );
     bld.constrain(
-        "input: more = read · (1 − next eof)",
+        "input: read_last = read · (1 − cont)",
         cur(c.is_read),
+        one() - cur(c.cont),
+        cur(c.read_last),
+    );
+    bld.constrain(
+        "input: more = read_last · (1 − next eof)",
+        cur(c.read_last),
         one() - nxt(c.eof),
         cur(c.more),
     );
     gate(
         &mut bld,
-        "input: a read followed by more input returns 4 bytes",
+        "input: a read followed by more input returns all it asked for",
         cur(c.more),
-        rd() - 4,
+        cur(c.total) - cur(c.v2),
     );
     gate(
         &mut bld,
@@ -1200,13 +1362,13 @@ pub fn machine_with_cols(
         cur(c.eof),
         cur(c.got),
     );
-    // A write to fd 2, or a read that returns nothing, touches no RAM word: its buffer
+    // A write to fd 2, or a read or public write of nothing, touches no RAM word: its buffer
     // [a1, a1 + n) must still lie in the program's memory [lo, hi), as the interpreter checks
-    // (E = a1 − lo and aux = hi − lo − E − n are u32).
+    // (E = a1 − lo and aux = hi − lo − E − n are u32; n = 0 for a public write of nothing).
     gate(
         &mut bld,
         "ecall: debug write buffer in memory",
-        cur(c.w2),
+        cur(c.w2) + cur(c.w1) - cur(c.put),
         aux() - fi(i128::from(hi) - i128::from(lo)) + eff() + cur(c.v2),
     );
     gate(
@@ -1233,23 +1395,24 @@ pub fn machine_with_cols(
         cur(c.out_idx),
         zero(),
     );
+    let outputs = || (0..4).fold(zero(), |acc, k| acc + cur(c.out_lane[k]));
     bld.constrain(
         "output: counts",
         one() - Var::Last,
-        nxt(c.out_idx) - cur(c.out_idx) - cur(c.w1),
+        nxt(c.out_idx) - cur(c.out_idx) - outputs(),
         zero(),
     );
     bld.constrain(
         "output: all outputs",
         LinComb::from(Var::Last),
-        cur(c.out_idx) + cur(c.w1) - fi(public_output.len() as i128),
+        cur(c.out_idx) + outputs() - fi(public_output.len() as i128),
         zero(),
     );
 
     // Memory slots: rs1, rs2, ram, rd.
     let ram_on_expr = ["lb", "lh", "lw", "lbu", "lhu", "sb", "sh", "sw"]
         .iter()
-        .fold(RowExpr::col(c.w1).plus(c.got, Fr::one()), |e, n| {
+        .fold(RowExpr::col(c.put).plus(c.got, Fr::one()), |e, n| {
             e.plus(c.f(n), Fr::one())
         });
     // The accesses that change a RAM word: stores and the private-input word of `read`.
@@ -1410,9 +1573,15 @@ pub fn machine_with_cols(
             init_flag: Fr::one(),
             permissions: Some(permissions),
         },
-        output_active: RowExpr::col(c.w1),
-        output_index: c.out_idx,
-        output_value: RowExpr::col(c.ram_old),
+        outputs: (0..4)
+            .map(|k| OutputLane {
+                active: RowExpr::col(c.out_lane[k]),
+                index: (0..k).fold(RowExpr::col(c.out_idx), |e, j| {
+                    e.plus(c.out_lane[j], Fr::one())
+                }),
+                value: RowExpr::col(c.x[k]),
+            })
+            .collect(),
         public_output: public_output.to_vec(),
         exit_code,
         uses_bitwise: true,
@@ -1472,6 +1641,8 @@ struct RowIn {
     ram_on: bool,
     ram_old: u32,
     ram_new: u32,
+    /// The RAM word's byte address (chunk rows).
+    ram_addr: u32,
     /// Effective address (loads, stores, ecall buffers) or jalr target before masking.
     pc_new: u32,
     is_exit: bool,
@@ -1479,8 +1650,15 @@ struct RowIn {
     w2: bool,
     is_read: bool,
     got: bool,
-    /// `4 − bytes read` when a word was read.
-    short: u32,
+    put: bool,
+    /// Bytes of the call done before this chunk row, and in all.
+    done: u32,
+    total: u32,
+    /// The chunk covers bytes `lane_start .. lane_end` of its word (`lane_end` 0: no lanes).
+    lane_start: u32,
+    lane_end: u32,
+    /// Another chunk row of the same call follows.
+    cont: bool,
     sys_a7: u32,
     sys_a0: u32,
     out_idx: u64,
@@ -1490,12 +1668,79 @@ struct RowIn {
     more: bool,
 }
 
+/// The chunk rows of a `read` (`input`: the bytes it wrote at `addr`) or of a public `write`
+/// (the bytes it wrote out from `addr`): one row per RAM word the buffer touches (one row with
+/// no lanes for no bytes), each starting from `first` (the call's second row), with the RAM and
+/// a0 replayed.
+fn io_chunks(
+    first: RowIn,
+    addr: u32,
+    bytes: &[u8],
+    base: u32,
+    ram: &mut HashMap<u32, u32>,
+    regs: &mut [u32; 32],
+    input: bool,
+) -> Result<Vec<RowIn>, &'static str> {
+    let total = bytes.len() as u32;
+    let mut rows = Vec::new();
+    let mut done = 0u32;
+    loop {
+        let mut row = RowIn {
+            done,
+            total,
+            rd_active: true,
+            rd_old: regs[A0],
+            ..first.clone()
+        };
+        if done < total {
+            let p = addr
+                .checked_add(done)
+                .ok_or("a buffer wraps around the address space")?;
+            let a = p & !3;
+            if a < base {
+                return Err("a buffer below the program image");
+            }
+            let (s, e) = (p & 3, (4u32).min((p & 3) + total - done));
+            let old = ram.get(&a).copied().unwrap_or(0);
+            let mut word = old.to_le_bytes();
+            let chunk = &bytes[done as usize..(done + e - s) as usize];
+            if input {
+                word[s as usize..e as usize].copy_from_slice(chunk);
+            } else if &word[s as usize..e as usize] != chunk {
+                return Err("the written bytes differ from memory");
+            }
+            let new = u32::from_le_bytes(word);
+            ram.insert(a, new);
+            row.got = input;
+            row.put = !input;
+            row.ram_on = true;
+            row.ram_addr = a;
+            row.ram_old = old;
+            row.ram_new = new;
+            row.lane_start = s;
+            row.lane_end = e;
+            done += e - s;
+        }
+        row.rd_val = done;
+        row.cont = done < total;
+        if row.cont {
+            // The next chunk row is at the same pc.
+            row.pc_new = row.pc;
+        }
+        regs[A0] = done;
+        rows.push(row);
+        if done == total {
+            return Ok(rows);
+        }
+    }
+}
+
 fn unprovable(pc: u32, what: &str) -> LowerError {
     LowerError::Unprovable(format!("{what} at pc {pc:#010x}"))
 }
 
 /// Lower an RV32IM run (its trace, ending with the `exit` system call) to a machine and a
-/// witness. `public_output` is the run's stdout as words ([`public_output_words`]).
+/// witness. `public_output` is the run's stdout, one element per byte ([`public_output_bytes`]).
 pub fn lower(
     program: &Program,
     trace: &[Step],
@@ -1543,7 +1788,7 @@ pub fn lower(
                 pc_new: step.pc,
                 ..RowIn::default()
             };
-            let mut r1 = RowIn {
+            let r1 = RowIn {
                 op: Some(op),
                 pc: step.pc,
                 sub: true,
@@ -1555,15 +1800,7 @@ pub fn lower(
                 pc_new: step.pc.wrapping_add(4),
                 ..RowIn::default()
             };
-            let check_buf = |addr: u32| -> Result<u32, LowerError> {
-                if addr % 4 != 0 || addr < base {
-                    return Err(unprovable(
-                        step.pc,
-                        "system call buffer not an aligned RAM word",
-                    ));
-                }
-                Ok(addr)
-            };
+            rows.push(r0);
             match &step.syscall {
                 Some(SyscallRecord::Exit { code }) => {
                     if *code != exit_code {
@@ -1572,80 +1809,60 @@ pub fn lower(
                             &format!("exit code {code} is not the public exit code {exit_code}"),
                         ));
                     }
-                    r1.is_exit = true;
-                    r1.pc_new = step.pc;
+                    rows.push(RowIn {
+                        is_exit: true,
+                        pc_new: step.pc,
+                        ..r1
+                    });
                 }
-                Some(SyscallRecord::Write { fd, addr, bytes }) => {
-                    r1.rd_active = true;
-                    r1.rd_old = a0;
-                    r1.rd_val = a2;
-                    if *fd == 1 {
-                        if bytes.len() != 4 {
-                            return Err(unprovable(
-                                step.pc,
-                                "public output write of other than 4 bytes",
-                            ));
+                Some(SyscallRecord::Write { fd: 2, .. }) => {
+                    regs[A0] = a2;
+                    rows.push(RowIn {
+                        w2: true,
+                        rd_active: true,
+                        rd_old: a0,
+                        rd_val: a2,
+                        ..r1
+                    });
+                }
+                Some(SyscallRecord::Write { addr, bytes, .. }) => {
+                    let expected =
+                        public_output.get(out_idx as usize..out_idx as usize + bytes.len());
+                    if expected.is_none_or(|o| o.iter().zip(bytes).any(|(w, b)| *w != Fr::from(*b)))
+                    {
+                        return Err(unprovable(
+                            step.pc,
+                            "output bytes differ from the public output",
+                        ));
+                    }
+                    let first = RowIn { w1: true, ..r1 };
+                    let chunks = io_chunks(first, *addr, bytes, base, &mut ram, &mut regs, false)
+                        .map_err(|what| unprovable(step.pc, what))?;
+                    for mut row in chunks {
+                        row.out_idx = out_idx;
+                        out_idx += u64::from(row.lane_end - row.lane_start);
+                        if row.ram_on {
+                            max_word = max_word.max(word_address(base, row.ram_addr));
                         }
-                        let a = check_buf(*addr)?;
-                        let word = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
-                        if public_output.get(out_idx as usize) != Some(&Fr::from(word)) {
-                            return Err(unprovable(
-                                step.pc,
-                                "output word differs from the public output",
-                            ));
-                        }
-                        r1.w1 = true;
-                        r1.ram_on = true;
-                        r1.ram_old = word;
-                        r1.ram_new = word;
-                        ram.entry(a).or_insert(word);
-                        out_idx += 1;
-                    } else {
-                        r1.w2 = true;
+                        rows.push(row);
                     }
                 }
                 Some(SyscallRecord::Read { addr, bytes, .. }) => {
-                    if a2 != 4 {
-                        return Err(unprovable(
-                            step.pc,
-                            "private input read of other than 4 bytes",
-                        ));
-                    }
-                    r1.is_read = true;
-                    r1.rd_active = true;
-                    r1.rd_old = a0;
-                    r1.rd_val = bytes.len() as u32;
-                    match bytes.len() {
-                        0 => {}
-                        n @ 1..=4 => {
-                            // A short read (end of input) changes only the first n bytes; the
-                            // ABI leaves the rest of the word unspecified, and the prover keeps
-                            // the interpreter's (the old bytes).
-                            let a = check_buf(*addr)?;
-                            let old = ram.get(&a).copied().unwrap_or(0);
-                            let mut w = old.to_le_bytes();
-                            w[..n].copy_from_slice(bytes);
-                            let word = u32::from_le_bytes(w);
-                            r1.got = true;
-                            r1.short = 4 - n as u32;
-                            r1.ram_on = true;
-                            r1.ram_old = old;
-                            r1.ram_new = word;
-                            ram.insert(a, word);
+                    let first = RowIn {
+                        is_read: true,
+                        ..r1
+                    };
+                    let chunks = io_chunks(first, *addr, bytes, base, &mut ram, &mut regs, true)
+                        .map_err(|what| unprovable(step.pc, what))?;
+                    for row in chunks {
+                        if row.ram_on {
+                            max_word = max_word.max(word_address(base, row.ram_addr));
                         }
-                        _ => return Err(unprovable(step.pc, "read of more than 4 bytes")),
+                        rows.push(row);
                     }
                 }
                 None => return Err(unprovable(step.pc, "ecall without a record")),
             }
-            if r1.ram_on {
-                max_word = max_word.max(word_address(base, a1));
-            }
-            if r1.rd_active {
-                regs[A0] = r1.rd_val;
-            }
-            rows.push(r0);
-            rows.push(r1);
             continue;
         }
         let v1 = regs[o.rs1 as usize];
@@ -1714,12 +1931,13 @@ pub fn lower(
         }
         rows.push(r);
     }
-    // The input ends at the first read that returns fewer than 4 bytes.
+    // The input ends after the first read that returns fewer bytes than it asked for.
     let mut ended = false;
     for r in rows.iter_mut() {
         r.eof = ended;
-        ended |= r.is_read && (!r.got || r.short > 0);
-        r.more = r.is_read && !ended;
+        let read_last = r.is_read && !r.cont;
+        ended |= read_last && r.total < r.v2;
+        r.more = read_last && !ended;
     }
     let n_rows = rows.len().next_power_of_two().max(2);
     let mem_log_size = ((max_word + 1)
@@ -1787,7 +2005,7 @@ fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32, span: (u
     let uses_eff = is(&[Lb, Lh, Lw, Lbu, Lhu, Sb, Sh, Sw, Jalr]) || r.sub;
     let mut e: i128 = 0;
     if uses_eff {
-        let sum = u64::from(r.v1) + u64::from(r.imm as u32);
+        let sum = u64::from(r.v1) + u64::from(r.imm as u32) + u64::from(r.done);
         setb(v, c.ecarry, sum >> 32 != 0);
         e = i128::from(sum & 0xffff_ffff);
         if r.ram_on {
@@ -1795,7 +2013,7 @@ fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32, span: (u
         }
     }
     // A system-call buffer checked without a RAM access: E = a1 − lo, aux = hi − lo − E − n.
-    let buffer_checked = r.w2 || (r.is_read && !r.got);
+    let buffer_checked = r.w2 || (r.is_read && !r.got) || (r.w1 && !r.put);
     let mut buffer_room = 0u64;
     if buffer_checked {
         let (lo, hi) = span;
@@ -1804,7 +2022,11 @@ fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32, span: (u
         buffer_room = (i128::from(hi) - i128::from(lo) - e - i128::from(len)) as u64;
     }
     let subword = is(&[Lb, Lh, Lbu, Lhu, Sb, Sh]);
-    let x_val: u32 = if subword || r.got { r.ram_old } else { r.v1 };
+    let x_val: u32 = if subword || r.got || r.put {
+        r.ram_old
+    } else {
+        r.v1
+    };
     let xb = x_val.to_le_bytes();
     // Division needs Y before E; compute Y's pieces that do not depend on E first.
     let use_imm = is(&[Addi, Slti, Sltiu, Xori, Ori, Andi, Slli, Srli, Srai]);
@@ -1873,7 +2095,7 @@ fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32, span: (u
         u32::from(byte) << 24
     } else if is(&[Lh]) {
         half << 16
-    } else if r.got {
+    } else if r.got || r.put {
         r.ram_new
     } else {
         y_plain
@@ -2001,9 +2223,24 @@ fn fill_row(c: &RvCols, v: &mut [Fr], r: &RowIn, cycle: u64, base: u32, span: (u
     setb(v, c.w1, r.w1);
     setb(v, c.w2, r.w2);
     setb(v, c.got, r.got);
-    setb(v, c.short1, r.short & 1 == 1);
-    setb(v, c.short2, r.short & 2 == 2);
-    setb(v, c.short12, r.short == 3);
+    setb(v, c.put, r.put);
+    // Chunk rows.
+    set(v, c.done, i128::from(r.done));
+    set(v, c.total, i128::from(r.total));
+    setb(v, c.b01, b0 && b1);
+    for k in 0..4u32 {
+        let lane = r.lane_start <= k && k < r.lane_end;
+        setb(v, c.lane_end[k as usize], k < r.lane_end);
+        setb(v, c.lane[k as usize], lane);
+        setb(v, c.out_lane[k as usize], lane && r.w1);
+    }
+    setb(v, c.cont, r.cont);
+    let left = i128::from(r.total) - i128::from(r.done) - i128::from(r.lane_end - r.lane_start);
+    v[c.cont_inv] = fi(left).inverse().unwrap_or(Fr::zero());
+    setb(v, c.read_last, r.is_read && !r.cont);
+    if r.got {
+        aux = u64::from(r.v2 - r.total);
+    }
     setb(v, c.eof, r.eof);
     setb(v, c.more, r.more);
     if op == Some(Ecall) {

@@ -16,7 +16,7 @@ use super::{finish_witness, LowerError, Witness};
 use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
 use crate::machine::{
     add, cur, first, fr, konst, last, next, not_last, one, sub, Builder, Col, LookupUse, Machine,
-    MemSlot, MemoryLayout, ProgramDigest, RowExpr, TableId,
+    MemSlot, MemoryLayout, OutputLane, ProgramDigest, RowExpr, TableId,
 };
 
 /// The instruction fields fetched from the bytecode table, in the table's column order.
@@ -492,9 +492,11 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
             init_flag: Fr::zero(),
             permissions: None,
         },
-        output_active: RowExpr::col(c.field("op_output")),
-        output_index: c.out_idx,
-        output_value: RowExpr::col(c.read[0]),
+        outputs: vec![OutputLane {
+            active: RowExpr::col(c.field("op_output")),
+            index: RowExpr::col(c.out_idx),
+            value: RowExpr::col(c.read[0]),
+        }],
         public_output: output.to_vec(),
         exit_code: 0,
         uses_bitwise: false,

@@ -263,6 +263,17 @@ impl std::fmt::Display for ProgramDigest {
     }
 }
 
+/// One lane of a row's public output.
+#[derive(Clone, Debug)]
+pub struct OutputLane {
+    /// 1 when the lane outputs an element on the row, else 0.
+    pub active: RowExpr,
+    /// The element's position in the public output.
+    pub index: RowExpr,
+    /// The element.
+    pub value: RowExpr,
+}
+
 /// A machine: the constraint system of one ISA for one program, and its public inputs.
 #[derive(Clone, Debug)]
 pub struct Machine {
@@ -288,13 +299,9 @@ pub struct Machine {
     pub bytecode: Vec<Vec<Fr>>,
     /// Memory size and initial content.
     pub memory: MemoryLayout,
-    /// Public output: when `output_active` is 1 on a row, `(output_index, output_value)` is the
-    /// next element of `public_output`.
-    pub output_active: RowExpr,
-    /// The running output index column.
-    pub output_index: Col,
-    /// The value output on a row.
-    pub output_value: RowExpr,
+    /// Public output: on a row where a lane's `active` is 1, `(index, value)` is element
+    /// `index` of `public_output` (zasm outputs one element per row, RV32IM up to four bytes).
+    pub outputs: Vec<OutputLane>,
     /// The public output.
     pub public_output: Vec<Fr>,
     /// The public exit code (RV32IM's `exit`; 0 for zasm), which the constraints must bind.

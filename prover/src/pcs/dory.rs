@@ -315,7 +315,8 @@ impl Pcs for DoryPcs {
     ) -> Result<(DoryCommitment, DoryProverData), PcsError> {
         let n = poly.num_vars();
         setup.check_size(n)?;
-        let _span = tracing::debug_span!("dory::commit", num_vars = n).entered();
+        let _span =
+            tracing::debug_span!(target: "zkvm::prover", "dory::commit", num_vars = n).entered();
         let (_, sigma) = setup.split(n);
         let bases = setup.fixed_bases();
         let rows: Vec<G1Projective> = poly
@@ -338,7 +339,8 @@ impl Pcs for DoryPcs {
                 values.len()
             )));
         }
-        let _span = tracing::debug_span!("dory::commit_small", num_vars).entered();
+        let _span =
+            tracing::debug_span!(target: "zkvm::prover", "dory::commit_small", num_vars).entered();
         let (nu, sigma) = setup.split(num_vars);
         let bases = setup.fixed_bases();
         let mut rows: Vec<G1Projective> = values
@@ -385,7 +387,7 @@ impl Pcs for DoryPcs {
             }
         }
         let _span =
-            tracing::debug_span!("dory::open_batch", num_vars = n, count = polys.len()).entered();
+            tracing::debug_span!(target: "zkvm::prover", "dory::open_batch", num_vars = n, count = polys.len()).entered();
         absorb_statement(transcript, point, &sizes, evals);
         let rho = transcript.challenges(polys.len());
 

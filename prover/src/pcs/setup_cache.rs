@@ -54,7 +54,8 @@ fn file_name(log_n: usize) -> String {
 
 /// Generates the setup for `log_n` (even) variables deterministically.
 pub(crate) fn generate(log_n: usize) -> (ProverSetup<BN254>, VerifierSetup<BN254>) {
-    let _span = tracing::info_span!("dory setup generation", log_n).entered();
+    let _span =
+        tracing::info_span!(target: "zkvm::prover", "dory setup generation", log_n).entered();
     let mut seed = [0u8; 32];
     let mut h = Keccak256::new();
     h.update(SEED_DOMAIN);

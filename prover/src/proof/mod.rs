@@ -14,7 +14,7 @@
 //! Proofs are succinct but **not zero-knowledge**: openings and sumcheck messages leak
 //! information about the witness (see the README).
 
-mod prover;
+pub(crate) mod prover;
 mod verifier;
 
 pub use prover::{prove, ProveStats};
@@ -280,15 +280,21 @@ pub fn cycle_families(machine: &Machine) -> Vec<CycleFamily> {
         machine.memory.permissions.is_some(),
     );
     f.extend(LogUp.cycle_families(&machine.lookups));
-    f.push(CycleFamily {
-        name: "public output".into(),
-        numerator: machine.output_active.clone(),
-        tuple: vec![
-            RowExpr::constant(Fr::from(tags::OUTPUT)),
-            RowExpr::col(machine.output_index),
-            machine.output_value.clone(),
-        ],
-    });
+    f.extend(
+        machine
+            .outputs
+            .iter()
+            .enumerate()
+            .map(|(k, lane)| CycleFamily {
+                name: format!("public output lane {k}"),
+                numerator: lane.active.clone(),
+                tuple: vec![
+                    RowExpr::constant(Fr::from(tags::OUTPUT)),
+                    lane.index.clone(),
+                    lane.value.clone(),
+                ],
+            }),
+    );
     f
 }
 

@@ -37,9 +37,26 @@ pub struct ProveStats {
 
 impl ProveStats {
     fn record(&mut self, phase: &'static str, start: &mut Instant) {
+        progress(phase, start.elapsed());
         self.phases.push((phase, start.elapsed()));
         *start = Instant::now();
     }
+}
+
+/// The prover's phases, in order (see `pipeline::PHASES`).
+pub const PHASE_COMMIT_COLUMNS: &str = "commit columns";
+/// See [`PHASE_COMMIT_COLUMNS`].
+pub const PHASE_COMMIT_TABLES: &str = "commit tables";
+/// See [`PHASE_COMMIT_COLUMNS`].
+pub const PHASE_SPARTAN: &str = "spartan";
+/// See [`PHASE_COMMIT_COLUMNS`].
+pub const PHASE_GKR: &str = "memory checking and lookups (gkr)";
+/// See [`PHASE_COMMIT_COLUMNS`].
+pub const PHASE_OPENINGS: &str = "openings";
+
+/// Report the end of a proving phase to the `zkvm::progress` tracing target.
+pub fn progress(phase: &str, time: Duration) {
+    tracing::info!(target: "zkvm::progress", phase, seconds = time.as_secs_f64());
 }
 
 /// The whole column as small integers, if every value is one below 2^32.
@@ -107,7 +124,7 @@ pub fn prove(
         column_commitments.push(comm);
         column_data.push(data);
     }
-    stats.record("commit columns", &mut clock);
+    stats.record(PHASE_COMMIT_COLUMNS, &mut clock);
     for c in &column_commitments {
         t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
     }
@@ -118,14 +135,14 @@ pub fn prove(
         table_commitments.push(comm);
         table_data.push(data);
     }
-    stats.record("commit tables", &mut clock);
+    stats.record(PHASE_COMMIT_TABLES, &mut clock);
     for c in &table_commitments {
         t.absorb_serializable(labels::TABLE_COMMITMENT, c);
     }
 
     // Spartan.
     let (spartan_proof, spartan_claims) = spartan::prove(&machine.r1cs, &polys, &mut t)?;
-    stats.record("spartan", &mut clock);
+    stats.record(PHASE_SPARTAN, &mut clock);
 
     // LogUp-GKR for memory checking, lookups and the public output.
     let cycle = cycle_families(machine);
@@ -160,7 +177,7 @@ pub fn prove(
         t.absorb_fields(labels::LEAF_EVALS, &evals);
         leaf_table_evals.push(evals);
     }
-    stats.record("memory checking and lookups (gkr)", &mut clock);
+    stats.record(PHASE_GKR, &mut clock);
 
     // Openings: Spartan's claims, then everything at the GKR point (shorter polynomials at its
     // tail).
@@ -216,7 +233,7 @@ pub fn prove(
         }
         openings
     };
-    stats.record("openings", &mut clock);
+    stats.record(PHASE_OPENINGS, &mut clock);
 
     let proof = VmProof {
         program_digest: machine.program_digest.0,

@@ -58,7 +58,8 @@ pub fn prove(
     transcript: &mut Transcript,
 ) -> Result<(SpartanProof, Vec<OpeningClaim>), SpartanError> {
     let n = check_shape(r1cs, columns)?;
-    let _span = tracing::info_span!("spartan::prove", num_vars = n).entered();
+    let _span =
+        tracing::info_span!(target: "zkvm::prover", "spartan::prove", num_vars = n).entered();
     let m = columns.len();
     let rows = 1usize << n;
     absorb_instance(r1cs, n, transcript);
@@ -68,7 +69,7 @@ pub fn prove(
 
     // Outer sumcheck over [eq(τ, ·), w_0.., w^→_{N}.., first?, last?].
     let (outer, r_x, outer_evals, outer_next_evals) = {
-        let _s = tracing::info_span!("outer sumcheck").entered();
+        let _s = tracing::info_span!(target: "zkvm::prover", "outer sumcheck").entered();
         // The columns are borrowed: the sumcheck reads them in its first round and keeps only
         // their half-size bindings.
         let mut polys: Vec<Cow<'_, DenseMle>> = Vec::with_capacity(summand.num_inputs);
@@ -112,7 +113,7 @@ pub fn prove(
         .map(|(a, b)| *a * b)
         .sum();
     let (inner, r_y) = {
-        let _s = tracing::info_span!("inner sumcheck").entered();
+        let _s = tracing::info_span!(target: "zkvm::prover", "inner sumcheck").entered();
         let all: Vec<usize> = (0..m).collect();
         let w1 = combine_columns(columns, &all, &g[..m], rows);
         let w2 = combine_columns(columns, &summand.next_cols, &g[m..], rows);
@@ -208,7 +209,9 @@ pub fn prove_uniform_timed(
     let clock = std::time::Instant::now();
     let n = check_shape(r1cs, columns)?;
     let committed = {
-        let _s = tracing::info_span!("commit columns", count = columns.len()).entered();
+        let _s =
+            tracing::info_span!(target: "zkvm::prover", "commit columns", count = columns.len())
+                .entered();
         columns
             .iter()
             .map(|c| commit_column(setup, c))
@@ -230,7 +233,7 @@ pub fn prove_uniform_timed(
     let data: Vec<&DoryProverData> = committed.iter().map(|(_, d)| d).collect();
     let evals: Vec<Fr> = claim.evals.iter().map(|(_, v)| *v).collect();
     let opening = {
-        let _s = tracing::info_span!("open columns").entered();
+        let _s = tracing::info_span!(target: "zkvm::prover", "open columns").entered();
         DoryPcs::open_batch_with_evals(setup, &polys, &data, &claim.point, &evals, transcript)?
     };
     times.open = clock.elapsed();

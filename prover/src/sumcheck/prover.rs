@@ -162,7 +162,7 @@ fn prove_rounds<G: Fn(&[Fr]) -> Fr + Sync>(
     zero_check: bool,
     transcript: &mut Transcript,
 ) -> (SumcheckProof, Vec<Fr>, Vec<Fr>) {
-    let _span = tracing::debug_span!(
+    let _span = tracing::debug_span!(target: "zkvm::prover",
         "sumcheck::prove",
         num_vars = polys.first().map(|p| p.num_vars())
     )

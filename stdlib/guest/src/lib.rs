@@ -86,7 +86,7 @@ fn raw_syscall3(_number: u32, _a0: u32, _a1: u32, _a2: u32) -> u32 {
 }
 
 /// Write `bytes` to file descriptor `fd`, all of them. Public output (fd 1) goes through
-/// [`commit`], which writes whole aligned 32-bit words; other descriptors are written directly.
+/// [`commit`]'s buffer, so that it stays in order with the rest of the output.
 pub fn write_fd(fd: u32, bytes: &[u8]) {
     if fd == 1 {
         commit(bytes);
@@ -110,59 +110,50 @@ fn write_raw(fd: u32, mut bytes: &[u8]) {
     }
 }
 
-/// One aligned 32-bit word of buffered I/O: the prover binds the public output and reads the
-/// private input a whole word per system call (`write(1, word, 4)`, `read(0, word, 4)`).
-struct WordBuffer {
-    word: UnsafeCell<u32>,
-    /// Output: bytes filled. Input: bytes available.
+/// Public output buffered into fewer, larger `write` calls (a call costs two rows plus one per
+/// word of its buffer).
+struct OutputBuffer {
+    bytes: UnsafeCell<[u8; OUTPUT_BUFFER]>,
     len: UnsafeCell<usize>,
-    /// Input: bytes already handed out.
-    pos: UnsafeCell<usize>,
 }
+
+const OUTPUT_BUFFER: usize = 256;
 
 // SAFETY: a guest runs on one hart with no threads or interrupts, so the cells are never
 // accessed concurrently, and no reference into them outlives a call below.
-unsafe impl Sync for WordBuffer {}
+unsafe impl Sync for OutputBuffer {}
 
-static OUTPUT: WordBuffer = WordBuffer {
-    word: UnsafeCell::new(0),
+static OUTPUT: OutputBuffer = OutputBuffer {
+    bytes: UnsafeCell::new([0; OUTPUT_BUFFER]),
     len: UnsafeCell::new(0),
-    pos: UnsafeCell::new(0),
-};
-static INPUT: WordBuffer = WordBuffer {
-    word: UnsafeCell::new(0),
-    len: UnsafeCell::new(0),
-    pos: UnsafeCell::new(0),
 };
 
-/// Append `bytes` to the public output (fd 1). Output is written in whole 32-bit words; the
-/// last word is padded with zero bytes when the guest exits (see the README).
+/// Append `bytes` to the public output (fd 1), byte for byte; buffered, and flushed when the
+/// buffer fills and when the guest exits.
 pub fn commit(bytes: &[u8]) {
-    // SAFETY: single-threaded guest (see `WordBuffer`).
+    // SAFETY: single-threaded guest (see `OutputBuffer`).
     unsafe {
+        let buf = &mut *OUTPUT.bytes.get();
+        let len = &mut *OUTPUT.len.get();
         for &b in bytes {
-            let len = &mut *OUTPUT.len.get();
-            let mut w = (*OUTPUT.word.get()).to_le_bytes();
-            w[*len] = b;
-            *OUTPUT.word.get() = u32::from_le_bytes(w);
+            buf[*len] = b;
             *len += 1;
-            if *len == 4 {
-                flush_word();
+            if *len == OUTPUT_BUFFER {
+                flush_output();
             }
         }
     }
 }
 
-/// Write the buffered output word (zero-padded) if any byte is pending.
-fn flush_word() {
-    // SAFETY: single-threaded guest (see `WordBuffer`).
+/// Write the buffered public output.
+fn flush_output() {
+    // SAFETY: single-threaded guest (see `OutputBuffer`).
     unsafe {
-        if *OUTPUT.len.get() > 0 {
-            let word = *OUTPUT.word.get();
-            let bytes = word.to_le_bytes();
-            write_raw(1, &bytes);
-            *OUTPUT.word.get() = 0;
-            *OUTPUT.len.get() = 0;
+        let len = &mut *OUTPUT.len.get();
+        if *len > 0 {
+            let buf = &*OUTPUT.bytes.get();
+            write_raw(1, &buf[..*len]);
+            *len = 0;
         }
     }
 }
@@ -173,28 +164,15 @@ pub fn commit_u32(v: u32) {
 }
 
 /// Read up to `buf.len()` bytes of private input; returns how many (0 at the end of input).
-/// Input is read a 32-bit word per system call into an aligned buffer.
 pub fn read(buf: &mut [u8]) -> usize {
     if buf.is_empty() {
         return 0;
     }
-    // SAFETY: single-threaded guest (see `WordBuffer`).
-    unsafe {
-        let (len, pos) = (&mut *INPUT.len.get(), &mut *INPUT.pos.get());
-        if *pos == *len {
-            *INPUT.word.get() = 0;
-            let n = raw_syscall3(syscall::READ, 0, INPUT.word.get() as u32, 4);
-            if n as i32 <= 0 {
-                return 0;
-            }
-            *len = (n as usize).min(4);
-            *pos = 0;
-        }
-        let bytes = (*INPUT.word.get()).to_le_bytes();
-        let n = (*len - *pos).min(buf.len());
-        buf[..n].copy_from_slice(&bytes[*pos..*pos + n]);
-        *pos += n;
-        n
+    let n = raw_syscall3(syscall::READ, 0, buf.as_mut_ptr() as u32, buf.len() as u32);
+    if n as i32 <= 0 {
+        0
+    } else {
+        (n as usize).min(buf.len())
     }
 }
 
@@ -257,16 +235,16 @@ pub fn read_u32() -> u32 {
 }
 
 /// Read one typed value from the private input, as the host's `zkvm_host::Input::value` wrote
-/// it: a frame of its postcard encoding's length (a little-endian `u32`), the encoding, and zero
-/// bytes up to a multiple of 4. A missing or malformed frame is a panic that says so.
+/// it: a frame of its postcard encoding's length (a little-endian `u32`) and the encoding. A
+/// missing or malformed frame is a panic that says so.
 #[cfg(feature = "serde")]
 pub fn read_value<T: serde::de::DeserializeOwned>() -> T {
     let len = read_u32() as usize;
-    let mut frame = alloc::vec![0u8; len.next_multiple_of(4)];
+    let mut frame = alloc::vec![0u8; len];
     if !read_exact(&mut frame) {
         panic!("private input ended inside a {len}-byte value");
     }
-    match postcard::from_bytes(&frame[..len]) {
+    match postcard::from_bytes(&frame) {
         Ok(v) => v,
         Err(e) => panic!(
             "private input is not a {}: {e}",
@@ -276,7 +254,7 @@ pub fn read_value<T: serde::de::DeserializeOwned>() -> T {
 }
 
 /// Append one typed value to the public output as a frame (see [`read_value`]); the host reads
-/// the values back with `zkvm_host::Output::values`.
+/// the values back with `zkvm_host::Output::frames`.
 #[cfg(feature = "serde")]
 pub fn commit_value<T: serde::Serialize>(value: &T) {
     let body = match postcard::to_allocvec(value) {
@@ -285,12 +263,11 @@ pub fn commit_value<T: serde::Serialize>(value: &T) {
     };
     commit_u32(body.len() as u32);
     commit(&body);
-    commit(&[0; 3][..body.len().next_multiple_of(4) - body.len()]);
 }
 
 /// End the run with `code` (a Linux process reports its low 8 bits).
 pub fn exit(code: u32) -> ! {
-    flush_word();
+    flush_output();
     raw_syscall3(syscall::EXIT, code, 0, 0);
     #[allow(clippy::empty_loop)]
     loop {}

@@ -44,12 +44,9 @@ pub fn guest_bytes(name: &str, input: &[u8]) -> Vec<u8> {
     exec.stdout
 }
 
-/// The guest's public output as text, without the zero padding of the last word.
+/// The guest's public output as text.
 pub fn guest(name: &str, input: &str) -> String {
-    String::from_utf8(guest_bytes(name, input.as_bytes()))
-        .expect("text")
-        .trim_end_matches('\0')
-        .to_string()
+    String::from_utf8(guest_bytes(name, input.as_bytes())).expect("text")
 }
 
 pub fn hex(v: &Fr) -> String {

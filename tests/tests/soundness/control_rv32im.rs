@@ -134,11 +134,13 @@ fn one_word_write() -> zkvm_riscv::Program {
 
 #[test]
 fn rv32im_the_output_counter_starts_at_zero() {
-    // Outputs counted from 1, with a claimed first word no row writes: the first row's
+    // Outputs counted from 1, with a claimed first byte no row writes: the first row's
     // counter and the output multiset both object.
     let mut f = Forge::rv(one_word_write(), &[]);
     add_one_on_every_row(&mut f, "out_idx");
-    f.claim_output(vec![Fr::from(9u64), Fr::from(0u64)]);
+    let mut claimed = vec![Fr::from(9u64)];
+    claimed.extend([Fr::from(0u64); 4]);
+    f.claim_output(claimed);
     f.prove().assert(
         "spartan",
         &["output: starts at 0"],
@@ -149,7 +151,7 @@ fn rv32im_the_output_counter_starts_at_zero() {
 
 #[test]
 fn rv32im_every_output_is_claimed() {
-    // The run writes one word; a statement with no output leaves it unclaimed.
+    // The run writes four bytes; a statement with no output leaves it unclaimed.
     let mut f = Forge::rv(one_word_write(), &[]);
     f.claim_output(Vec::new());
     f.prove().assert(

@@ -29,6 +29,7 @@ const RV32IM_SUITE: &[&str] = &[
     include_str!("control_rv32im.rs"),
     include_str!("rv32im.rs"),
     include_str!("rv32im_pins.rs"),
+    include_str!("io.rs"),
     include_str!("elf_layout.rs"),
     include_str!("proof_level.rs"),
 ];

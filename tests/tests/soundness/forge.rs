@@ -191,8 +191,7 @@ impl Forge {
     }
 
     fn rv_run(program: zkvm_riscv::Program, exec: zkvm_riscv::Execution) -> Forge {
-        let output =
-            lower::riscv::public_output_words(&exec.stdout).expect("whole words of output");
+        let output = lower::riscv::public_output_bytes(&exec.stdout);
         let trace = exec.trace.expect("trace");
         let (machine, witness) =
             lower::riscv::lower(&program, &trace, &output, exec.exit_code).expect("lowers");
@@ -301,10 +300,15 @@ impl Forge {
         self.complete();
         let mut out = Vec::new();
         for t in 0..self.rows() {
-            if !self.machine.output_active.eval_row(&self.cols, t).is_zero() {
-                out.push(self.machine.output_value.eval_row(&self.cols, t));
+            for lane in &self.machine.outputs {
+                if !lane.active.eval_row(&self.cols, t).is_zero() {
+                    let i = lane.index.eval_row(&self.cols, t);
+                    out.push((i, lane.value.eval_row(&self.cols, t)));
+                }
             }
         }
+        out.sort_by_key(|(i, _)| small_value(*i));
+        let out = out.into_iter().map(|(_, v)| v).collect();
         self.claim_output(out);
     }
 

@@ -11,6 +11,7 @@
 //!   row;
 //! - [`zasm`]: the zasm CPU and ALU, memory checking, the bytecode table, the public output;
 //! - [`rv32im`]: the RV32IM ALU, memory permissions, system calls and the input stream;
+//! - [`io`]: RV32IM byte-exact reads and writes: lanes, chunks, output lanes;
 //! - [`rv32im_pins`]: one RV32IM forgery per check no other test pinned;
 //! - [`elf_layout`]: RV32IM programs whose segments are not 4-byte aligned;
 //! - [`proof_level`]: tampered proof files, claimed sizes, the program and the exit code.
@@ -20,6 +21,7 @@ mod control_rv32im;
 mod coverage;
 mod elf_layout;
 mod forge;
+mod io;
 mod isolation;
 mod proof_level;
 mod rv32im;

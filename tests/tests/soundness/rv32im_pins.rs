@@ -34,14 +34,14 @@ fn data() -> Option<(u32, Vec<u8>, u32)> {
 }
 
 /// The interpreter's public output (stdout), or `None` if it faults.
-fn stdout(p: &Program, input: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn stdout(p: &Program, input: &[u8]) -> Option<Vec<u8>> {
     zkvm_riscv::run(p, input, &Default::default())
         .ok()
         .map(|e| e.stdout)
 }
 
 /// Claim that the witness is a run of `p` (same exit code and output).
-fn claim_program(f: &mut Forge, p: Program) {
+pub(super) fn claim_program(f: &mut Forge, p: Program) {
     f.program = forge::Program::Rv(p);
     let code = f.machine.exit_code;
     f.claim_exit_code(code);
@@ -49,7 +49,7 @@ fn claim_program(f: &mut Forge, p: Program) {
 
 /// Make row `t`, an `li rd, _` (`addi rd, x0, _`), load `v`: its immediate (as the claimed
 /// program's bytecode has it), its Y and its result.
-fn set_li(f: &mut Forge, t: usize, v: u32) {
+pub(super) fn set_li(f: &mut Forge, t: usize, v: u32) {
     f.set("imm", t, Fr::from(v));
     set_operand(f, t, "y", v);
     set_rd(f, t, v);
@@ -68,7 +68,7 @@ fn eff(f: &Forge, t: usize) -> u32 {
 
 /// Patch memory, then give the exit's second row (and the padding rows that repeat it) the
 /// operands X = a1 and Y = a2 it reads.
-fn settle_exit_operands(f: &mut Forge) {
+pub(super) fn settle_exit_operands(f: &mut Forge) {
     f.complete();
     let exit = f.row_where(&[("is_exit", 1)]);
     for t in exit..f.rows() {
@@ -80,7 +80,7 @@ fn settle_exit_operands(f: &mut Forge) {
 
 /// Rebuild the machine over a memory of `2^log_size` cells (the honest run's may be too
 /// small for an access the forger adds).
-fn grow_memory(f: &mut Forge, log_size: usize) {
+pub(super) fn grow_memory(f: &mut Forge, log_size: usize) {
     let forge::Program::Rv(p) = &f.program else {
         unreachable!()
     };
@@ -89,7 +89,7 @@ fn grow_memory(f: &mut Forge, log_size: usize) {
 }
 
 /// Set `v` on rows `from..`.
-fn set_from(f: &mut Forge, col: &str, from: usize, v: u64) {
+pub(super) fn set_from(f: &mut Forge, col: &str, from: usize, v: u64) {
     for t in from..f.rows() {
         f.set(col, t, Fr::from(v));
     }
@@ -164,7 +164,7 @@ fn write_body(a7: i32, fd: i32, len: i32) -> Vec<I> {
 }
 
 /// `write(fd, DATA, len)` (call `a7`), then `exit(0)`.
-fn write(a7: i32, fd: i32, len: i32) -> Program {
+pub(super) fn write(a7: i32, fd: i32, len: i32) -> Program {
     let mut body = write_body(a7, fd, len);
     body.push(li(A0, 0));
     program(&body)
@@ -187,89 +187,144 @@ fn only_call_64_writes() {
     f.prove().assert_constraint("ecall: write is 64");
 }
 
+/// Make row `t` a public write's only chunk row, of the four bytes of the (aligned) word at
+/// its address (a1 − ram base): X = Y = the word, every lane an output lane, `total` 4.
+fn make_public_chunk(f: &mut Forge, t: usize) {
+    let base = match &f.program {
+        forge::Program::Rv(p) => ram_base(p),
+        _ => unreachable!(),
+    };
+    let a1 = f.get_u("v1", t) as u32;
+    f.set("w2", t, Fr::zero());
+    f.set("w1", t, Fr::one());
+    f.set("put", t, Fr::one());
+    for k in 0..4 {
+        for col in ["lane_end", "lane", "out_lane"] {
+            f.set(&format!("{col}{k}"), t, Fr::one());
+        }
+    }
+    f.set("total", t, Fr::from(4u64));
+    set_eff(f, t, a1 - base);
+    f.complete();
+    let word = f.get_u("ram_old", t) as u32;
+    set_operand(f, t, "x", word);
+    set_operand(f, t, "y", word);
+}
+
+/// Make row `t`, a public write's only chunk row, a debug write's row (no RAM word, no lanes,
+/// no bytes handled; its buffer checked against the program's span).
+fn make_debug_row(f: &mut Forge, t: usize) {
+    f.set("w1", t, Fr::zero());
+    f.set("w2", t, Fr::one());
+    f.set("put", t, Fr::zero());
+    for k in 0..4 {
+        for col in ["lane_end", "lane", "out_lane"] {
+            f.set(&format!("{col}{k}"), t, Fr::zero());
+        }
+    }
+    f.set("total", t, Fr::zero());
+    let (a1, len) = (f.get_u("v1", t) as u32, f.get_u("v2", t));
+    let (lo, hi) = match &f.program {
+        forge::Program::Rv(p) => p.span(),
+        _ => unreachable!(),
+    };
+    set_eff(f, t, a1 - lo);
+    set_operand(f, t, "x", a1);
+    set_operand(f, t, "y", len as u32);
+    let aux = hi - u64::from(lo) - u64::from(a1 - lo) - len;
+    f.set("aux_lo", t, Fr::from(aux & 0xffff));
+    f.set("aux_hi", t, Fr::from(aux >> 16));
+}
+
 #[test]
 fn a_debug_write_cannot_become_public_output() {
-    // write(2, DATA, 4) prints nothing public; the forger calls it a write to fd 1.
+    // write(2, DATA, 4) prints nothing public; the forger calls it a write to fd 1 of the four
+    // (zero) bytes at DATA.
     let p = write(64, 2, 4);
     assert_eq!(stdout(&p, &[]), Some(Vec::new()));
     let mut f = Forge::rv(p, &[]);
     grow_memory(&mut f, 11);
     let second = row_of(&f, pc_of(4), true);
-    f.set("w2", second, Fr::zero());
-    f.set("w1", second, Fr::one());
-    set_from(&mut f, "out_idx", second + 1, 1);
+    make_public_chunk(&mut f, second);
+    set_from(&mut f, "out_idx", second + 1, 4);
     f.claim_output_from_witness();
-    assert_eq!(f.machine.public_output, vec![Fr::zero()]);
+    assert_eq!(f.machine.public_output, vec![Fr::zero(); 4]);
     f.prove().assert_constraint("ecall: write fd 1");
 }
 
 #[test]
 fn public_output_cannot_be_hidden_as_a_debug_write() {
-    // write(1, DATA, 4) prints one word; the forger calls it a write to fd 2 and claims none.
+    // write(1, DATA, 4) prints four bytes; the forger calls it a write to fd 2 and claims none.
     let p = write(64, 1, 4);
     assert_eq!(stdout(&p, &[]), Some(vec![0; 4]));
     let mut f = Forge::rv(p, &[]);
     let second = row_of(&f, pc_of(4), true);
-    f.set("w1", second, Fr::zero());
-    f.set("w2", second, Fr::one());
+    make_debug_row(&mut f, second);
     set_from(&mut f, "out_idx", second + 1, 0);
-    // The debug write's buffer check: aux = hi − lo − E − 4.
-    let (lo, hi) = match &f.program {
-        forge::Program::Rv(p) => p.span(),
-        _ => unreachable!(),
-    };
-    let aux = hi - u64::from(lo) - u64::from(eff(&f, second)) - 4;
-    f.set("aux_lo", second, Fr::from(aux & 0xffff));
-    f.set("aux_hi", second, Fr::from(aux >> 16));
     f.claim_output(Vec::new());
     f.prove().assert_constraint("ecall: write fd 2");
 }
 
 #[test]
-fn a_public_write_is_one_word() {
-    // The claimed program writes 8 bytes (two words); the forger claims one.
+fn a_public_write_handles_len_bytes() {
+    // The claimed program writes 8 bytes; the forger's write stops after 4 (one chunk row,
+    // which returns 4 and ends the call), and the proof claims 4 bytes of output.
     let claimed = write(64, 1, 8);
     assert_eq!(stdout(&claimed, &[]), Some(vec![0; 8]));
     let mut f = Forge::rv(write(64, 1, 4), &[]);
     claim_program(&mut f, claimed);
     set_li(&mut f, 2, 8);
-    f.complete();
-    let second = row_of(&f, pc_of(4), true);
-    set_operand(&mut f, second, "y", 8);
-    set_rd(&mut f, second, 8);
     settle_exit_operands(&mut f);
-    assert_eq!(f.machine.public_output.len(), 1);
-    f.prove().assert_constraint("ecall: write len 4");
+    assert_eq!(f.machine.public_output.len(), 4);
+    f.prove()
+        .assert_constraint("io: a public write handles len bytes");
 }
 
 #[test]
-fn a_debug_write_cannot_change_memory() {
-    // write(2, DATA, 0), then a0 = the word at DATA (0). The forger's write also stores 7
-    // there, as a read of the input would. (The buffer checks of a debug write and of a read
-    // that returns nothing agree only for a write of 0 bytes.)
-    let mut body = write_body(64, 2, 0);
-    body.push(I::Lw {
-        rd: A0,
-        rs1: A1,
-        imm: 0,
-    });
-    let p = program(&body);
+fn only_a_read_writes_input_into_memory() {
+    // t1 = 17, t0 = t0 + t1, then a0 = the word at DATA (0). The forger's add also writes the
+    // byte 7 into DATA's first lane, as a read's chunk row would (its "len" is t1 = 17, its
+    // total 1, so that len − total = 16 is also the room a read of nothing would check from
+    // DATA to the end of the program), and the run exits 7. (A debug write, which used to be this attack's target,
+    // cannot handle a byte: `exits and debug writes handle no bytes`.)
+    let p = program(&[
+        li(T1, 17),
+        I::Add {
+            rd: T0,
+            rs1: T0,
+            rs2: T1,
+        },
+        I::Lui {
+            rd: A1,
+            imm: DATA as i32,
+        },
+        I::Lw {
+            rd: A0,
+            rs1: A1,
+            imm: 0,
+        },
+    ]);
     assert_eq!(exit_code(&p, &[]), Some(0));
-    let mut f = Forge::rv(p, &[]);
-    let second = row_of(&f, pc_of(4), true);
-    f.set("got", second, Fr::one());
-    f.set("ram_new", second, Fr::from(7u64));
+    let mut f = Forge::rv(p.clone(), &[]);
+    let t = 1;
+    f.set("got", t, Fr::one());
+    f.set("lane_end0", t, Fr::one());
+    f.set("lane0", t, Fr::one());
+    f.set("total", t, Fr::one());
+    f.set("aux_lo", t, Fr::from(16u64));
+    set_eff(&mut f, t, DATA - ram_base(&p));
+    f.set("ram_new", t, Fr::from(7u64));
+    set_operand(&mut f, t, "x", 0);
+    set_operand(&mut f, t, "y", 7);
+    set_rd(&mut f, t, 7);
     f.complete();
-    set_operand(&mut f, second, "x", 0);
-    set_operand(&mut f, second, "y", 7);
-    let load = row_of(&f, pc_of(5), false);
-    set_rd(&mut f, load, 7);
+    set_rd(&mut f, 3, 7);
     assert_eq!(settle_exit(&mut f), 7);
     f.prove().assert_constraint("ecall: got only on read");
 }
 
 /// `read(fd, DATA, len)` (call `a7`), then exit with its return value.
-fn read(a7: i32, fd: i32, len: i32) -> Vec<I> {
+pub(super) fn read(a7: i32, fd: i32, len: i32) -> Vec<I> {
     vec![
         li(A0, fd),
         I::Lui {
@@ -317,16 +372,24 @@ fn input_is_read_from_fd_0_only() {
 }
 
 #[test]
-fn an_input_read_is_one_word() {
-    // The claimed program reads 8 bytes (and exits 8); the forger's read returns 4.
-    let claimed = program(&read(63, 0, 8));
-    assert_eq!(exit_code(&claimed, b"abcdefgh"), Some(8));
-    let mut f = Forge::rv(program(&read(63, 0, 4)), b"abcdefgh");
-    assert_eq!(f.machine.exit_code, 4);
+fn a_read_returns_at_most_len() {
+    // The claimed program reads 4 bytes and exits with the count (4, or less if the input is
+    // shorter); the forger's read returns 8 bytes (two chunk rows), after which the input
+    // ends, and the run exits 8.
+    let claimed = program(&read(63, 0, 4));
+    assert_eq!(exit_code(&claimed, b"abcdefgh"), Some(4));
+    let mut f = Forge::rv(program(&read(63, 0, 8)), b"abcdefgh");
+    assert_eq!(f.machine.exit_code, 8);
     claim_program(&mut f, claimed);
-    set_li(&mut f, 2, 8);
+    set_li(&mut f, 2, 4);
     settle_exit_operands(&mut f);
-    f.prove().assert_constraint("ecall: read len 4");
+    let last = row_of(&f, pc_of(4), true) + 1;
+    assert_eq!(f.get_u("cont", last), 0);
+    // The input ends after the read (no more data is read).
+    f.set("more", last, Fr::zero());
+    set_from(&mut f, "eof", last + 1, 1);
+    f.prove()
+        .assert_constraint("io: a read returns at most len");
 }
 
 #[test]
@@ -343,10 +406,10 @@ fn a_read_of_two_bytes_keeps_byte_3() {
     assert_eq!(exit_code(&p, b"xy"), Some(0));
     let mut f = Forge::rv(p, b"xy");
     let second = row_of(&f, pc_of(4), true);
-    assert_eq!(
-        (f.get_u("short1", second), f.get_u("short2", second)),
-        (0, 1)
-    );
+    let lanes: Vec<u64> = (0..4)
+        .map(|k| f.get_u(&format!("lane{k}"), second))
+        .collect();
+    assert_eq!(lanes, [1, 1, 0, 0]);
     let word = operand(&f, second, "y") | (7 << 24);
     f.set("ram_new", second, Fr::from(word));
     set_operand(&mut f, second, "y", word);
@@ -356,7 +419,7 @@ fn a_read_of_two_bytes_keeps_byte_3() {
     set_rd(&mut f, load, 7);
     assert_eq!(settle_exit(&mut f), 7);
     f.prove()
-        .assert_constraint("ecall: a read of 2 bytes or fewer keeps byte 3");
+        .assert_constraint("io: a read keeps byte 3 outside its lanes");
 }
 
 // ---------------------------------------------------------------------------------------------
