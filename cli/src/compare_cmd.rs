@@ -18,7 +18,7 @@ use zkvm_prover::baseline::{self, Kernel};
 use zkvm_prover::pipeline::Report;
 
 use crate::chart::{svg, Bar, BarValue, Panel, Segments};
-use crate::program::{detect, Kind};
+use crate::program::{detect, resolve, Kind};
 use crate::prove_cmd;
 use crate::zasm_cmd;
 
@@ -182,7 +182,7 @@ fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
     let mut cols = Vec::new();
     for (i, path) in args.programs.iter().enumerate() {
         let name = format!("{}:{}", i + 1, short_name(path));
-        let prepared = prepare(path, i);
+        let prepared = prepare(path);
         let (kind, source, result) = match prepared {
             Ok((Kind::Elf, elf)) => {
                 crate::usage_ensure!(
@@ -242,18 +242,9 @@ fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
 }
 
 /// A program argument as a file to run: guest directories are built first.
-fn prepare(path: &Path, i: usize) -> anyhow::Result<(Kind, PathBuf)> {
-    if path.is_dir() {
-        eprintln!(
-            "zkvm compare: [{}] building guest {} ...",
-            i + 1,
-            path.display()
-        );
-        let elf = zkvm_riscv::build_guest(path, &mut |m| eprintln!("zkvm compare: {m}"))
-            .with_context(|| format!("cannot build the guest {}", path.display()))?;
-        return Ok((Kind::Elf, elf));
-    }
-    Ok((detect(path)?, path.to_path_buf()))
+fn prepare(path: &Path) -> anyhow::Result<(Kind, PathBuf)> {
+    let file = resolve(path)?;
+    Ok((detect(&file)?, file))
 }
 
 fn fmt_outputs(values: &[Fr]) -> String {

@@ -32,7 +32,7 @@ enum Command {
     Asm(zasm_cmd::AsmArgs),
     /// Disassemble a .zbin program or an RV32IM ELF.
     Disasm {
-        /// A .zbin, .zasm or ELF file.
+        /// A .zbin, .zasm or ELF file, or a Rust guest crate (built first).
         program: PathBuf,
     },
     /// Run a program (.zasm, .zbin or RV32IM ELF) without proving.
@@ -58,10 +58,25 @@ enum Command {
     Demo,
 }
 
+/// Builds the command's PROGRAM first when it names a Rust guest crate.
+fn resolve_program(command: &mut Command) -> anyhow::Result<()> {
+    let program = match command {
+        Command::Disasm { program } => program,
+        Command::Run(args) => &mut args.program,
+        Command::Prove(args) => &mut args.program,
+        Command::Verify(args) => &mut args.program,
+        Command::Id(args) => &mut args.program,
+        _ => return Ok(()),
+    };
+    *program = program::resolve(program)?;
+    Ok(())
+}
+
 /// Arguments shared by every command that executes a program.
 #[derive(Args, Clone, Debug)]
 pub struct RunArgs {
-    /// A .zasm source, a .zbin program, or an RV32IM ELF executable.
+    /// A .zasm source, a .zbin program, an RV32IM ELF executable, or a Rust guest crate (built
+    /// first).
     pub program: PathBuf,
     /// Private input values for a zasm program (decimal or 0x-hex field elements; `@FILE` reads
     /// the values in FILE, separated by whitespace or commas). An ELF guest reads its private
@@ -108,7 +123,8 @@ fn main() -> ExitCode {
         Command::Demo => progress::init("demo", true),
         _ => progress::init("", false),
     }
-    let result = match cli.command {
+    let mut command = cli.command;
+    let result = resolve_program(&mut command).and_then(|()| match command {
         Command::Asm(args) => zasm_cmd::asm(&args),
         Command::Disasm { program } => match program::detect(&program) {
             Ok(program::Kind::Elf) => riscv_cmd::disasm(&program),
@@ -127,7 +143,7 @@ fn main() -> ExitCode {
         Command::Id(args) => prove_cmd::id(&args),
         Command::Compare(args) => compare_cmd::compare(&args),
         Command::Demo => demo::demo(),
-    };
+    });
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) if e.downcast_ref::<UsageError>().is_some() => {

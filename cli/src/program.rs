@@ -1,7 +1,7 @@
 //! Recognising what kind of program a PROGRAM argument names.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
@@ -14,6 +14,17 @@ pub enum Kind {
     ZasmBinary,
     /// An RV32IM ELF executable.
     Elf,
+}
+
+/// A PROGRAM argument as a file to load: a Rust guest crate (a directory with a `Cargo.toml`)
+/// is built first and its ELF returned; any other path is returned as it is.
+pub fn resolve(path: &Path) -> anyhow::Result<PathBuf> {
+    if !path.is_dir() {
+        return Ok(path.to_path_buf());
+    }
+    eprintln!("zkvm: building guest {} ...", path.display());
+    zkvm_riscv::build_guest(path, &mut |m| eprintln!("zkvm: {m}"))
+        .with_context(|| format!("cannot build the guest {}", path.display()))
 }
 
 /// Decide the kind from the file's first bytes (ELF magic) and then its extension.

@@ -12,7 +12,8 @@ use crate::zasm_cmd;
 /// Arguments of `zkvm prove`.
 #[derive(Args)]
 pub struct ProveArgs {
-    /// A .zasm source, a .zbin program, or an RV32IM ELF executable.
+    /// A .zasm source, a .zbin program, an RV32IM ELF executable, or a Rust guest crate (built
+    /// first).
     pub program: PathBuf,
     /// Private input values for a zasm program (decimal or 0x-hex; `@FILE` reads the values in
     /// FILE, separated by whitespace or commas). An ELF guest reads its private input from stdin.
@@ -59,7 +60,8 @@ pub struct VerifyArgs {
 /// Arguments of `zkvm id`.
 #[derive(Args)]
 pub struct IdArgs {
-    /// A .zasm source, a .zbin program, or an RV32IM ELF executable.
+    /// A .zasm source, a .zbin program, an RV32IM ELF executable, or a Rust guest crate (built
+    /// first).
     pub program: PathBuf,
     /// Print the digest as JSON.
     #[arg(long)]

@@ -58,3 +58,20 @@ fn bad_input_files_name_the_file_or_the_value() {
         assert!(err.contains(&at_file) && err.contains(needle), "{err}");
     }
 }
+
+#[test]
+fn a_missing_program_is_named_with_the_reason_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("missing.zasm");
+    let missing = missing.to_str().unwrap();
+    for command in ["prove", "id"] {
+        let (code, _, err) = zkvm(&[command, missing]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains(missing), "{err}");
+        assert_eq!(err.matches("No such file").count(), 1, "{err}");
+    }
+    // A directory that is not a guest crate says so.
+    let (code, _, err) = zkvm(&["prove", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("cannot build the guest"), "{err}");
+}

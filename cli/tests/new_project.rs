@@ -52,9 +52,13 @@ fn a_new_project_builds_runs_proves_and_verifies() {
     assert!(code == 0 && fib20(&out), "{code} {out:?}");
     let proof = dir.path().join("hello.proof");
     let proof = proof.to_str().unwrap();
-    let (code, out) = zkvm_with_stdin(&["prove", &elf, "-o", proof], b"20\n");
+    // prove and verify take the project directory as well as the ELF (the crate is built).
+    let dir_arg = project.to_str().unwrap();
+    let (code, out) = zkvm_with_stdin(&["prove", dir_arg, "-o", proof], b"20\n");
     assert!(code == 0 && fib20(&out), "{code} {out:?}");
     let (code, out) = zkvm_with_stdin(&["verify", &elf, proof], b"");
+    assert!(code == 0 && fib20(&out), "{code} {out:?}");
+    let (code, out) = zkvm_with_stdin(&["verify", dir_arg, proof], b"");
     assert!(code == 0 && fib20(&out), "{code} {out:?}");
 
     // Without its own toolchain file, the guest builds with stable, not the parent's pin.

@@ -46,12 +46,12 @@ pub use zkvm_riscv::Input as GuestInput;
 #[non_exhaustive]
 pub enum Error {
     /// A file could not be read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {error}")]
     Io {
         /// The file.
         path: String,
         /// The cause.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A zasm source did not assemble; the rendered diagnostics name each file, line and column.
     #[error("{name} failed to assemble:\n{diagnostics}")]
@@ -70,12 +70,12 @@ pub enum Error {
         reason: String,
     },
     /// Not a loadable RV32IM ELF executable.
-    #[error("{name}: cannot load the ELF: {source}")]
+    #[error("{name}: cannot load the ELF: {error}")]
     Elf {
         /// The file's name.
         name: String,
         /// Why.
-        source: zkvm_riscv::ElfError,
+        error: zkvm_riscv::ElfError,
     },
     /// A file that is none of the program kinds.
     #[error("{0}: not a .zasm source, a .zbin program or an ELF executable")]
@@ -315,9 +315,9 @@ pub struct Verified {
 pub const DEFAULT_MAX_CYCLES: u64 = 1 << 24;
 
 fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|source| Error::Io {
+    std::fs::read(path).map_err(|error| Error::Io {
         path: path.display().to_string(),
-        source,
+        error,
     })
 }
 
@@ -363,9 +363,9 @@ impl Program {
     pub fn elf(name: &str, bytes: &[u8]) -> Result<Program, Error> {
         zkvm_riscv::load_elf(bytes)
             .map(Program::Rv32im)
-            .map_err(|source| Error::Elf {
+            .map_err(|error| Error::Elf {
                 name: name.into(),
-                source,
+                error,
             })
     }
 

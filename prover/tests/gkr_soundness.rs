@@ -72,7 +72,7 @@ fn a_tampered_layer_sumcheck_round_is_rejected() {
         verify(&bad),
         Err(GkrError::Sumcheck {
             layer: 3,
-            source: SumcheckError::RoundCheckFailed { round: 1, .. }
+            error: SumcheckError::RoundCheckFailed { round: 1, .. }
         })
     ));
     // Changing s(2) keeps that round's check but moves s(r): a later round or the layer's final
@@ -159,7 +159,7 @@ fn truncated_and_malformed_proofs_are_errors_not_panics() {
         verify(&bad),
         Err(GkrError::Sumcheck {
             layer: 5,
-            source: SumcheckError::WrongNumberOfRounds { .. }
+            error: SumcheckError::WrongNumberOfRounds { .. }
         })
     ));
 
@@ -169,7 +169,7 @@ fn truncated_and_malformed_proofs_are_errors_not_panics() {
         verify(&bad),
         Err(GkrError::Sumcheck {
             layer: 5,
-            source: SumcheckError::WrongDegree { round: 3, .. }
+            error: SumcheckError::WrongDegree { round: 3, .. }
         })
     ));
 

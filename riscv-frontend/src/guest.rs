@@ -28,20 +28,20 @@ pub enum BuildError {
     #[error("{0}: no Cargo.toml here; give the guest crate's directory")]
     NotACrate(PathBuf),
     /// The directory could not be resolved.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The path.
         path: PathBuf,
         /// The error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A tool could not be started.
-    #[error("cannot run `{tool}`: {source}")]
+    #[error("cannot run `{tool}`: {error}")]
     Spawn {
         /// The program.
         tool: String,
         /// The error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// `rustup target add` failed.
     #[error(
@@ -68,9 +68,9 @@ pub fn target_installed(dir: &Path) -> Result<bool, BuildError> {
     let out = toolchain_command("rustc", dir)
         .args(["--print", "sysroot"])
         .output()
-        .map_err(|source| BuildError::Spawn {
+        .map_err(|error| BuildError::Spawn {
             tool: "rustc".into(),
-            source,
+            error,
         })?;
     let sysroot = String::from_utf8_lossy(&out.stdout).trim().to_string();
     Ok(Path::new(&sysroot)
@@ -116,9 +116,9 @@ pub fn ensure_target(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<bool, Buil
     let status = toolchain_command("rustup", dir)
         .args(["target", "add", GUEST_TARGET])
         .status()
-        .map_err(|source| BuildError::Spawn {
+        .map_err(|error| BuildError::Spawn {
             tool: "rustup".into(),
-            source,
+            error,
         })?;
     if !status.success() {
         return Err(BuildError::TargetInstall(status.to_string()));
@@ -132,9 +132,9 @@ pub fn build_guest(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<PathBuf, Bui
     if !dir.join("Cargo.toml").is_file() {
         return Err(BuildError::NotACrate(dir.to_path_buf()));
     }
-    let dir = &dir.canonicalize().map_err(|source| BuildError::Io {
+    let dir = &dir.canonicalize().map_err(|error| BuildError::Io {
         path: dir.to_path_buf(),
-        source,
+        error,
     })?;
     ensure_target(dir, log)?;
     let target_dir = dir.join("target");
@@ -153,9 +153,9 @@ pub fn build_guest(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<PathBuf, Bui
         .env("CARGO_ENCODED_RUSTFLAGS", GUEST_RUSTFLAGS)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit());
-    let mut child = cmd.spawn().map_err(|source| BuildError::Spawn {
+    let mut child = cmd.spawn().map_err(|error| BuildError::Spawn {
         tool: "cargo".into(),
-        source,
+        error,
     })?;
     let mut elf = None;
     if let Some(out) = child.stdout.take() {
@@ -170,9 +170,9 @@ pub fn build_guest(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<PathBuf, Bui
             }
         }
     }
-    let status = child.wait().map_err(|source| BuildError::Spawn {
+    let status = child.wait().map_err(|error| BuildError::Spawn {
         tool: "cargo".into(),
-        source,
+        error,
     })?;
     if !status.success() {
         return Err(BuildError::Cargo {

@@ -283,13 +283,12 @@ pub enum GkrError {
         got: usize,
     },
     /// A layer's sumcheck was rejected.
-    #[error("layer {layer}: {source}")]
+    #[error("layer {layer}: {error}")]
     Sumcheck {
         /// The layer.
         layer: usize,
         /// The sumcheck's error (with its round).
-        #[source]
-        source: SumcheckError,
+        error: SumcheckError,
     },
     /// The child values do not give the sumcheck's final value.
     #[error("layer {layer}: child values give {got}, the sumcheck requires {expected}")]

@@ -135,7 +135,7 @@ pub fn verify_batch(
             &layer_proof.sumcheck,
             transcript,
         )
-        .map_err(|source| GkrError::Sumcheck { layer, source })?;
+        .map_err(|error| GkrError::Sumcheck { layer, error })?;
         let mut got = Fr::zero();
         for (&i, c) in active.iter().zip(&layer_proof.children) {
             if let Some((wp, wq)) = w.get(i) {

@@ -215,12 +215,12 @@ pub enum SpartanError {
     #[error("malformed proof: {0}")]
     Malformed(String),
     /// A sumcheck failed.
-    #[error("{phase} sumcheck: {source}")]
+    #[error("{phase} sumcheck: {error}")]
     Sumcheck {
         /// `"outer"` or `"inner"`.
         phase: &'static str,
         /// The failure.
-        source: SumcheckError,
+        error: SumcheckError,
     },
     /// The outer sumcheck's final value does not match the constraints on the claimed values.
     #[error(

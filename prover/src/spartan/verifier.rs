@@ -51,10 +51,10 @@ pub fn verify(
     check_len("inner evaluations", proof.inner_evals.len(), m)?;
 
     // Outer sumcheck: the constraints on the claimed values at r_x.
-    let sub = sumcheck::verify(Fr::zero(), n, 3, &proof.outer, transcript).map_err(|source| {
+    let sub = sumcheck::verify(Fr::zero(), n, 3, &proof.outer, transcript).map_err(|error| {
         SpartanError::Sumcheck {
             phase: "outer",
-            source,
+            error,
         }
     })?;
     let r_x = sub.point;
@@ -93,10 +93,10 @@ pub fn verify(
         .zip(proof.outer_evals.iter().chain(&proof.outer_next_evals))
         .map(|(a, b)| *a * b)
         .sum();
-    let sub = sumcheck::verify(claim, n, 2, &proof.inner, transcript).map_err(|source| {
+    let sub = sumcheck::verify(claim, n, 2, &proof.inner, transcript).map_err(|error| {
         SpartanError::Sumcheck {
             phase: "inner",
-            source,
+            error,
         }
     })?;
     let r_y = sub.point;
