@@ -1,20 +1,16 @@
-//! The zkvm prover: the proof-system core and the one constraint system both ISAs lower to.
+//! The zkvm prover: the one constraint system both ISAs lower to ([`lower`], [`machine`]), its
+//! proofs ([`proof`]) and the pipeline from a program to a verified proof ([`pipeline`]), over
+//! the proof-system core in `zkvm-core` (re-exported here under its module names).
 //!
 //! ```text
-//!   transcript ── poly ── sumcheck ── spartan (uniform R1CS over r1cs) ──┐
-//!        │                   └────── gkr (LogUp fractional sums) ───────┼── zkvm proofs
-//!        └────────────────── pcs (Dory) ────────────────────────────────┘
+//!   zasm trace ──┐                                      ┌─ spartan (R1CS rows)
+//!                ├─ lower ── Machine + witness ── proof ┼─ gkr (memory, lookups, output)
+//!   RV32IM trace ┘                                      └─ pcs (commitments, openings)
 //! ```
 pub mod baseline;
-pub mod format;
-pub mod gkr;
 pub mod lower;
 pub mod machine;
-pub mod pcs;
 pub mod pipeline;
-pub mod poly;
 pub mod proof;
-pub mod r1cs;
-pub mod spartan;
-pub mod sumcheck;
-pub mod transcript;
+
+pub use zkvm_core::{format, gkr, pcs, poly, r1cs, spartan, sumcheck, transcript};

@@ -474,7 +474,7 @@ impl<'a> Machine<'a> {
                 ($rd:expr, $v:expr) => {{
                     let v: u32 = $v;
                     regs[usize::from($rd)] = v;
-                    if TRACE && $rd != 0 {
+                    if TRACE {
                         rd_val = v;
                     }
                 }};

@@ -6,8 +6,9 @@ use crate::instruction::{InstrClass, Instruction, Opcode};
 
 /// One executed instruction, as the prover's witness generator consumes it.
 ///
-/// Register values are those read before the instruction executes; `rd_val` is the value written
-/// to `rd` (0 when the instruction writes no register or writes x0). For `ecall`, `rs1_val` and
+/// Register values are those read before the instruction executes; `rd_val` is the instruction's
+/// result, written to `rd` unless `rd` is x0 (0 when the instruction has no result). For
+/// `ecall`, `rs1_val` and
 /// `rs2_val` are 0 and the effect is in [`Step::syscall`]: `read` and `write` also write the byte
 /// count (`bytes.len()`) to a0 (x10), which is recorded in `rd_val`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,7 +21,7 @@ pub struct Step {
     pub rs1_val: u32,
     /// Value of rs2 (0 when unused).
     pub rs2_val: u32,
-    /// Value written to rd (0 if none or x0); for `ecall` read/write, the new a0.
+    /// The result, written to rd unless rd is x0 (0 if none); for `ecall` read/write, the new a0.
     pub rd_val: u32,
     /// The load or store, if any.
     pub mem: Option<MemAccess>,

@@ -5,6 +5,32 @@
 //! offline memory checking, register transitions to the next row — and differ in the ALU: a zasm
 //! field operation is one constraint, an RV32IM operation needs 32-bit range checks and lookups.
 
+/// Declares an ISA's bytecode-field enum: its variants, their column names and their order in
+/// the bytecode table, so that a field's name is written once and every use is typed.
+macro_rules! bytecode_fields {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident {
+        $($(#[$doc:meta])* $variant:ident = $column:literal,)*
+    }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl $name {
+            /// Every field, in table order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+
+            /// The field's column name.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $($name::$variant => $column,)*
+                }
+            }
+        }
+    };
+}
+
 pub mod riscv;
 pub mod zasm;
 

@@ -19,44 +19,75 @@ use crate::machine::{
     MemSlot, MemoryLayout, OutputLane, ProgramDigest, RowExpr, TableId,
 };
 
-/// The instruction fields fetched from the bytecode table, in the table's column order.
-const FIELDS: [&str; 29] = [
-    "pc",
-    "off_dst",
-    "off_op0",
-    "off_op1",
-    "imm",
-    "dst_fp",
-    "op0_fp",
-    "op1_imm",
-    "op1_ap",
-    "op1_fp",
-    "op1_op0",
-    "res_add",
-    "res_mul",
-    "pc_abs",
-    "pc_rel",
-    "pc_jnz",
-    "ap_add",
-    "ap_inc",
-    "op_assign",
-    "op_assert",
-    "op_call",
-    "op_ret",
-    "op_output",
-    "op_halt",
-    "dst_read",
-    "dst_write",
-    "op0_read",
-    "op0_write",
-    "op1_read",
-];
+bytecode_fields! {
+    /// The instruction fields fetched from the bytecode table, in the table's column order.
+    pub enum Field {
+        /// The instruction's index.
+        Pc = "pc",
+        /// dst's offset.
+        OffDst = "off_dst",
+        /// op0's offset.
+        OffOp0 = "off_op0",
+        /// op1's offset.
+        OffOp1 = "off_op1",
+        /// The immediate (0 if none).
+        Imm = "imm",
+        /// dst is relative to fp (else ap).
+        DstFp = "dst_fp",
+        /// op0 is relative to fp (else ap).
+        Op0Fp = "op0_fp",
+        /// op1 is the immediate.
+        Op1Imm = "op1_imm",
+        /// op1 is relative to ap.
+        Op1Ap = "op1_ap",
+        /// op1 is relative to fp.
+        Op1Fp = "op1_fp",
+        /// op1 is relative to op0 (a double dereference).
+        Op1Op0 = "op1_op0",
+        /// res = op0 + op1.
+        ResAdd = "res_add",
+        /// res = op0 · op1.
+        ResMul = "res_mul",
+        /// An absolute jump.
+        PcAbs = "pc_abs",
+        /// A relative jump.
+        PcRel = "pc_rel",
+        /// A conditional jump.
+        PcJnz = "pc_jnz",
+        /// ap += res.
+        ApAdd = "ap_add",
+        /// ap += 1.
+        ApInc = "ap_inc",
+        /// An assignment (dst := res).
+        OpAssign = "op_assign",
+        /// An assertion (dst = res).
+        OpAssert = "op_assert",
+        /// A call.
+        OpCall = "op_call",
+        /// A return.
+        OpRet = "op_ret",
+        /// An output.
+        OpOutput = "op_output",
+        /// A halt.
+        OpHalt = "op_halt",
+        /// The instruction reads dst.
+        DstRead = "dst_read",
+        /// The instruction writes dst.
+        DstWrite = "dst_write",
+        /// The instruction reads op0.
+        Op0Read = "op0_read",
+        /// The instruction writes op0.
+        Op0Write = "op0_write",
+        /// The instruction reads op1.
+        Op1Read = "op1_read",
+    }
+}
 
 fn b(x: bool) -> Fr {
     Fr::from(x as u64)
 }
 
-/// The bytecode-table row of instruction `pc` (the values of [`FIELDS`]).
+/// The bytecode-table row of instruction `pc` (the values of [`Field`], in order).
 pub fn bytecode_row(pc: usize, i: &Instruction) -> Vec<Fr> {
     vec![
         Fr::from(pc as u64),
@@ -94,7 +125,7 @@ pub fn bytecode_row(pc: usize, i: &Instruction) -> Vec<Fr> {
 /// Column indices of the zasm machine.
 #[derive(Clone, Debug)]
 pub struct ZasmCols {
-    /// The fetched instruction fields, in [`FIELDS`] order (`fields[0]` is the pc).
+    /// The fetched instruction fields, in [`Field`] order (`fields[0]` is the pc).
     pub fields: Vec<Col>,
     /// Registers.
     pub ap: Col,
@@ -133,12 +164,9 @@ pub struct ZasmCols {
 }
 
 impl ZasmCols {
-    fn field(&self, name: &str) -> Col {
-        let i = FIELDS
-            .iter()
-            .position(|f| *f == name)
-            .expect("known field name");
-        self.fields[i]
+    /// A bytecode field's column.
+    pub fn field(&self, f: Field) -> Col {
+        self.fields[f as usize]
     }
 }
 
@@ -146,14 +174,11 @@ impl ZasmCols {
 /// `2^mem_log_size` cells.
 pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machine, ZasmCols) {
     let mut bld = Builder::default();
-    let fields: Vec<Col> = FIELDS
+    let fields: Vec<Col> = Field::ALL
         .iter()
-        .map(|f| {
-            if *f == "imm" {
-                bld.field_col(f)
-            } else {
-                bld.small_col(f)
-            }
+        .map(|f| match f {
+            Field::Imm => bld.field_col(f.name()),
+            _ => bld.small_col(f.name()),
         })
         .collect();
     let ap = bld.small_col("ap");
@@ -199,9 +224,9 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         reg_limbs,
         op0_limbs: ["op0_lo", "op0_hi"].map(|n| bld.small_col(n)),
     };
-    let f = |name: &str| cur(c.field(name));
+    let f = |field: Field| cur(c.field(field));
     let zero = || crate::r1cs::LinComb { terms: Vec::new() };
-    let pc = || f("pc");
+    let pc = || f(Field::Pc);
     let (ap, fp) = (|| cur(c.ap), || cur(c.fp));
     let [r_dst, r_op0, r_op1] = c.read.map(cur);
     let [w_dst, w_op0, _] = c.write.map(cur);
@@ -210,22 +235,22 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
     // Addresses: dst = (ap | fp) + off_dst, op0 likewise, op1 = (ap | fp | [op0]) + off_op1.
     bld.constrain(
         "addr: dst",
-        f("dst_fp"),
+        f(Field::DstFp),
         sub(fp(), ap()),
-        sub(sub(a_dst, ap()), f("off_dst")),
+        sub(sub(a_dst, ap()), f(Field::OffDst)),
     );
     bld.constrain(
         "addr: op0",
-        f("op0_fp"),
+        f(Field::Op0Fp),
         sub(fp(), ap()),
-        sub(sub(a_op0, ap()), f("off_op0")),
+        sub(sub(a_op0, ap()), f(Field::OffOp0)),
     );
-    let op1_base = || sub(a_op1.clone(), f("off_op1"));
-    bld.when_eq("addr: op1 from ap", f("op1_ap"), op1_base(), ap());
-    bld.when_eq("addr: op1 from fp", f("op1_fp"), op1_base(), fp());
+    let op1_base = || sub(a_op1.clone(), f(Field::OffOp1));
+    bld.when_eq("addr: op1 from ap", f(Field::Op1Ap), op1_base(), ap());
+    bld.when_eq("addr: op1 from fp", f(Field::Op1Fp), op1_base(), fp());
     bld.when_eq(
         "addr: op1 double dereference",
-        f("op1_op0"),
+        f(Field::Op1Op0),
         op1_base(),
         r_op0.clone(),
     );
@@ -234,36 +259,41 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
     // range-checked below.
     bld.when_eq(
         "range: dereferenced op0 is u32",
-        f("op1_op0"),
+        f(Field::Op1Op0),
         r_op0.clone(),
         add(
             cur(c.op0_limbs[0]),
             crate::machine::scale(cur(c.op0_limbs[1]), Fr::from(1u64 << 16)),
         ),
     );
-    bld.when_eq("op1: immediate", f("op1_imm"), r_op1.clone(), f("imm"));
+    bld.when_eq(
+        "op1: immediate",
+        f(Field::Op1Imm),
+        r_op1.clone(),
+        f(Field::Imm),
+    );
     // Pure reads leave the cell as it was; reads must find an initialised cell.
     bld.when_eq(
         "memory: dst read keeps the value",
-        f("dst_read"),
+        f(Field::DstRead),
         w_dst.clone(),
         r_dst.clone(),
     );
     bld.when_eq(
         "memory: op0 read keeps the value",
-        f("op0_read"),
+        f(Field::Op0Read),
         w_op0.clone(),
         r_op0.clone(),
     );
     bld.when_eq(
         "memory: dst reads a written cell",
-        f("dst_read"),
+        f(Field::DstRead),
         cur(init_flag[0]),
         one(),
     );
     bld.when_eq(
         "memory: op0 reads a written cell",
-        f("op0_read"),
+        f(Field::Op0Read),
         cur(init_flag[1]),
         one(),
     );
@@ -271,39 +301,39 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
     bld.constrain("alu: op0 * op1", r_op0.clone(), r_op1.clone(), cur(c.prod));
     bld.when_eq(
         "alu: res = op0 + op1",
-        f("res_add"),
+        f(Field::ResAdd),
         cur(c.res),
         add(r_op0.clone(), r_op1.clone()),
     );
     bld.when_eq(
         "alu: res = op0 * op1",
-        f("res_mul"),
+        f(Field::ResMul),
         cur(c.res),
         cur(c.prod),
     );
     bld.when_eq(
         "alu: res = op1",
-        sub(sub(one(), f("res_add")), f("res_mul")),
+        sub(sub(one(), f(Field::ResAdd)), f(Field::ResMul)),
         cur(c.res),
         r_op1.clone(),
     );
     // Opcodes.
     bld.when_eq(
         "assign: dst = res",
-        f("op_assign"),
+        f(Field::OpAssign),
         w_dst.clone(),
         cur(c.res),
     );
     bld.when_eq(
         "assert: dst == res",
-        f("op_assert"),
+        f(Field::OpAssert),
         r_dst.clone(),
         cur(c.res),
     );
-    bld.when_eq("call: [ap] = fp", f("op_call"), w_dst, fp());
+    bld.when_eq("call: [ap] = fp", f(Field::OpCall), w_dst, fp());
     bld.when_eq(
         "call: [ap + 1] = pc + 1",
-        f("op_call"),
+        f(Field::OpCall),
         w_op0,
         add(pc(), one()),
     );
@@ -328,42 +358,58 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
     );
     // pc update.
     let regular = sub(
-        sub(sub(sub(one(), f("pc_abs")), f("pc_rel")), f("pc_jnz")),
-        f("op_halt"),
+        sub(
+            sub(sub(one(), f(Field::PcAbs)), f(Field::PcRel)),
+            f(Field::PcJnz),
+        ),
+        f(Field::OpHalt),
     );
     bld.when_eq("pc: regular", regular, cur(c.pc_new), add(pc(), one()));
-    bld.when_eq("pc: jump abs", f("pc_abs"), cur(c.pc_new), cur(c.res));
+    bld.when_eq("pc: jump abs", f(Field::PcAbs), cur(c.pc_new), cur(c.res));
     bld.when_eq(
         "pc: jump rel",
-        f("pc_rel"),
+        f(Field::PcRel),
         cur(c.pc_new),
         add(pc(), cur(c.res)),
     );
     bld.when_eq(
         "pc: jnz",
-        f("pc_jnz"),
+        f(Field::PcJnz),
         cur(c.pc_new),
         add(add(pc(), one()), cur(c.jump_delta)),
     );
-    bld.when_eq("pc: halt stays", f("op_halt"), cur(c.pc_new), pc());
+    bld.when_eq("pc: halt stays", f(Field::OpHalt), cur(c.pc_new), pc());
     // ap update.
     let two = || konst(Fr::from(2u64));
-    bld.when_eq("ap: call", f("op_call"), cur(c.ap_new), add(ap(), two()));
+    bld.when_eq(
+        "ap: call",
+        f(Field::OpCall),
+        cur(c.ap_new),
+        add(ap(), two()),
+    );
     bld.when_eq(
         "ap: += res",
-        f("ap_add"),
+        f(Field::ApAdd),
         cur(c.ap_new),
         add(ap(), cur(c.res)),
     );
-    bld.when_eq("ap: ++", f("ap_inc"), cur(c.ap_new), add(ap(), one()));
-    let ap_same = sub(sub(sub(one(), f("op_call")), f("ap_add")), f("ap_inc"));
+    bld.when_eq("ap: ++", f(Field::ApInc), cur(c.ap_new), add(ap(), one()));
+    let ap_same = sub(
+        sub(sub(one(), f(Field::OpCall)), f(Field::ApAdd)),
+        f(Field::ApInc),
+    );
     bld.when_eq("ap: unchanged", ap_same, cur(c.ap_new), ap());
     // fp update.
-    bld.when_eq("fp: call", f("op_call"), cur(c.fp_new), add(ap(), two()));
-    bld.when_eq("fp: ret", f("op_ret"), cur(c.fp_new), r_dst.clone());
+    bld.when_eq(
+        "fp: call",
+        f(Field::OpCall),
+        cur(c.fp_new),
+        add(ap(), two()),
+    );
+    bld.when_eq("fp: ret", f(Field::OpRet), cur(c.fp_new), r_dst.clone());
     bld.when_eq(
         "fp: unchanged",
-        sub(sub(one(), f("op_call")), f("op_ret")),
+        sub(sub(one(), f(Field::OpCall)), f(Field::OpRet)),
         cur(c.fp_new),
         fp(),
     );
@@ -387,19 +433,19 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
     let data_start = || konst(Fr::from(zkvm_isa::DATA_START as u64));
     bld.when_eq("start: ap", first(), ap(), data_start());
     bld.when_eq("start: fp", first(), fp(), data_start());
-    bld.when_eq("end: the last row halts", last(), f("op_halt"), one());
+    bld.when_eq("end: the last row halts", last(), f(Field::OpHalt), one());
     // Output: out_idx counts outputs; the last row has output them all.
     bld.when_eq("output: starts at 0", first(), cur(c.out_idx), zero());
     bld.when_eq(
         "output: counts",
         not_last(),
         next(c.out_idx),
-        add(cur(c.out_idx), f("op_output")),
+        add(cur(c.out_idx), f(Field::OpOutput)),
     );
     bld.when_eq(
         "output: all outputs",
         last(),
-        add(cur(c.out_idx), f("op_output")),
+        add(cur(c.out_idx), f(Field::OpOutput)),
         konst(Fr::from(output.len() as u64)),
     );
 
@@ -415,7 +461,7 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
             add(cur(lo), crate::machine::scale(cur(hi), two16)),
         );
     }
-    let active = |r: &str, w: Option<&str>| {
+    let active = |r: Field, w: Option<Field>| {
         let mut e = RowExpr::col(c.field(r));
         if let Some(w) = w {
             e = e.plus(c.field(w), Fr::one());
@@ -432,9 +478,9 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         .map(|s| MemSlot {
             name: slot_names[s].to_string(),
             active: match s {
-                0 => active("dst_read", Some("dst_write")),
-                1 => active("op0_read", Some("op0_write")),
-                _ => active("op1_read", None),
+                0 => active(Field::DstRead, Some(Field::DstWrite)),
+                1 => active(Field::Op0Read, Some(Field::Op0Write)),
+                _ => active(Field::Op1Read, None),
             },
             addr: RowExpr::col(c.addr[s]),
             read_value: c.read[s],
@@ -464,7 +510,7 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         lookups.push(LookupUse {
             name: format!("range: dereferenced op0 {name} limb"),
             table: TableId::Range16,
-            active: RowExpr::col(c.field("op1_op0")),
+            active: RowExpr::col(c.field(Field::Op1Op0)),
             tuple: vec![RowExpr::col(*limb)],
         });
     }
@@ -493,7 +539,7 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
             permissions: None,
         },
         outputs: vec![OutputLane {
-            active: RowExpr::col(c.field("op_output")),
+            active: RowExpr::col(c.field(Field::OpOutput)),
             index: RowExpr::col(c.out_idx),
             value: RowExpr::col(c.read[0]),
         }],

@@ -359,6 +359,12 @@ impl Builder {
         self.constrain(name, gate, sub(x, y), LinComb { terms: Vec::new() });
     }
 
+    /// Constraints that hold where `gate` is nonzero: `when(gate).assert_zero(name, e)` is
+    /// `gate · e = 0`.
+    pub fn when(&mut self, gate: LinComb) -> Gated<'_> {
+        Gated { bld: self, gate }
+    }
+
     /// Constrain `x = y` (a linear constraint).
     pub fn eq(&mut self, name: &str, x: LinComb, y: LinComb) {
         self.when_eq(name, one(), x, y);
@@ -386,6 +392,20 @@ impl Builder {
             constraints: self.constraints,
         };
         (self.names, self.small, r1cs)
+    }
+}
+
+/// A gate for [`Builder::when`].
+pub struct Gated<'a> {
+    bld: &'a mut Builder,
+    gate: LinComb,
+}
+
+impl Gated<'_> {
+    /// Constrain `gate · expr = 0`.
+    pub fn assert_zero(self, name: &str, expr: LinComb) {
+        self.bld
+            .constrain(name, self.gate, expr, LinComb { terms: Vec::new() });
     }
 }
 

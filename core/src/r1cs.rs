@@ -11,7 +11,7 @@
 //! symbolically by the Spartan prover and verifier ([`crate::spartan`]).
 //!
 //! ```
-//! use zkvm_prover::r1cs::{LinComb, UniformR1cs, Var};
+//! use zkvm_core::r1cs::{LinComb, UniformR1cs, Var};
 //! use ark_bn254::Fr;
 //! let (x, y) = (Var::Cur(0), Var::Cur(1));
 //! let mut r1cs = UniformR1cs::new(vec!["x".into(), "y".into()]);

@@ -6,9 +6,9 @@ use ark_ff::{Field, UniformRand};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkvm_prover::gkr::{self, FractionalSumProof};
-use zkvm_prover::poly::DenseMle;
-use zkvm_prover::transcript::Transcript;
+use zkvm_core::gkr::{self, FractionalSumProof};
+use zkvm_core::poly::DenseMle;
+use zkvm_core::transcript::Transcript;
 
 const DOMAIN: &[u8] = b"gkr-completeness";
 

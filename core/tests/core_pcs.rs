@@ -4,9 +4,9 @@ use ark_bn254::Fr;
 use ark_ff::UniformRand;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use zkvm_prover::pcs::{DoryPcs, Pcs};
-use zkvm_prover::poly::DenseMle;
-use zkvm_prover::transcript::Transcript;
+use zkvm_core::pcs::{DoryPcs, Pcs};
+use zkvm_core::poly::DenseMle;
+use zkvm_core::transcript::Transcript;
 
 fn random_mle(n: usize, rng: &mut ChaCha20Rng) -> DenseMle {
     DenseMle::new((0..1 << n).map(|_| Fr::rand(rng)).collect())

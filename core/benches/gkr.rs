@@ -7,9 +7,9 @@ use ark_ff::{One, UniformRand};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkvm_prover::gkr;
-use zkvm_prover::poly::DenseMle;
-use zkvm_prover::transcript::Transcript;
+use zkvm_core::gkr;
+use zkvm_core::poly::DenseMle;
+use zkvm_core::transcript::Transcript;
 
 const DOMAIN: &[u8] = b"gkr-bench";
 

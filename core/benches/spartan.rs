@@ -1,14 +1,14 @@
 //! Spartan + Dory prove and verify for the synthetic uniform circuit of 49 constraints over 20
-//! columns per row ([`zkvm_prover::spartan::example`]) at 2^16, 2^18, 2^20 rows.
+//! columns per row ([`zkvm_core::spartan::example`]) at 2^16, 2^18, 2^20 rows.
 //!
 //! `ZKVM_BENCH_MAX_LOG=20 cargo bench -p zkvm-prover --bench spartan` (default 18: the 2^20 run is
 //! reported from `examples/uniform_proof.rs`, which also gives proof size and, under
 //! `/usr/bin/time -v`, peak memory).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use zkvm_prover::pcs::{DoryPcs, Pcs};
-use zkvm_prover::spartan::{self, example};
-use zkvm_prover::transcript::Transcript;
+use zkvm_core::pcs::{DoryPcs, Pcs};
+use zkvm_core::spartan::{self, example};
+use zkvm_core::transcript::Transcript;
 
 fn bench(c: &mut Criterion) {
     let hi: usize = std::env::var("ZKVM_BENCH_MAX_LOG")

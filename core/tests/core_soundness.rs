@@ -5,12 +5,12 @@ use ark_ff::{One, UniformRand};
 use ark_serialize::CanonicalSerialize;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkvm_prover::pcs::{DoryPcs, DorySetup, Pcs};
-use zkvm_prover::poly::DenseMle;
-use zkvm_prover::r1cs::{LinComb, R1csError, UniformR1cs, Var};
-use zkvm_prover::spartan::{self, SpartanError, UniformProof};
-use zkvm_prover::sumcheck::{self, SumcheckError};
-use zkvm_prover::transcript::Transcript;
+use zkvm_core::pcs::{DoryPcs, DorySetup, Pcs};
+use zkvm_core::poly::DenseMle;
+use zkvm_core::r1cs::{LinComb, R1csError, UniformR1cs, Var};
+use zkvm_core::spartan::{self, SpartanError, UniformProof};
+use zkvm_core::sumcheck::{self, SumcheckError};
+use zkvm_core::transcript::Transcript;
 
 // ---------------------------------------------------------------------------------------------
 // Sumcheck

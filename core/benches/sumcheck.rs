@@ -8,9 +8,9 @@ use ark_ff::UniformRand;
 use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkvm_prover::poly::DenseMle;
-use zkvm_prover::sumcheck;
-use zkvm_prover::transcript::Transcript;
+use zkvm_core::poly::DenseMle;
+use zkvm_core::sumcheck;
+use zkvm_core::transcript::Transcript;
 
 fn max_log(default: usize) -> usize {
     std::env::var("ZKVM_BENCH_MAX_LOG")

@@ -9,9 +9,9 @@ use ark_ff::UniformRand;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use zkvm_prover::pcs::{DoryPcs, Pcs};
-use zkvm_prover::poly::DenseMle;
-use zkvm_prover::transcript::Transcript;
+use zkvm_core::pcs::{DoryPcs, Pcs};
+use zkvm_core::poly::DenseMle;
+use zkvm_core::transcript::Transcript;
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)

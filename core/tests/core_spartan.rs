@@ -4,11 +4,11 @@ use ark_bn254::Fr;
 use ark_ff::UniformRand;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkvm_prover::pcs::{DoryPcs, Pcs};
-use zkvm_prover::poly::DenseMle;
-use zkvm_prover::r1cs::{LinComb, UniformR1cs, Var};
-use zkvm_prover::spartan::{self, example, UniformProof};
-use zkvm_prover::transcript::Transcript;
+use zkvm_core::pcs::{DoryPcs, Pcs};
+use zkvm_core::poly::DenseMle;
+use zkvm_core::r1cs::{LinComb, UniformR1cs, Var};
+use zkvm_core::spartan::{self, example, UniformProof};
+use zkvm_core::transcript::Transcript;
 
 /// A circuit with random coefficients: `x_{i+1} = c · x_i · y_i + d` across rows, `y` arbitrary.
 fn random_circuit(rng: &mut ChaCha20Rng) -> (UniformR1cs, Fr, Fr) {

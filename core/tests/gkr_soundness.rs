@@ -6,10 +6,10 @@ use ark_ff::{One, UniformRand, Zero};
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkvm_prover::gkr::{self, FractionalSumProof, GkrError, LeafClaim, RootFraction};
-use zkvm_prover::poly::DenseMle;
-use zkvm_prover::sumcheck::SumcheckError;
-use zkvm_prover::transcript::Transcript;
+use zkvm_core::gkr::{self, FractionalSumProof, GkrError, LeafClaim, RootFraction};
+use zkvm_core::poly::DenseMle;
+use zkvm_core::sumcheck::SumcheckError;
+use zkvm_core::transcript::Transcript;
 
 const DOMAIN: &[u8] = b"gkr-soundness";
 const N: usize = 6;
