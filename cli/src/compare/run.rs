@@ -8,7 +8,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context;
 use ark_bn254::Fr;
-use serde_json::{json, Value};
+use serde::Deserialize;
+use serde_json::json;
 use zkvm_prover::baseline::{self, Kernel};
 use zkvm_prover::pipeline::Report;
 
@@ -111,8 +112,26 @@ fn temp_proof(i: usize) -> PathBuf {
     std::env::temp_dir().join(format!("zkvm-compare-{}-{i}.proof", std::process::id()))
 }
 
-/// Runs this executable with `args` (stdin bytes piped), returning its stdout's JSON.
-fn child(args: &[String], stdin: &[u8]) -> anyhow::Result<Value> {
+/// What a child prints as its last JSON line (`zkvm prove --json`, `compare --prove-baseline`),
+/// as far as it is read here (other keys are ignored).
+#[derive(Deserialize)]
+struct ChildJson {
+    /// The proving report.
+    report: Report,
+    /// The public output ([`prove_cmd::output_json`]).
+    public_output: ChildOutput,
+}
+
+/// A child's public output, as far as it is read here.
+#[derive(Deserialize)]
+struct ChildOutput {
+    /// Field elements in decimal (zasm programs and baselines; a guest's bytes come as `hex` and
+    /// `text` instead, and are taken from the verified proof).
+    values: Option<Vec<String>>,
+}
+
+/// Runs this executable with `args` (stdin bytes piped), returning what its stdout's JSON says.
+fn child(args: &[String], stdin: &[u8]) -> anyhow::Result<ChildJson> {
     let exe = std::env::current_exe().context("cannot find the zkvm executable")?;
     let mut cmd = Command::new(exe);
     cmd.args(args)
@@ -150,50 +169,6 @@ fn child(args: &[String], stdin: &[u8]) -> anyhow::Result<Value> {
     serde_json::from_str(line).context("the child zkvm printed bad JSON")
 }
 
-fn report_from_json(v: &Value) -> anyhow::Result<Report> {
-    let u = |k: &str| v.get(k).and_then(Value::as_u64).unwrap_or(0);
-    let f = |k: &str| v.get(k).and_then(Value::as_f64).unwrap_or(0.0);
-    anyhow::ensure!(v.get("cycles").is_some(), "the report has no cycles");
-    Ok(Report {
-        isa: v
-            .get("isa")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string(),
-        cycles: u("cycles"),
-        padded_cycles: u("padded_cycles"),
-        columns_per_cycle: u("columns_per_cycle") as usize,
-        committed_elements: u("committed_elements"),
-        committed_small_elements: u("committed_small_elements"),
-        constraints_per_cycle: u("constraints_per_cycle") as usize,
-        lookups_per_cycle: u("lookups_per_cycle") as usize,
-        memory_ops_per_cycle: u("memory_ops_per_cycle") as usize,
-        memory_cells: u("memory_cells"),
-        phases: v
-            .get("phases")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|p| Some((p.get(0)?.as_str()?.to_string(), p.get(1)?.as_f64()?)))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        prove_seconds: f("prove_seconds"),
-        peak_memory_bytes: u("peak_memory_bytes"),
-        proof_bytes: u("proof_bytes") as usize,
-        verify_seconds: v.get("verify_seconds").and_then(Value::as_f64),
-    })
-}
-
-fn output_values(v: &Value) -> anyhow::Result<Vec<Fr>> {
-    v.get("values")
-        .and_then(Value::as_array)
-        .context("no public output values")?
-        .iter()
-        .map(|s| zasm_cmd::parse_input(s.as_str().unwrap_or_default()))
-        .collect()
-}
-
 /// Proves column `i` in a child process and verifies the proof here.
 pub(super) fn prove(source: &Source, i: usize, max_cycles: u64) -> anyhow::Result<Measured> {
     let proof_path = temp_proof(i);
@@ -224,8 +199,7 @@ fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow
                 Source::Elf { stdin: s, .. } => stdin = s,
                 _ => {}
             }
-            let v = child(&args, stdin)?;
-            let mut report = report_from_json(v.get("report").context("no report")?)?;
+            let mut report = child(&args, stdin)?.report;
             let bytes = std::fs::read(proof_path)
                 .with_context(|| format!("cannot read {}", proof_path.display()))?;
             let verified = prove_cmd::load(path)?
@@ -248,9 +222,16 @@ fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow
                 format!("--prove-baseline={}", k.spec()),
                 format!("--proof-out={proof_arg}"),
             ];
-            let v = child(&args, &[])?;
-            let mut report = report_from_json(v.get("report").context("no report")?)?;
-            let output = output_values(v.get("public_output").context("no public output")?)?;
+            let ChildJson {
+                mut report,
+                public_output,
+            } = child(&args, &[])?;
+            let output = public_output
+                .values
+                .context("no public output values")?
+                .iter()
+                .map(|s| zasm_cmd::parse_input(s))
+                .collect::<anyhow::Result<Vec<Fr>>>()?;
             let bytes = std::fs::read(proof_path)
                 .with_context(|| format!("cannot read {}", proof_path.display()))?;
             let time = baseline::verify(k, &output, &bytes).context("the proof does not verify")?;
@@ -277,4 +258,36 @@ pub(super) fn prove_baseline(spec: &str, out: Option<&Path>) -> anyhow::Result<u
     let out = prove_cmd::output_json(&zkvm_host::Output::Fields(output));
     println!("{}", json!({ "public_output": out, "report": report }));
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use zkvm_host::Output;
+
+    #[test]
+    fn a_childs_json_reads_back() {
+        let report = Report {
+            isa: "zasm".into(),
+            cycles: 7,
+            padded_cycles: 8,
+            phases: vec![("spartan".into(), 0.25), ("openings".into(), 1.5)],
+            prove_seconds: 1.75,
+            verify_seconds: Some(0.5),
+            ..Report::default()
+        };
+        let fields = prove_cmd::output_json(&Output::Fields(vec![Fr::from(3u64)]));
+        let line = json!({ "public_output": fields, "exit_code": 0, "report": report });
+        let back: ChildJson = serde_json::from_str(&line.to_string()).unwrap();
+        assert_eq!(back.public_output.values, Some(vec!["3".to_string()]));
+        assert_eq!(
+            serde_json::to_value(&back.report).unwrap(),
+            serde_json::to_value(&report).unwrap()
+        );
+        let bytes = prove_cmd::output_json(&Output::Bytes(b"hi".to_vec()));
+        let line = json!({ "public_output": bytes, "report": report });
+        let back: ChildJson = serde_json::from_str(&line.to_string()).unwrap();
+        assert_eq!(back.public_output.values, None);
+        assert!(serde_json::from_str::<ChildJson>(r#"{"public_output": {}}"#).is_err());
+    }
 }
