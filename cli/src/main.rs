@@ -4,8 +4,7 @@
 //! stderr), 2 on usage errors (clap's own, and [`UsageError`]s: flags that do not fit the
 //! program or each other). `run` passes a guest's non-zero exit code through.
 
-mod chart;
-mod compare_cmd;
+mod compare;
 mod demo;
 mod new_cmd;
 mod program;
@@ -53,7 +52,7 @@ enum Command {
     Id(prove_cmd::IdArgs),
     /// Run, prove and verify several programs (and direct circuits) and print their costs side
     /// by side, with ratios to the first.
-    Compare(compare_cmd::CompareArgs),
+    Compare(compare::CompareArgs),
     /// Run, prove and verify a built-in example, then show tampered proofs rejected.
     Demo,
 }
@@ -141,7 +140,7 @@ fn main() -> ExitCode {
         Command::Prove(args) => prove_cmd::prove(&args),
         Command::Verify(args) => prove_cmd::verify(&args),
         Command::Id(args) => prove_cmd::id(&args),
-        Command::Compare(args) => compare_cmd::compare(&args),
+        Command::Compare(args) => compare::compare(&args),
         Command::Demo => demo::demo(),
     });
     match result {

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use ark_bn254::Fr;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::lower::{self, LowerError, Witness};
 use crate::machine::lookup::table_log_size;
@@ -83,8 +83,9 @@ fn validate_rv32im(program: &zkvm_riscv::Program) -> Result<(), PipelineError> {
 /// make the verifier generate an enormous commitment setup.
 pub const MAX_LOG_SIZE: u32 = 24;
 
-/// What proving (and verifying) cost, for `zkvm prove --stats` and `zkvm compare`.
-#[derive(Clone, Debug, Default, Serialize)]
+/// What proving (and verifying) cost, for `zkvm prove --stats` and `zkvm compare` (which reads
+/// it back from a child's JSON).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Report {
     /// `"zasm"` or `"rv32im"`.
     pub isa: String,

@@ -165,14 +165,21 @@ fn small_values(col: &DenseMle) -> Option<Vec<u64>> {
         .collect()
 }
 
-/// Commits to one column, through the small-value path when its values fit in a `u64`.
+/// Commits to one column, through the small-value path when its values fit in a `u64` (the
+/// `bool`: whether they did). Both paths give the same commitment.
 pub(crate) fn commit_column(
     setup: &DorySetup,
     col: &DenseMle,
-) -> Result<(crate::pcs::DoryCommitment, DoryProverData), SpartanError> {
+) -> Result<(crate::pcs::DoryCommitment, DoryProverData, bool), SpartanError> {
     Ok(match small_values(col) {
-        Some(values) => DoryPcs::commit_small(setup, &values, col.num_vars())?,
-        None => DoryPcs::commit(setup, col)?,
+        Some(values) => {
+            let (c, d) = DoryPcs::commit_small(setup, &values, col.num_vars())?;
+            (c, d, true)
+        }
+        None => {
+            let (c, d) = DoryPcs::commit(setup, col)?;
+            (c, d, false)
+        }
     })
 }
 
@@ -187,7 +194,8 @@ pub fn prove_uniform(
     prove_uniform_timed(setup, r1cs, columns, transcript).map(|(p, _)| p)
 }
 
-/// Wall-clock time of each phase of [`prove_uniform`].
+/// Wall-clock time of each phase of [`prove_uniform`], and what went through the small-value
+/// commitment path.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PhaseTimes {
     /// Committing to the columns.
@@ -196,6 +204,9 @@ pub struct PhaseTimes {
     pub spartan: std::time::Duration,
     /// The batched opening.
     pub open: std::time::Duration,
+    /// Elements (rows × columns) of the columns committed through the small-value path
+    /// ([`crate::pcs::Pcs::commit_small`]): those whose values all fit in a `u64`.
+    pub small_elements: u64,
 }
 
 /// [`prove_uniform`], also reporting the time of each phase.
@@ -218,9 +229,10 @@ pub fn prove_uniform_timed(
             .collect::<Result<Vec<_>, _>>()?
     };
     times.commit = clock.elapsed();
+    times.small_elements = (committed.iter().filter(|(_, _, small)| *small).count() as u64) << n;
     let clock = std::time::Instant::now();
     transcript.absorb_u64(labels::INSTANCE, n as u64);
-    for (c, _) in &committed {
+    for (c, _, _) in &committed {
         transcript.absorb_serializable(labels::COLUMN_COMMITMENT, c);
     }
     let (spartan, claims) = prove(r1cs, columns, transcript)?;
@@ -230,7 +242,7 @@ pub fn prove_uniform_timed(
         .first()
         .ok_or_else(|| SpartanError::Witness("no opening claim".into()))?;
     let polys: Vec<&DenseMle> = columns.iter().collect();
-    let data: Vec<&DoryProverData> = committed.iter().map(|(_, d)| d).collect();
+    let data: Vec<&DoryProverData> = committed.iter().map(|(_, d, _)| d).collect();
     let evals: Vec<Fr> = claim.evals.iter().map(|(_, v)| *v).collect();
     let opening = {
         let _s = tracing::info_span!(target: "zkvm::prover", "open columns").entered();
@@ -240,7 +252,7 @@ pub fn prove_uniform_timed(
     Ok((
         UniformProof {
             num_rows_log: n as u32,
-            commitments: committed.into_iter().map(|(c, _)| c).collect(),
+            commitments: committed.into_iter().map(|(c, _, _)| c).collect(),
             spartan,
             opening,
         },
