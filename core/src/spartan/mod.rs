@@ -42,7 +42,7 @@ pub mod example;
 mod prover;
 mod verifier;
 
-pub(crate) use prover::commit_column;
+pub use prover::commit_column;
 pub use prover::{prove, prove_uniform, prove_uniform_timed, PhaseTimes};
 pub use verifier::{verify, verify_uniform};
 

@@ -167,7 +167,7 @@ fn small_values(col: &DenseMle) -> Option<Vec<u64>> {
 
 /// Commits to one column, through the small-value path when its values fit in a `u64` (the
 /// `bool`: whether they did). Both paths give the same commitment.
-pub(crate) fn commit_column(
+pub fn commit_column(
     setup: &DorySetup,
     col: &DenseMle,
 ) -> Result<(crate::pcs::DoryCommitment, DoryProverData, bool), SpartanError> {
