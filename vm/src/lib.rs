@@ -53,6 +53,32 @@ pub struct Access {
     pub value: Fr,
     /// Whether it is a write.
     pub write: bool,
+    /// The cell's value before the access (0 before its first write): for a read, the value
+    /// read. The prover's memory checking needs it, and takes it from here instead of
+    /// replaying memory.
+    pub old: Fr,
+}
+
+impl Access {
+    /// A read of `value` at `addr`.
+    pub fn read(addr: u32, value: Fr) -> Access {
+        Access {
+            addr,
+            value,
+            write: false,
+            old: value,
+        }
+    }
+
+    /// A write of `value` at `addr`, over `old`.
+    pub fn write(addr: u32, old: Fr, value: Fr) -> Access {
+        Access {
+            addr,
+            value,
+            write: true,
+            old,
+        }
+    }
 }
 
 /// One cycle of the execution trace: the state *before* the instruction `program.instructions[pc]`.
@@ -288,17 +314,19 @@ impl Memory {
         }
     }
 
+    /// Write `v` at `addr`; the cell's value before (0 if it was never written).
     #[inline(always)]
-    fn write(&mut self, addr: u32, v: Fr) -> R<()> {
+    fn write(&mut self, addr: u32, v: Fr) -> R<Fr> {
         let a = addr as usize;
         if a >= self.cells.len() {
             self.grow(addr)?;
         }
+        let mut old = Fr::zero();
         if let (Some(c), Some(w)) = (self.cells.get_mut(a), self.written.get_mut(a >> 6)) {
-            *c = v;
+            old = std::mem::replace(c, v);
             *w |= 1 << (a & 63);
         }
-        Ok(())
+        Ok(old)
     }
 
     #[cold]
@@ -433,11 +461,7 @@ impl Machine<'_> {
             let op0_addr = address(if d.op0_fp { cur_fp } else { cur_ap }, d.off_op0)?;
             op0 = self.mem.read(op0_addr)?;
             if TRACE {
-                acc[1] = Some(Access {
-                    addr: op0_addr,
-                    value: op0,
-                    write: false,
-                });
+                acc[1] = Some(Access::read(op0_addr, op0));
             }
         }
         // op1
@@ -457,11 +481,7 @@ impl Machine<'_> {
                     let a = address(base, d.off_op1)?;
                     let v = self.mem.read(a)?;
                     if TRACE {
-                        acc[2] = Some(Access {
-                            addr: a,
-                            value: v,
-                            write: false,
-                        });
+                        acc[2] = Some(Access::read(a, v));
                     }
                     v
                 }
@@ -477,24 +497,16 @@ impl Machine<'_> {
         match d.opcode {
             Opcode::Assign => {
                 let a = address(dst_base, d.off_dst)?;
-                self.mem.write(a, res)?;
+                let old = self.mem.write(a, res)?;
                 if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: res,
-                        write: true,
-                    });
+                    acc[0] = Some(Access::write(a, old, res));
                 }
             }
             Opcode::AssertEq => {
                 let a = address(dst_base, d.off_dst)?;
                 let v = self.mem.read(a)?;
                 if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: v,
-                        write: false,
-                    });
+                    acc[0] = Some(Access::read(a, v));
                 }
                 if v != res {
                     return Err(Box::new(Fault::AssertFailed {
@@ -511,11 +523,7 @@ impl Machine<'_> {
                     let a = address(dst_base, d.off_dst)?;
                     let v = self.mem.read(a)?;
                     if TRACE {
-                        acc[0] = Some(Access {
-                            addr: a,
-                            value: v,
-                            write: false,
-                        });
+                        acc[0] = Some(Access::read(a, v));
                     }
                     if !v.is_zero() {
                         next_pc = self.jump_target(cur_pc, &d, &op1, true)?;
@@ -529,19 +537,11 @@ impl Machine<'_> {
                 let a1 = address(cur_ap, 1)?;
                 let new_fp = address(cur_ap, 2)?;
                 let (v0, v1) = (Fr::from(cur_fp), Fr::from(cur_pc + 1));
-                self.mem.write(a0, v0)?;
-                self.mem.write(a1, v1)?;
+                let old0 = self.mem.write(a0, v0)?;
+                let old1 = self.mem.write(a1, v1)?;
                 if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a0,
-                        value: v0,
-                        write: true,
-                    });
-                    acc[1] = Some(Access {
-                        addr: a1,
-                        value: v1,
-                        write: true,
-                    });
+                    acc[0] = Some(Access::write(a0, old0, v0));
+                    acc[1] = Some(Access::write(a1, old1, v1));
                 }
                 *fp = new_fp;
                 *ap = new_fp;
@@ -561,11 +561,7 @@ impl Machine<'_> {
                 let a = address(cur_fp, d.off_dst)?;
                 let old_fp = self.mem.read(a)?;
                 if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: old_fp,
-                        write: false,
-                    });
+                    acc[0] = Some(Access::read(a, old_fp));
                 }
                 next_pc = self.jump_target(cur_pc, &d, &res, false)?;
                 *fp = fr_to_u32(&old_fp).ok_or_else(|| Fault::AddressOutOfRange {
@@ -581,13 +577,9 @@ impl Machine<'_> {
                     })?;
                 self.next_input += 1;
                 let a = address(dst_base, d.off_dst)?;
-                self.mem.write(a, v)?;
+                let old = self.mem.write(a, v)?;
                 if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: v,
-                        write: true,
-                    });
+                    acc[0] = Some(Access::write(a, old, v));
                     advice_val = Some(v);
                 }
             }
@@ -595,24 +587,16 @@ impl Machine<'_> {
                 let a = address(dst_base, d.off_dst)?;
                 let v = self.mem.read(a)?;
                 if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: v,
-                        write: false,
-                    });
+                    acc[0] = Some(Access::read(a, v));
                 }
                 self.output.push(v);
             }
             Opcode::Advice(kind) => {
                 let v = advice_value(kind, &op0, &op1)?;
                 let a = address(dst_base, d.off_dst)?;
-                self.mem.write(a, v)?;
+                let old = self.mem.write(a, v)?;
                 if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: v,
-                        write: true,
-                    });
+                    acc[0] = Some(Access::write(a, old, v));
                     advice_val = Some(v);
                 }
             }
@@ -976,11 +960,7 @@ mod tests {
         assert_eq!(trace[0].advice, Some(Fr::from(42u64)));
         assert_eq!(
             trace[1].accesses[0],
-            Some(Access {
-                addr: DATA_START,
-                value: Fr::from(42u64),
-                write: false
-            })
+            Some(Access::read(DATA_START, Fr::from(42u64)))
         );
         assert_eq!(ex.summary.cycles, 3);
         assert_eq!(ex.summary.memory_cells, 1);

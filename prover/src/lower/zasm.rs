@@ -600,7 +600,6 @@ pub fn lower(
     let (machine, c) = machine(program, output, mem_log_size);
     let mut cols = vec![vec![Fr::zero(); rows]; machine.column_names.len()];
     let mut out_idx = 0u64;
-    let mut memory: std::collections::HashMap<u32, Fr> = std::collections::HashMap::new();
     for t in 0..rows {
         // Padding rows repeat the final halt.
         let step = &trace[t.min(trace.len() - 1)];
@@ -628,21 +627,16 @@ pub fn lower(
         if instr.opcode == Opcode::Output {
             out_idx += 1;
         }
-        // Addresses follow the constraints even for unused slots; values come from the trace,
-        // and the read value of a written cell is its old value, replayed here.
+        // Addresses follow the constraints even for unused slots; values come from the trace:
+        // a slot reads the cell's value before the access (a write's old value) and writes
+        // its value.
         let base = |reg: Reg| if reg == Reg::Fp { fp } else { ap };
         let mut reads = [Fr::zero(); 3];
         let mut writes = [Fr::zero(); 3];
         if !padding {
-            for s in [2, 1, 0] {
-                if let Some(a) = &step.accesses[s] {
-                    let old = memory.get(&a.addr).copied().unwrap_or(Fr::zero());
-                    if a.write {
-                        reads[s] = old;
-                        memory.insert(a.addr, a.value);
-                    } else {
-                        reads[s] = a.value;
-                    }
+            for (s, access) in step.accesses.iter().enumerate() {
+                if let Some(a) = access {
+                    reads[s] = a.old;
                     writes[s] = a.value;
                 }
             }
