@@ -25,6 +25,7 @@ pub mod balance;
 pub mod fractions;
 pub mod lookup;
 pub mod memory;
+pub mod tables;
 
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};

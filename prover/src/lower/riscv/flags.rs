@@ -8,7 +8,7 @@ use ark_ff::{One, Zero};
 use zkvm_riscv::{Format, InstrClass, Instruction, Opcode};
 
 use super::{fi, A0, A1, A2, A7};
-use crate::machine::lookup::bitwise_op;
+use crate::machine::tables::bitwise_op;
 
 bytecode_fields! {
     /// A field of the bytecode table, in the table's column order (`Idx` first). Each is a

@@ -14,7 +14,7 @@ use super::columns::{cur, one, zero, RvCols};
 use super::flags::{Field, Flags, SUBWORD};
 use super::trace::RowIn;
 use super::{fi, Scratch};
-use crate::machine::lookup::bitwise_op;
+use crate::machine::tables::bitwise_op;
 use crate::machine::{Builder, LookupUse, RowExpr, TableId};
 
 /// The operand constraints and lookups.

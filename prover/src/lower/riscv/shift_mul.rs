@@ -11,7 +11,7 @@ use ark_bn254::Fr;
 use super::columns::{cur, k, one, RvCols};
 use super::flags::{Field, Flags};
 use super::{fi, Scratch, TWO32};
-use crate::machine::lookup::bitwise_op;
+use crate::machine::tables::bitwise_op;
 use crate::machine::{Builder, LookupUse, RowExpr, TableId};
 
 /// The shift and multiplication constraints, and the shift amount's lookup.
