@@ -319,6 +319,39 @@ impl Memory {
         Ok(())
     }
 
+    /// Reads `addr`, and notes the read in `slot` when tracing.
+    #[inline(always)]
+    fn read_traced<const TRACE: bool>(&self, addr: u32, slot: &mut Option<Access>) -> R<Fr> {
+        let value = self.read(addr)?;
+        if TRACE {
+            *slot = Some(Access {
+                addr,
+                value,
+                write: false,
+            });
+        }
+        Ok(value)
+    }
+
+    /// Writes `value` at `addr`, and notes the write in `slot` when tracing.
+    #[inline(always)]
+    fn write_traced<const TRACE: bool>(
+        &mut self,
+        addr: u32,
+        value: Fr,
+        slot: &mut Option<Access>,
+    ) -> R<()> {
+        self.write(addr, value)?;
+        if TRACE {
+            *slot = Some(Access {
+                addr,
+                value,
+                write: true,
+            });
+        }
+        Ok(())
+    }
+
     fn touched(&self) -> u64 {
         self.written.iter().map(|w| u64::from(w.count_ones())).sum()
     }
@@ -431,14 +464,7 @@ impl Machine<'_> {
         let mut op0 = Fr::zero();
         if d.need_op0 {
             let op0_addr = address(if d.op0_fp { cur_fp } else { cur_ap }, d.off_op0)?;
-            op0 = self.mem.read(op0_addr)?;
-            if TRACE {
-                acc[1] = Some(Access {
-                    addr: op0_addr,
-                    value: op0,
-                    write: false,
-                });
-            }
+            op0 = self.mem.read_traced::<TRACE>(op0_addr, &mut acc[1])?;
         }
         // op1
         let op1 = match d.op1_src {
@@ -455,15 +481,7 @@ impl Machine<'_> {
                         })?,
                     };
                     let a = address(base, d.off_op1)?;
-                    let v = self.mem.read(a)?;
-                    if TRACE {
-                        acc[2] = Some(Access {
-                            addr: a,
-                            value: v,
-                            write: false,
-                        });
-                    }
-                    v
+                    self.mem.read_traced::<TRACE>(a, &mut acc[2])?
                 }
             }
         };
@@ -477,25 +495,11 @@ impl Machine<'_> {
         match d.opcode {
             Opcode::Assign => {
                 let a = address(dst_base, d.off_dst)?;
-                self.mem.write(a, res)?;
-                if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: res,
-                        write: true,
-                    });
-                }
+                self.mem.write_traced::<TRACE>(a, res, &mut acc[0])?;
             }
             Opcode::AssertEq => {
                 let a = address(dst_base, d.off_dst)?;
-                let v = self.mem.read(a)?;
-                if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: v,
-                        write: false,
-                    });
-                }
+                let v = self.mem.read_traced::<TRACE>(a, &mut acc[0])?;
                 if v != res {
                     return Err(Box::new(Fault::AssertFailed {
                         left: fr_string(&v),
@@ -509,14 +513,7 @@ impl Machine<'_> {
                 PcUpdate::JumpRel => next_pc = self.jump_target(cur_pc, &d, &res, true)?,
                 PcUpdate::Jnz => {
                     let a = address(dst_base, d.off_dst)?;
-                    let v = self.mem.read(a)?;
-                    if TRACE {
-                        acc[0] = Some(Access {
-                            addr: a,
-                            value: v,
-                            write: false,
-                        });
-                    }
+                    let v = self.mem.read_traced::<TRACE>(a, &mut acc[0])?;
                     if !v.is_zero() {
                         next_pc = self.jump_target(cur_pc, &d, &op1, true)?;
                     }
@@ -529,44 +526,17 @@ impl Machine<'_> {
                 let a1 = address(cur_ap, 1)?;
                 let new_fp = address(cur_ap, 2)?;
                 let (v0, v1) = (Fr::from(cur_fp), Fr::from(cur_pc + 1));
-                self.mem.write(a0, v0)?;
-                self.mem.write(a1, v1)?;
-                if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a0,
-                        value: v0,
-                        write: true,
-                    });
-                    acc[1] = Some(Access {
-                        addr: a1,
-                        value: v1,
-                        write: true,
-                    });
-                }
+                self.mem.write_traced::<TRACE>(a0, v0, &mut acc[0])?;
+                self.mem.write_traced::<TRACE>(a1, v1, &mut acc[1])?;
                 *fp = new_fp;
                 *ap = new_fp;
                 *pc = target;
-                if TRACE {
-                    *rec = Some(Step {
-                        pc: cur_pc,
-                        ap: cur_ap,
-                        fp: cur_fp,
-                        accesses: acc,
-                        advice: None,
-                    });
-                }
+                record::<TRACE>(rec, (cur_pc, cur_ap, cur_fp), acc, None);
                 return Ok(Flow::Continue);
             }
             Opcode::Ret => {
                 let a = address(cur_fp, d.off_dst)?;
-                let old_fp = self.mem.read(a)?;
-                if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: old_fp,
-                        write: false,
-                    });
-                }
+                let old_fp = self.mem.read_traced::<TRACE>(a, &mut acc[0])?;
                 next_pc = self.jump_target(cur_pc, &d, &res, false)?;
                 *fp = fr_to_u32(&old_fp).ok_or_else(|| Fault::AddressOutOfRange {
                     value: format!("fp = {}", fr_string(&old_fp)),
@@ -581,51 +551,22 @@ impl Machine<'_> {
                     })?;
                 self.next_input += 1;
                 let a = address(dst_base, d.off_dst)?;
-                self.mem.write(a, v)?;
-                if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: v,
-                        write: true,
-                    });
-                    advice_val = Some(v);
-                }
+                self.mem.write_traced::<TRACE>(a, v, &mut acc[0])?;
+                advice_val = Some(v);
             }
             Opcode::Output => {
                 let a = address(dst_base, d.off_dst)?;
-                let v = self.mem.read(a)?;
-                if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: v,
-                        write: false,
-                    });
-                }
+                let v = self.mem.read_traced::<TRACE>(a, &mut acc[0])?;
                 self.output.push(v);
             }
             Opcode::Advice(kind) => {
                 let v = advice_value(kind, &op0, &op1)?;
                 let a = address(dst_base, d.off_dst)?;
-                self.mem.write(a, v)?;
-                if TRACE {
-                    acc[0] = Some(Access {
-                        addr: a,
-                        value: v,
-                        write: true,
-                    });
-                    advice_val = Some(v);
-                }
+                self.mem.write_traced::<TRACE>(a, v, &mut acc[0])?;
+                advice_val = Some(v);
             }
             Opcode::Halt => {
-                if TRACE {
-                    *rec = Some(Step {
-                        pc: cur_pc,
-                        ap: cur_ap,
-                        fp: cur_fp,
-                        accesses: acc,
-                        advice: None,
-                    });
-                }
+                record::<TRACE>(rec, (cur_pc, cur_ap, cur_fp), acc, None);
                 return Ok(Flow::Halt);
             }
         }
@@ -652,15 +593,7 @@ impl Machine<'_> {
             }
         }
         *pc = next_pc;
-        if TRACE {
-            *rec = Some(Step {
-                pc: cur_pc,
-                ap: cur_ap,
-                fp: cur_fp,
-                accesses: acc,
-                advice: advice_val,
-            });
-        }
+        record::<TRACE>(rec, (cur_pc, cur_ap, cur_fp), acc, advice_val);
         Ok(Flow::Continue)
     }
 
@@ -706,6 +639,25 @@ impl Machine<'_> {
         *regs = Registers { pc, ap, fp };
         *cycle = n;
         result
+    }
+}
+
+/// Stores in `rec`, when tracing, the step that started from the registers `(pc, ap, fp)`.
+#[inline(always)]
+fn record<const TRACE: bool>(
+    rec: &mut Option<Step>,
+    (pc, ap, fp): (u32, u32, u32),
+    accesses: [Option<Access>; 3],
+    advice: Option<Fr>,
+) {
+    if TRACE {
+        *rec = Some(Step {
+            pc,
+            ap,
+            fp,
+            accesses,
+            advice,
+        });
     }
 }
 
