@@ -51,27 +51,24 @@ run() {
   } >"$out/$name.txt"
 }
 
+# `run NAME` on the zasm program and the guest NAME, both given the one number $2 (the zasm
+# program as input 1, the guest as text), and the options that follow.
+run_on_n() {
+  local name=$1 n=$2
+  shift 2
+  run "$name" examples/zasm/"$name".zasm examples/guests/"$name" \
+    --input 1="$n" --stdin 2=@text:"$n" "$@"
+}
+
 for algorithm in "${algorithms[@]}"; do
   case $algorithm in
-    fib)
-      n=$(pick 1000 20000)
-      run fib examples/zasm/fib.zasm examples/guests/fib --input 1="$n" --stdin 2=@text:"$n"
-      ;;
-    factorial)
-      n=$(pick 20 100)
-      run factorial examples/zasm/factorial.zasm examples/guests/factorial \
-        --input 1="$n" --stdin 2=@text:"$n"
-      ;;
+    fib) run_on_n fib "$(pick 1000 20000)" ;;
+    factorial) run_on_n factorial "$(pick 20 100)" ;;
     matmul)
       n=$(pick 2 4)
-      run matmul examples/zasm/matmul.zasm examples/guests/matmul \
-        --input 1="$n" --stdin 2=@text:"$n" --baseline matmul:"$n"
+      run_on_n matmul "$n" --baseline matmul:"$n"
       ;;
-    matmul_u32)
-      n=$(pick 8 16)
-      run matmul_u32 examples/zasm/matmul_u32.zasm examples/guests/matmul_u32 \
-        --input 1="$n" --stdin 2=@text:"$n"
-      ;;
+    matmul_u32) run_on_n matmul_u32 "$(pick 8 16)" ;;
     mimc)
       # The guest's field arithmetic costs ~1,350 cycles a multiplication: one hash is 2^19
       # rows, ten would be 2^23, beyond this machine's memory. So at the large size the guest

@@ -539,31 +539,13 @@ impl Assembler {
         for f in &flat {
             match f {
                 Flat::Label(n) => {
-                    if let Some(prev) = self.defined_at(&syms, &n.name) {
-                        self.errors.push(
-                            Error::new(
-                                n.span,
-                                format!("duplicate label `{}`", n.name),
-                                "defined again here",
-                            )
-                            .with_secondary(prev, "first defined here"),
-                        );
-                    } else {
+                    if self.is_new(&syms, n, "label") {
                         syms.labels.insert(n.name.clone(), (pc, n.span));
                         label_list.push((n.name.clone(), pc));
                     }
                 }
                 Flat::Const(n, e) => {
-                    if let Some(prev) = self.defined_at(&syms, &n.name) {
-                        self.errors.push(
-                            Error::new(
-                                n.span,
-                                format!("duplicate constant `{}`", n.name),
-                                "defined again here",
-                            )
-                            .with_secondary(prev, "first defined here"),
-                        );
-                    } else {
+                    if self.is_new(&syms, n, "constant") {
                         syms.consts.insert(n.name.clone(), (e.clone(), n.span));
                     }
                 }
@@ -642,6 +624,22 @@ impl Assembler {
                 labels: label_list,
             }),
         })
+    }
+
+    /// Whether `n` names nothing yet; else reports it as a duplicate `what` (label or constant).
+    fn is_new(&mut self, syms: &Symbols, n: &Ident, what: &str) -> bool {
+        let Some(prev) = self.defined_at(syms, &n.name) else {
+            return true;
+        };
+        self.errors.push(
+            Error::new(
+                n.span,
+                format!("duplicate {what} `{}`", n.name),
+                "defined again here",
+            )
+            .with_secondary(prev, "first defined here"),
+        );
+        false
     }
 
     fn defined_at(&self, syms: &Symbols, name: &str) -> Option<Span> {

@@ -23,26 +23,9 @@ fn sdk_dir() -> anyhow::Result<PathBuf> {
     })
 }
 
-const MAIN_RS: &str = r#"//! A zkvm guest: reads n (decimal text) from its private input and writes fib(n) mod 2^64 to
-//! its public output. `echo 20 | zkvm prove $(zkvm build .)` proves it.
-#![no_std]
-#![no_main]
-
-use zkvm_guest::{entry, println, read_numbers};
-
-entry!(main);
-
-fn main() {
-    let [n] = read_numbers::<u32>()[..] else {
-        panic!("expected one decimal number n")
-    };
-    let (mut a, mut b) = (0u64, 1u64);
-    for _ in 0..n {
-        (a, b) = (b, a.wrapping_add(b));
-    }
-    println!("{a}");
-}
-"#;
+/// The new project's `src/main.rs`: the example guest `fib`, so that the template is built and
+/// tested with the examples.
+const MAIN_RS: &str = include_str!("../../examples/guests/fib/src/main.rs");
 
 const TOOLCHAIN: &str = r#"# The RV32IM standard library is published for the stable toolchain.
 [toolchain]

@@ -172,43 +172,154 @@ pub fn read_vec<T: CanonicalDeserialize, R: Read>(
     Ok(out)
 }
 
+/// Writes a vector of vectors as a `u64` count and each vector with [`write_vec`].
+pub fn write_vecs<T: CanonicalSerialize, W: Write>(
+    v: &[Vec<T>],
+    mut w: W,
+    compress: Compress,
+) -> Result<(), SerializationError> {
+    (v.len() as u64).serialize_with_mode(&mut w, compress)?;
+    for x in v {
+        write_vec(x, &mut w, compress)?;
+    }
+    Ok(())
+}
+
+/// The size [`write_vecs`] writes.
+pub fn vecs_size<T: CanonicalSerialize>(v: &[Vec<T>], compress: Compress) -> usize {
+    8 + v.iter().map(|x| vec_size(x, compress)).sum::<usize>()
+}
+
+/// Reads what [`write_vecs`] wrote, refusing a count above `max` before reading any vector.
+pub fn read_vecs<T: CanonicalDeserialize, R: Read>(
+    mut r: R,
+    compress: Compress,
+    validate: Validate,
+    max: u64,
+) -> Result<Vec<Vec<T>>, SerializationError> {
+    let n = u64::deserialize_with_mode(&mut r, compress, validate)?;
+    if n > max {
+        return Err(SerializationError::InvalidData);
+    }
+    (0..n)
+        .map(|_| read_vec(&mut r, compress, validate))
+        .collect()
+}
+
+/// Implements `ark-serialize`'s `Valid` (which checks nothing more: the reads validate every
+/// element and bound every length), `CanonicalSerialize` and `CanonicalDeserialize` for the
+/// proof type `$ty` (the caller's crate depends on `ark-serialize`).
+///
+/// From its fields, in the order written, each `one` (the field's own impl), `vec`
+/// ([`write_vec`], [`read_vec`]) or `vecs(max)` ([`write_vecs`], [`read_vecs`]), with an
+/// optional condition that a value read must meet (else `InvalidData`):
+///
+/// ```ignore
+/// impl_serialization!(FractionalSumProof { roots: vec, layers: vec }
+///     if |p| p.layers.len() <= MAX_NUM_VARS);
+/// ```
+///
+/// or from the three bodies, naming the receiver, writer, reader, `Compress` and `Validate`:
+///
+/// ```ignore
+/// impl_serialization!(DoryProof {
+///     write(self, w, c) { ... }
+///     size(self, c) { ... }
+///     read(r, c, v) { ... }
+/// });
+/// ```
+#[macro_export]
+macro_rules! impl_serialization {
+    ($ty:ident {
+        write($s:ident, $w:ident, $c:ident) $write:block
+        size($s2:ident, $c2:ident) $size:block
+        read($r:ident, $c3:ident, $v:ident) $read:block
+    }) => {
+        impl ::ark_serialize::Valid for $ty {
+            fn check(&self) -> ::core::result::Result<(), ::ark_serialize::SerializationError> {
+                Ok(())
+            }
+        }
+
+        impl ::ark_serialize::CanonicalSerialize for $ty {
+            fn serialize_with_mode<W: ::std::io::Write>(
+                &$s,
+                mut $w: W,
+                $c: ::ark_serialize::Compress,
+            ) -> ::core::result::Result<(), ::ark_serialize::SerializationError> $write
+
+            fn serialized_size(&$s2, $c2: ::ark_serialize::Compress) -> usize $size
+        }
+
+        impl ::ark_serialize::CanonicalDeserialize for $ty {
+            fn deserialize_with_mode<R: ::std::io::Read>(
+                mut $r: R,
+                $c3: ::ark_serialize::Compress,
+                $v: ::ark_serialize::Validate,
+            ) -> ::core::result::Result<Self, ::ark_serialize::SerializationError> $read
+        }
+    };
+    ($ty:ident { $($field:ident: $kind:ident $(($max:expr))?),* $(,)? }
+        $(if |$p:ident| $ok:expr)?) => {
+        $crate::impl_serialization!($ty {
+            write(self, w, c) {
+                $($crate::impl_serialization!(@write [$kind $(($max))?] &self.$field, &mut w, c)?;)*
+                Ok(())
+            }
+            size(self, c) {
+                0 $(+ $crate::impl_serialization!(@size [$kind $(($max))?] &self.$field, c))*
+            }
+            read(r, c, v) {
+                let value = Self {
+                    $($field: $crate::impl_serialization!(@read [$kind $(($max))?] &mut r, c, v)?,)*
+                };
+                $(
+                    let $p = &value;
+                    if !($ok) {
+                        return Err(::ark_serialize::SerializationError::InvalidData);
+                    }
+                )?
+                Ok(value)
+            }
+        });
+    };
+    (@write [one] $x:expr, $w:expr, $c:expr) => {
+        ::ark_serialize::CanonicalSerialize::serialize_with_mode($x, $w, $c)
+    };
+    (@write [vec] $x:expr, $w:expr, $c:expr) => { $crate::format::write_vec($x, $w, $c) };
+    (@write [vecs($max:expr)] $x:expr, $w:expr, $c:expr) => {
+        $crate::format::write_vecs($x, $w, $c)
+    };
+    (@size [one] $x:expr, $c:expr) => {
+        ::ark_serialize::CanonicalSerialize::serialized_size($x, $c)
+    };
+    (@size [vec] $x:expr, $c:expr) => { $crate::format::vec_size($x, $c) };
+    (@size [vecs($max:expr)] $x:expr, $c:expr) => { $crate::format::vecs_size($x, $c) };
+    (@read [one] $r:expr, $c:expr, $v:expr) => {
+        ::ark_serialize::CanonicalDeserialize::deserialize_with_mode($r, $c, $v)
+    };
+    (@read [vec] $r:expr, $c:expr, $v:expr) => { $crate::format::read_vec($r, $c, $v) };
+    (@read [vecs($max:expr)] $r:expr, $c:expr, $v:expr) => {
+        $crate::format::read_vecs($r, $c, $v, $max)
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use ark_bn254::Fr;
 
     #[derive(Debug, PartialEq)]
-    struct V(Vec<Fr>);
-    impl ark_serialize::Valid for V {
-        fn check(&self) -> Result<(), SerializationError> {
-            Ok(())
-        }
+    struct V {
+        items: Vec<Fr>,
     }
-    impl CanonicalSerialize for V {
-        fn serialize_with_mode<W: Write>(
-            &self,
-            w: W,
-            c: Compress,
-        ) -> Result<(), SerializationError> {
-            write_vec(&self.0, w, c)
-        }
-        fn serialized_size(&self, c: Compress) -> usize {
-            vec_size(&self.0, c)
-        }
-    }
-    impl CanonicalDeserialize for V {
-        fn deserialize_with_mode<R: Read>(
-            r: R,
-            c: Compress,
-            v: Validate,
-        ) -> Result<Self, SerializationError> {
-            read_vec(r, c, v).map(V)
-        }
-    }
+    crate::impl_serialization!(V { items: vec });
 
     #[test]
     fn round_trip_and_rejections() {
-        let v = V((0..5u64).map(Fr::from).collect());
+        let v = V {
+            items: (0..5u64).map(Fr::from).collect(),
+        };
         let bytes = to_bytes(ProofKind::Sumcheck, &v).unwrap();
         assert_eq!(from_bytes::<V>(ProofKind::Sumcheck, &bytes).unwrap(), v);
         assert!(matches!(

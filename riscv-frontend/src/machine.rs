@@ -479,18 +479,25 @@ impl<'a> Machine<'a> {
                     }
                 }};
             }
-            macro_rules! load {
-                ($rd:expr, $rs1:expr, $imm:expr, $n:literal, $conv:expr) => {{
+            // The address `rs1 + imm` of an access of `$n` bytes, and its offset in memory; a
+            // misaligned address faults.
+            macro_rules! address {
+                ($rs1:expr, $imm:expr, $n:literal, $store:literal) => {{
                     let addr = r!($rs1).wrapping_add($imm as u32);
                     if misaligned(addr, $n) {
                         break Err(RunError::MisalignedAccess {
                             pc,
                             addr,
                             width: $n,
-                            store: false,
+                            store: $store,
                         });
                     }
-                    let off = addr.wrapping_sub(base) as usize;
+                    (addr, addr.wrapping_sub(base) as usize)
+                }};
+            }
+            macro_rules! load {
+                ($rd:expr, $rs1:expr, $imm:expr, $n:literal, $conv:expr) => {{
+                    let (addr, off) = address!($rs1, $imm, $n, false);
                     let Some(bytes) = self.mem.get(off..off + $n) else {
                         break Err(self.oob(pc, addr, $n, false));
                     };
@@ -510,16 +517,7 @@ impl<'a> Machine<'a> {
             }
             macro_rules! store {
                 ($rs1:expr, $rs2:expr, $imm:expr, $n:literal) => {{
-                    let addr = r!($rs1).wrapping_add($imm as u32);
-                    if misaligned(addr, $n) {
-                        break Err(RunError::MisalignedAccess {
-                            pc,
-                            addr,
-                            width: $n,
-                            store: true,
-                        });
-                    }
-                    let off = addr.wrapping_sub(base) as usize;
+                    let (addr, off) = address!($rs1, $imm, $n, true);
                     let v = r!($rs2);
                     match self.mem.get_mut(off..off + $n) {
                         Some(dst) if self.writable[off >> PAGE_SHIFT] => {

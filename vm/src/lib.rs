@@ -54,31 +54,8 @@ pub struct Access {
     /// Whether it is a write.
     pub write: bool,
     /// The cell's value before the access (0 before its first write): for a read, the value
-    /// read. The prover's memory checking needs it, and takes it from here instead of
-    /// replaying memory.
+    /// read. The prover's memory checking takes it from here instead of replaying memory.
     pub old: Fr,
-}
-
-impl Access {
-    /// A read of `value` at `addr`.
-    pub fn read(addr: u32, value: Fr) -> Access {
-        Access {
-            addr,
-            value,
-            write: false,
-            old: value,
-        }
-    }
-
-    /// A write of `value` at `addr`, over `old`.
-    pub fn write(addr: u32, old: Fr, value: Fr) -> Access {
-        Access {
-            addr,
-            value,
-            write: true,
-            old,
-        }
-    }
 }
 
 /// One cycle of the execution trace: the state *before* the instruction `program.instructions[pc]`.
@@ -314,8 +291,8 @@ impl Memory {
         }
     }
 
-    /// Write `v` at `addr`; the cell's value before (0 if it was never written).
     #[inline(always)]
+    /// Write `v` at `addr`; the cell's value before (0 if it was never written).
     fn write(&mut self, addr: u32, v: Fr) -> R<Fr> {
         let a = addr as usize;
         if a >= self.cells.len() {
@@ -344,6 +321,41 @@ impl Memory {
         let want = want.div_ceil(64) * 64;
         self.cells.resize(want, Fr::zero());
         self.written.resize(want / 64, 0);
+        Ok(())
+    }
+
+    /// Reads `addr`, and notes the read in `slot` when tracing.
+    #[inline(always)]
+    fn read_traced<const TRACE: bool>(&self, addr: u32, slot: &mut Option<Access>) -> R<Fr> {
+        let value = self.read(addr)?;
+        if TRACE {
+            *slot = Some(Access {
+                addr,
+                value,
+                write: false,
+                old: value,
+            });
+        }
+        Ok(value)
+    }
+
+    /// Writes `value` at `addr`, and notes the write in `slot` when tracing.
+    #[inline(always)]
+    fn write_traced<const TRACE: bool>(
+        &mut self,
+        addr: u32,
+        value: Fr,
+        slot: &mut Option<Access>,
+    ) -> R<()> {
+        let old = self.write(addr, value)?;
+        if TRACE {
+            *slot = Some(Access {
+                addr,
+                value,
+                write: true,
+                old,
+            });
+        }
         Ok(())
     }
 
@@ -459,10 +471,7 @@ impl Machine<'_> {
         let mut op0 = Fr::zero();
         if d.need_op0 {
             let op0_addr = address(if d.op0_fp { cur_fp } else { cur_ap }, d.off_op0)?;
-            op0 = self.mem.read(op0_addr)?;
-            if TRACE {
-                acc[1] = Some(Access::read(op0_addr, op0));
-            }
+            op0 = self.mem.read_traced::<TRACE>(op0_addr, &mut acc[1])?;
         }
         // op1
         let op1 = match d.op1_src {
@@ -479,11 +488,7 @@ impl Machine<'_> {
                         })?,
                     };
                     let a = address(base, d.off_op1)?;
-                    let v = self.mem.read(a)?;
-                    if TRACE {
-                        acc[2] = Some(Access::read(a, v));
-                    }
-                    v
+                    self.mem.read_traced::<TRACE>(a, &mut acc[2])?
                 }
             }
         };
@@ -497,17 +502,11 @@ impl Machine<'_> {
         match d.opcode {
             Opcode::Assign => {
                 let a = address(dst_base, d.off_dst)?;
-                let old = self.mem.write(a, res)?;
-                if TRACE {
-                    acc[0] = Some(Access::write(a, old, res));
-                }
+                self.mem.write_traced::<TRACE>(a, res, &mut acc[0])?;
             }
             Opcode::AssertEq => {
                 let a = address(dst_base, d.off_dst)?;
-                let v = self.mem.read(a)?;
-                if TRACE {
-                    acc[0] = Some(Access::read(a, v));
-                }
+                let v = self.mem.read_traced::<TRACE>(a, &mut acc[0])?;
                 if v != res {
                     return Err(Box::new(Fault::AssertFailed {
                         left: fr_string(&v),
@@ -521,10 +520,7 @@ impl Machine<'_> {
                 PcUpdate::JumpRel => next_pc = self.jump_target(cur_pc, &d, &res, true)?,
                 PcUpdate::Jnz => {
                     let a = address(dst_base, d.off_dst)?;
-                    let v = self.mem.read(a)?;
-                    if TRACE {
-                        acc[0] = Some(Access::read(a, v));
-                    }
+                    let v = self.mem.read_traced::<TRACE>(a, &mut acc[0])?;
                     if !v.is_zero() {
                         next_pc = self.jump_target(cur_pc, &d, &op1, true)?;
                     }
@@ -537,32 +533,17 @@ impl Machine<'_> {
                 let a1 = address(cur_ap, 1)?;
                 let new_fp = address(cur_ap, 2)?;
                 let (v0, v1) = (Fr::from(cur_fp), Fr::from(cur_pc + 1));
-                let old0 = self.mem.write(a0, v0)?;
-                let old1 = self.mem.write(a1, v1)?;
-                if TRACE {
-                    acc[0] = Some(Access::write(a0, old0, v0));
-                    acc[1] = Some(Access::write(a1, old1, v1));
-                }
+                self.mem.write_traced::<TRACE>(a0, v0, &mut acc[0])?;
+                self.mem.write_traced::<TRACE>(a1, v1, &mut acc[1])?;
                 *fp = new_fp;
                 *ap = new_fp;
                 *pc = target;
-                if TRACE {
-                    *rec = Some(Step {
-                        pc: cur_pc,
-                        ap: cur_ap,
-                        fp: cur_fp,
-                        accesses: acc,
-                        advice: None,
-                    });
-                }
+                record::<TRACE>(rec, (cur_pc, cur_ap, cur_fp), acc, None);
                 return Ok(Flow::Continue);
             }
             Opcode::Ret => {
                 let a = address(cur_fp, d.off_dst)?;
-                let old_fp = self.mem.read(a)?;
-                if TRACE {
-                    acc[0] = Some(Access::read(a, old_fp));
-                }
+                let old_fp = self.mem.read_traced::<TRACE>(a, &mut acc[0])?;
                 next_pc = self.jump_target(cur_pc, &d, &res, false)?;
                 *fp = fr_to_u32(&old_fp).ok_or_else(|| Fault::AddressOutOfRange {
                     value: format!("fp = {}", fr_string(&old_fp)),
@@ -577,39 +558,22 @@ impl Machine<'_> {
                     })?;
                 self.next_input += 1;
                 let a = address(dst_base, d.off_dst)?;
-                let old = self.mem.write(a, v)?;
-                if TRACE {
-                    acc[0] = Some(Access::write(a, old, v));
-                    advice_val = Some(v);
-                }
+                self.mem.write_traced::<TRACE>(a, v, &mut acc[0])?;
+                advice_val = Some(v);
             }
             Opcode::Output => {
                 let a = address(dst_base, d.off_dst)?;
-                let v = self.mem.read(a)?;
-                if TRACE {
-                    acc[0] = Some(Access::read(a, v));
-                }
+                let v = self.mem.read_traced::<TRACE>(a, &mut acc[0])?;
                 self.output.push(v);
             }
             Opcode::Advice(kind) => {
                 let v = advice_value(kind, &op0, &op1)?;
                 let a = address(dst_base, d.off_dst)?;
-                let old = self.mem.write(a, v)?;
-                if TRACE {
-                    acc[0] = Some(Access::write(a, old, v));
-                    advice_val = Some(v);
-                }
+                self.mem.write_traced::<TRACE>(a, v, &mut acc[0])?;
+                advice_val = Some(v);
             }
             Opcode::Halt => {
-                if TRACE {
-                    *rec = Some(Step {
-                        pc: cur_pc,
-                        ap: cur_ap,
-                        fp: cur_fp,
-                        accesses: acc,
-                        advice: None,
-                    });
-                }
+                record::<TRACE>(rec, (cur_pc, cur_ap, cur_fp), acc, None);
                 return Ok(Flow::Halt);
             }
         }
@@ -636,15 +600,7 @@ impl Machine<'_> {
             }
         }
         *pc = next_pc;
-        if TRACE {
-            *rec = Some(Step {
-                pc: cur_pc,
-                ap: cur_ap,
-                fp: cur_fp,
-                accesses: acc,
-                advice: advice_val,
-            });
-        }
+        record::<TRACE>(rec, (cur_pc, cur_ap, cur_fp), acc, advice_val);
         Ok(Flow::Continue)
     }
 
@@ -690,6 +646,25 @@ impl Machine<'_> {
         *regs = Registers { pc, ap, fp };
         *cycle = n;
         result
+    }
+}
+
+/// Stores in `rec`, when tracing, the step that started from the registers `(pc, ap, fp)`.
+#[inline(always)]
+fn record<const TRACE: bool>(
+    rec: &mut Option<Step>,
+    (pc, ap, fp): (u32, u32, u32),
+    accesses: [Option<Access>; 3],
+    advice: Option<Fr>,
+) {
+    if TRACE {
+        *rec = Some(Step {
+            pc,
+            ap,
+            fp,
+            accesses,
+            advice,
+        });
     }
 }
 
@@ -960,7 +935,12 @@ mod tests {
         assert_eq!(trace[0].advice, Some(Fr::from(42u64)));
         assert_eq!(
             trace[1].accesses[0],
-            Some(Access::read(DATA_START, Fr::from(42u64)))
+            Some(Access {
+                addr: DATA_START,
+                value: Fr::from(42u64),
+                write: false,
+                old: Fr::from(42u64),
+            })
         );
         assert_eq!(ex.summary.cycles, 3);
         assert_eq!(ex.summary.memory_cells, 1);

@@ -37,6 +37,9 @@ pub(super) struct Row {
     values: Vec<Option<f64>>,
 }
 
+/// A row whose values the report gives: its name, unit, and value from a column's report.
+type ReportMeasure = (&'static str, Unit, fn(&Report) -> f64);
+
 /// A value as its unit prints it.
 fn fmt_value(v: f64, unit: Unit) -> String {
     match unit {
@@ -86,41 +89,27 @@ pub(super) fn rows(cols: &[Column], execute_only: bool) -> Vec<Row> {
         return rows;
     }
     let rep = |f: fn(&Report) -> f64| move |m: &Measured| m.report.as_ref().map(f);
-    row(
-        "padded cycles",
-        Unit::Count,
-        &rep(|r| r.padded_cycles as f64),
-    );
-    row(
-        "columns/cycle",
-        Unit::Count,
-        &rep(|r| r.columns_per_cycle as f64),
-    );
-    row(
-        "committed elements",
-        Unit::Count,
-        &rep(|r| r.committed_elements as f64),
-    );
-    row(
-        "committed elements/cycle",
-        Unit::Ratio,
-        &rep(|r| r.committed_elements as f64 / r.cycles.max(1) as f64),
-    );
-    row(
-        "R1CS constraints/cycle",
-        Unit::Count,
-        &rep(|r| r.constraints_per_cycle as f64),
-    );
-    row(
-        "lookups/cycle",
-        Unit::Count,
-        &rep(|r| r.lookups_per_cycle as f64),
-    );
-    row(
-        "memory ops/cycle",
-        Unit::Count,
-        &rep(|r| r.memory_ops_per_cycle as f64),
-    );
+    // The report's measures of the trace and its cost per cycle, before the phases' times.
+    let shape: [ReportMeasure; 7] = [
+        ("padded cycles", Unit::Count, |r| r.padded_cycles as f64),
+        ("columns/cycle", Unit::Count, |r| r.columns_per_cycle as f64),
+        ("committed elements", Unit::Count, |r| {
+            r.committed_elements as f64
+        }),
+        ("committed elements/cycle", Unit::Ratio, |r| {
+            r.committed_elements as f64 / r.cycles.max(1) as f64
+        }),
+        ("R1CS constraints/cycle", Unit::Count, |r| {
+            r.constraints_per_cycle as f64
+        }),
+        ("lookups/cycle", Unit::Count, |r| r.lookups_per_cycle as f64),
+        ("memory ops/cycle", Unit::Count, |r| {
+            r.memory_ops_per_cycle as f64
+        }),
+    ];
+    for (name, unit, f) in shape {
+        row(name, unit, &rep(f));
+    }
     for phase in phase_names(cols) {
         let name = format!("  {phase} (s)");
         row(&name, Unit::Seconds, &|m| {
@@ -134,32 +123,30 @@ pub(super) fn rows(cols: &[Column], execute_only: bool) -> Vec<Row> {
             Some(first + times.sum::<f64>())
         });
     }
-    row("prove time (s)", Unit::Seconds, &rep(|r| r.prove_seconds));
-    row(
-        "prove time/cycle (us)",
-        Unit::Micros,
-        &rep(|r| r.prove_seconds * 1e6 / r.cycles.max(1) as f64),
-    );
-    row(
-        "fixed cost: tables, openings (s)",
-        Unit::Seconds,
-        &rep(fixed_seconds),
-    );
-    row(
-        "per padded row, other phases (us)",
-        Unit::Micros,
-        &rep(per_padded_row_micros),
-    );
-    row(
-        "peak memory (MiB)",
-        Unit::Mib,
-        &rep(|r| r.peak_memory_bytes as f64 / f64::from(1u32 << 20)),
-    );
-    row(
-        "proof size (bytes)",
-        Unit::Bytes,
-        &rep(|r| r.proof_bytes as f64),
-    );
+    // The report's times and sizes, after the phases' times.
+    let costs: [ReportMeasure; 6] = [
+        ("prove time (s)", Unit::Seconds, |r| r.prove_seconds),
+        ("prove time/cycle (us)", Unit::Micros, |r| {
+            r.prove_seconds * 1e6 / r.cycles.max(1) as f64
+        }),
+        (
+            "fixed cost: tables, openings (s)",
+            Unit::Seconds,
+            fixed_seconds,
+        ),
+        (
+            "per padded row, other phases (us)",
+            Unit::Micros,
+            per_padded_row_micros,
+        ),
+        ("peak memory (MiB)", Unit::Mib, |r| {
+            r.peak_memory_bytes as f64 / f64::from(1u32 << 20)
+        }),
+        ("proof size (bytes)", Unit::Bytes, |r| r.proof_bytes as f64),
+    ];
+    for (name, unit, f) in costs {
+        row(name, unit, &rep(f));
+    }
     row("verify time (s)", Unit::Seconds, &|m| {
         m.report.as_ref().and_then(|r| r.verify_seconds)
     });

@@ -76,13 +76,9 @@ mod verifier;
 pub use prover::{prove, prove_batch};
 pub use verifier::{verify, verify_batch};
 
-use crate::format::{read_vec, vec_size, write_vec};
 use crate::sumcheck::{SumcheckError, SumcheckProof};
 use ark_bn254::Fr;
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, SerializationError, Valid, Validate,
-};
-use std::io::{Read, Write};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
 
 /// Transcript labels of the fractional-sum GKR protocol.
 pub mod labels {
@@ -174,74 +170,13 @@ pub struct FractionalSumProof {
 
 // Serialization goes through the bounded vector helpers of `crate::format`: arkworks' own `Vec`
 // impl reserves whatever length the input claims.
-impl Valid for LayerProof {
-    fn check(&self) -> Result<(), SerializationError> {
-        Ok(())
-    }
-}
+crate::impl_serialization!(LayerProof {
+    sumcheck: one,
+    children: vec,
+});
 
-impl CanonicalSerialize for LayerProof {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        mut w: W,
-        compress: Compress,
-    ) -> Result<(), SerializationError> {
-        self.sumcheck.serialize_with_mode(&mut w, compress)?;
-        write_vec(&self.children, &mut w, compress)
-    }
-
-    fn serialized_size(&self, compress: Compress) -> usize {
-        self.sumcheck.serialized_size(compress) + vec_size(&self.children, compress)
-    }
-}
-
-impl CanonicalDeserialize for LayerProof {
-    fn deserialize_with_mode<R: Read>(
-        mut r: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        let sumcheck = SumcheckProof::deserialize_with_mode(&mut r, compress, validate)?;
-        let children = read_vec(&mut r, compress, validate)?;
-        Ok(Self { sumcheck, children })
-    }
-}
-
-impl Valid for FractionalSumProof {
-    fn check(&self) -> Result<(), SerializationError> {
-        Ok(())
-    }
-}
-
-impl CanonicalSerialize for FractionalSumProof {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        mut w: W,
-        compress: Compress,
-    ) -> Result<(), SerializationError> {
-        write_vec(&self.roots, &mut w, compress)?;
-        write_vec(&self.layers, &mut w, compress)
-    }
-
-    fn serialized_size(&self, compress: Compress) -> usize {
-        vec_size(&self.roots, compress) + vec_size(&self.layers, compress)
-    }
-}
-
-impl CanonicalDeserialize for FractionalSumProof {
-    fn deserialize_with_mode<R: Read>(
-        mut r: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        let roots = read_vec(&mut r, compress, validate)?;
-        let layers: Vec<LayerProof> = read_vec(&mut r, compress, validate)?;
-        if layers.len() > MAX_NUM_VARS {
-            return Err(SerializationError::InvalidData);
-        }
-        Ok(Self { roots, layers })
-    }
-}
+crate::impl_serialization!(FractionalSumProof { roots: vec, layers: vec }
+    if |p| p.layers.len() <= MAX_NUM_VARS);
 
 /// Why a fractional-sum proof was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

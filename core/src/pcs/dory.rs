@@ -22,9 +22,7 @@ use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
 use ark_ec::pairing::PairingOutput;
 use ark_ec::{CurveGroup, VariableBaseMSM};
 use ark_ff::{One, Zero};
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, SerializationError, Valid, Validate,
-};
+use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, SerializationError};
 use dory_pcs::backends::arkworks::{
     ArkDoryProof, ArkFr, ArkG1, ArkG2, ArkGT, G1Routines, G2Routines, BN254,
 };
@@ -35,7 +33,6 @@ use dory_pcs::{
     Transparent, VMVMessage, VerifierSetup,
 };
 use rayon::prelude::*;
-use std::io::{Read, Write};
 use std::sync::OnceLock;
 
 /// The Dory commitment scheme.
@@ -520,18 +517,8 @@ impl Pcs for DoryPcs {
 // ---------------------------------------------------------------------------------------------
 // Serialization of the proof: our own, bounded, so garbage can never make us allocate wildly.
 
-impl Valid for DoryProof {
-    fn check(&self) -> Result<(), SerializationError> {
-        Ok(())
-    }
-}
-
-impl CanonicalSerialize for DoryProof {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        mut w: W,
-        compress: Compress,
-    ) -> Result<(), SerializationError> {
+crate::impl_serialization!(DoryProof {
+    write(self, w, compress) {
         let p = &self.inner;
         let fin = p
             .final_message
@@ -565,22 +552,14 @@ impl CanonicalSerialize for DoryProof {
         fin.e2.serialize_with_mode(&mut w, compress)?;
         Ok(())
     }
-
-    fn serialized_size(&self, compress: Compress) -> usize {
+    size(self, compress) {
         let p = &self.inner;
         let gt = ArkGT::identity().serialized_size(compress);
         let g1 = ArkG1::identity().serialized_size(compress);
         let g2 = ArkG2::identity().serialized_size(compress);
         3 + 2 * gt + g1 + p.first_messages.len() * (6 * gt + 4 * g1 + 4 * g2) + g1 + g2
     }
-}
-
-impl CanonicalDeserialize for DoryProof {
-    fn deserialize_with_mode<R: Read>(
-        mut r: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
+    read(r, compress, validate) {
         let nu = u8::deserialize_with_mode(&mut r, compress, validate)? as usize;
         let sigma = u8::deserialize_with_mode(&mut r, compress, validate)? as usize;
         let rounds = u8::deserialize_with_mode(&mut r, compress, validate)? as usize;
@@ -630,4 +609,4 @@ impl CanonicalDeserialize for DoryProof {
             },
         })
     }
-}
+});

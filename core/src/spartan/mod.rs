@@ -46,17 +46,13 @@ pub use prover::commit_column;
 pub use prover::{prove, prove_uniform, prove_uniform_timed, PhaseTimes};
 pub use verifier::{verify, verify_uniform};
 
-use crate::format::{read_vec, vec_size, write_vec};
 use crate::pcs::{DoryCommitment, DoryProof, PcsError};
 use crate::r1cs::{LinComb, R1csError, UniformR1cs, Var};
 use crate::sumcheck::{SumcheckError, SumcheckProof};
 use crate::transcript::Transcript;
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, SerializationError, Valid, Validate,
-};
-use std::io::{Read, Write};
+use ark_serialize::CanonicalSerialize;
 
 /// Transcript labels of Spartan.
 pub mod labels {
@@ -109,89 +105,20 @@ pub struct UniformProof {
     pub opening: DoryProof,
 }
 
-impl Valid for SpartanProof {
-    fn check(&self) -> Result<(), SerializationError> {
-        Ok(())
-    }
-}
+crate::impl_serialization!(SpartanProof {
+    outer: one,
+    outer_evals: vec,
+    outer_next_evals: vec,
+    inner: one,
+    inner_evals: vec,
+});
 
-impl CanonicalSerialize for SpartanProof {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        mut w: W,
-        c: Compress,
-    ) -> Result<(), SerializationError> {
-        self.outer.serialize_with_mode(&mut w, c)?;
-        write_vec(&self.outer_evals, &mut w, c)?;
-        write_vec(&self.outer_next_evals, &mut w, c)?;
-        self.inner.serialize_with_mode(&mut w, c)?;
-        write_vec(&self.inner_evals, &mut w, c)
-    }
-
-    fn serialized_size(&self, c: Compress) -> usize {
-        self.outer.serialized_size(c)
-            + vec_size(&self.outer_evals, c)
-            + vec_size(&self.outer_next_evals, c)
-            + self.inner.serialized_size(c)
-            + vec_size(&self.inner_evals, c)
-    }
-}
-
-impl CanonicalDeserialize for SpartanProof {
-    fn deserialize_with_mode<R: Read>(
-        mut r: R,
-        c: Compress,
-        v: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            outer: SumcheckProof::deserialize_with_mode(&mut r, c, v)?,
-            outer_evals: read_vec(&mut r, c, v)?,
-            outer_next_evals: read_vec(&mut r, c, v)?,
-            inner: SumcheckProof::deserialize_with_mode(&mut r, c, v)?,
-            inner_evals: read_vec(&mut r, c, v)?,
-        })
-    }
-}
-
-impl Valid for UniformProof {
-    fn check(&self) -> Result<(), SerializationError> {
-        Ok(())
-    }
-}
-
-impl CanonicalSerialize for UniformProof {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        mut w: W,
-        c: Compress,
-    ) -> Result<(), SerializationError> {
-        self.num_rows_log.serialize_with_mode(&mut w, c)?;
-        write_vec(&self.commitments, &mut w, c)?;
-        self.spartan.serialize_with_mode(&mut w, c)?;
-        self.opening.serialize_with_mode(&mut w, c)
-    }
-
-    fn serialized_size(&self, c: Compress) -> usize {
-        4 + vec_size(&self.commitments, c)
-            + self.spartan.serialized_size(c)
-            + self.opening.serialized_size(c)
-    }
-}
-
-impl CanonicalDeserialize for UniformProof {
-    fn deserialize_with_mode<R: Read>(
-        mut r: R,
-        c: Compress,
-        v: Validate,
-    ) -> Result<Self, SerializationError> {
-        Ok(Self {
-            num_rows_log: u32::deserialize_with_mode(&mut r, c, v)?,
-            commitments: read_vec(&mut r, c, v)?,
-            spartan: SpartanProof::deserialize_with_mode(&mut r, c, v)?,
-            opening: DoryProof::deserialize_with_mode(&mut r, c, v)?,
-        })
-    }
-}
+crate::impl_serialization!(UniformProof {
+    num_rows_log: one,
+    commitments: vec,
+    spartan: one,
+    opening: one,
+});
 
 impl UniformProof {
     /// The proof in the versioned binary format ([`crate::format`]).

@@ -23,12 +23,7 @@ mod verifier;
 pub use prover::{prove, prove_batch, prove_zero_check, BatchInstance, Combine};
 pub use verifier::{interpolate, verify, verify_batch, BatchSubClaim};
 
-use crate::format::{read_vec, vec_size, write_vec};
 use ark_bn254::Fr;
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, SerializationError, Valid, Validate,
-};
-use std::io::{Read, Write};
 
 /// Transcript labels of the sumcheck protocol.
 pub mod labels {
@@ -47,51 +42,8 @@ pub struct SumcheckProof {
     pub rounds: Vec<Vec<Fr>>,
 }
 
-impl Valid for SumcheckProof {
-    fn check(&self) -> Result<(), SerializationError> {
-        Ok(())
-    }
-}
-
-impl CanonicalSerialize for SumcheckProof {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        mut w: W,
-        compress: Compress,
-    ) -> Result<(), SerializationError> {
-        (self.rounds.len() as u64).serialize_with_mode(&mut w, compress)?;
-        for r in &self.rounds {
-            write_vec(r, &mut w, compress)?;
-        }
-        Ok(())
-    }
-
-    fn serialized_size(&self, compress: Compress) -> usize {
-        8 + self
-            .rounds
-            .iter()
-            .map(|r| vec_size(r, compress))
-            .sum::<usize>()
-    }
-}
-
-impl CanonicalDeserialize for SumcheckProof {
-    fn deserialize_with_mode<R: Read>(
-        mut r: R,
-        compress: Compress,
-        validate: Validate,
-    ) -> Result<Self, SerializationError> {
-        let n = u64::deserialize_with_mode(&mut r, compress, validate)?;
-        if n > 64 {
-            return Err(SerializationError::InvalidData);
-        }
-        let mut rounds = Vec::with_capacity(n as usize);
-        for _ in 0..n {
-            rounds.push(read_vec(&mut r, compress, validate)?);
-        }
-        Ok(Self { rounds })
-    }
-}
+// At most 64 rounds: one per variable.
+crate::impl_serialization!(SumcheckProof { rounds: vecs(64) });
 
 /// What is left after the sumcheck: the combined polynomial must take `expected` at `point`.
 #[derive(Clone, Debug, PartialEq, Eq)]

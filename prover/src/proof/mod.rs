@@ -21,12 +21,8 @@ pub use prover::{prove, ProveStats};
 pub use verifier::verify;
 
 use ark_bn254::Fr;
-use ark_serialize::{
-    CanonicalDeserialize, CanonicalSerialize, Compress, SerializationError, Valid, Validate,
-};
-use std::io::{Read, Write};
 
-use crate::format::{from_bytes, read_vec, to_bytes, vec_size, write_vec, FormatError, ProofKind};
+use crate::format::{from_bytes, to_bytes, FormatError, ProofKind};
 
 use crate::gkr::FractionalSumProof;
 use crate::lower::tables_used;
@@ -159,94 +155,21 @@ impl VmProof {
     }
 }
 
-impl CanonicalSerialize for VmProof {
-    fn serialize_with_mode<W: Write>(
-        &self,
-        mut w: W,
-        c: Compress,
-    ) -> Result<(), SerializationError> {
-        w.write_all(&self.program_digest)?;
-        write_vec(&self.public_output, &mut w, c)?;
-        self.exit_code.serialize_with_mode(&mut w, c)?;
-        self.log_rows.serialize_with_mode(&mut w, c)?;
-        self.mem_log_size.serialize_with_mode(&mut w, c)?;
-        write_vec(&self.column_commitments, &mut w, c)?;
-        write_vec(&self.table_commitments, &mut w, c)?;
-        self.spartan.serialize_with_mode(&mut w, c)?;
-        self.gkr.serialize_with_mode(&mut w, c)?;
-        write_vec(&self.leaf_column_evals, &mut w, c)?;
-        (self.leaf_table_evals.len() as u64).serialize_with_mode(&mut w, c)?;
-        for evals in &self.leaf_table_evals {
-            write_vec(evals, &mut w, c)?;
-        }
-        write_vec(&self.openings, &mut w, c)
-    }
-
-    fn serialized_size(&self, c: Compress) -> usize {
-        32 + vec_size(&self.public_output, c)
-            + 12
-            + vec_size(&self.column_commitments, c)
-            + vec_size(&self.table_commitments, c)
-            + self.spartan.serialized_size(c)
-            + self.gkr.serialized_size(c)
-            + vec_size(&self.leaf_column_evals, c)
-            + 8
-            + self
-                .leaf_table_evals
-                .iter()
-                .map(|e| vec_size(e, c))
-                .sum::<usize>()
-            + vec_size(&self.openings, c)
-    }
-}
-
-impl Valid for VmProof {
-    fn check(&self) -> Result<(), SerializationError> {
-        Ok(())
-    }
-}
-
-impl CanonicalDeserialize for VmProof {
-    fn deserialize_with_mode<R: Read>(
-        mut r: R,
-        c: Compress,
-        v: Validate,
-    ) -> Result<Self, SerializationError> {
-        let mut program_digest = [0u8; 32];
-        r.read_exact(&mut program_digest)?;
-        let public_output = read_vec(&mut r, c, v)?;
-        let exit_code = u32::deserialize_with_mode(&mut r, c, v)?;
-        let log_rows = u32::deserialize_with_mode(&mut r, c, v)?;
-        let mem_log_size = u32::deserialize_with_mode(&mut r, c, v)?;
-        let column_commitments = read_vec(&mut r, c, v)?;
-        let table_commitments = read_vec(&mut r, c, v)?;
-        let spartan = SpartanProof::deserialize_with_mode(&mut r, c, v)?;
-        let gkr = FractionalSumProof::deserialize_with_mode(&mut r, c, v)?;
-        let leaf_column_evals = read_vec(&mut r, c, v)?;
-        let tables = u64::deserialize_with_mode(&mut r, c, v)?;
-        if tables > 16 {
-            return Err(SerializationError::InvalidData);
-        }
-        let leaf_table_evals = (0..tables)
-            .map(|_| read_vec(&mut r, c, v))
-            .collect::<Result<_, _>>()?;
-        let openings = read_vec(&mut r, c, v)?;
-        Ok(Self {
-            program_digest,
-            public_output,
-            exit_code,
-            log_rows,
-            mem_log_size,
-            column_commitments,
-            table_commitments,
-            spartan,
-            gkr,
-            leaf_column_evals,
-            leaf_table_evals,
-            openings,
-        })
-    }
-}
+// At most 16 table families.
+zkvm_core::impl_serialization!(VmProof {
+    program_digest: one,
+    public_output: vec,
+    exit_code: one,
+    log_rows: one,
+    mem_log_size: one,
+    column_commitments: vec,
+    table_commitments: vec,
+    spartan: one,
+    gkr: one,
+    leaf_column_evals: vec,
+    leaf_table_evals: vecs(16),
+    openings: vec,
+});
 
 /// The length of the tail of the GKR point at which a table column of `log_size` variables is
 /// opened: with the cycle columns (`log_rows`) when it fits, else with the longest table. So at

@@ -3,7 +3,7 @@
 //! - [`entry!`] names the guest's `main`; `_start` (here) sets `sp` and `gp`, calls it, and
 //!   exits with code 0 when it returns.
 //! - Private input (fd 0): [`read`], [`read_exact`], [`read_to_vec`], [`read_to_string`],
-//!   [`read_numbers`], [`read_u32`].
+//!   [`read_numbers`], [`read_number`], [`read_u32`].
 //! - Public output (fd 1): [`commit`], [`commit_u32`], [`print!`], [`println!`].
 //! - Typed values (feature `serde`): `read_value::<T>()` and `commit_value(&T)`, postcard frames
 //!   that the host writes with `zkvm_host::Input::value` and reads with
@@ -223,6 +223,16 @@ pub fn read_numbers<T: core::str::FromStr>() -> Vec<T> {
             ),
         })
         .collect()
+}
+
+/// All remaining private input as exactly one decimal number (e.g. `"30"`): [`read_numbers`],
+/// and a panic if the input holds none or more than one.
+pub fn read_number<T: core::str::FromStr>() -> T {
+    let mut numbers = read_numbers::<T>();
+    match (numbers.pop(), numbers.is_empty()) {
+        (Some(n), true) => n,
+        _ => panic!("private input: expected one decimal number"),
+    }
 }
 
 /// Four little-endian bytes of private input (panics if the input ends first).

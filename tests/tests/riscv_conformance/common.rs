@@ -167,17 +167,29 @@ pub const GCC_FLAGS: &[&str] = &[
     "-Wl,--no-relax",
 ];
 
-/// Compile `sources` (file name, text) into `dir/name` with gcc; panics with gcc's message.
+/// Compile `sources` (file name, text) into `dir/name` with gcc, [`GCC_FLAGS`] and libgcc;
+/// panics with gcc's message.
 pub fn gcc(dir: &Path, name: &str, sources: &[(&str, &str)]) -> PathBuf {
+    gcc_with(GCC_FLAGS, &["-lgcc"], dir, name, sources)
+}
+
+/// [`gcc`] with other `flags` (before the sources) and `libs` (after them).
+pub fn gcc_with(
+    flags: &[&str],
+    libs: &[&str],
+    dir: &Path,
+    name: &str,
+    sources: &[(&str, &str)],
+) -> PathBuf {
     let mut cmd = Command::new("riscv64-unknown-elf-gcc");
-    cmd.args(GCC_FLAGS);
+    cmd.args(flags);
     for (file, text) in sources {
         let path = dir.join(file);
         std::fs::write(&path, text).expect("write source");
         cmd.arg(&path);
     }
     let out_path = dir.join(name);
-    cmd.arg("-lgcc").arg("-o").arg(&out_path);
+    cmd.args(libs).arg("-o").arg(&out_path);
     let out = cmd.output().expect("run riscv64-unknown-elf-gcc");
     assert!(
         out.status.success(),

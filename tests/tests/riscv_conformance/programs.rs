@@ -4,7 +4,7 @@
 
 use zkvm_riscv::RunError;
 
-use crate::common::{differential, gcc, have_gcc, have_qemu, qemu, zkvm};
+use crate::common::{differential, gcc, gcc_with, have_gcc, have_qemu, qemu, zkvm};
 
 /// `_start`: our own stack (never the one the loader provides), call `main`, exit with its
 /// return value.
@@ -422,26 +422,9 @@ fn a_compressed_build_is_refused_with_the_fix() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
-    let src = dir.path().join("c.c");
-    std::fs::write(&src, "void _start(void) { for (;;) {} }\n").expect("write");
-    let elf = dir.path().join("c");
-    let out = std::process::Command::new("riscv64-unknown-elf-gcc")
-        .args([
-            "-march=rv32imac",
-            "-mabi=ilp32",
-            "-nostdlib",
-            "-static",
-            "-o",
-        ])
-        .arg(&elf)
-        .arg(&src)
-        .output()
-        .expect("run gcc");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let flags = ["-march=rv32imac", "-mabi=ilp32", "-nostdlib", "-static"];
+    let src = "void _start(void) { for (;;) {} }\n";
+    let elf = gcc_with(&flags, &[], dir.path(), "c", &[("c.c", src)]);
     let err = zkvm_riscv::load_elf(&std::fs::read(&elf).expect("read")).unwrap_err();
     assert_eq!(err, zkvm_riscv::ElfError::CompressedInstructions);
     assert!(err.to_string().contains("-march=rv32im"), "{err}");

@@ -7,6 +7,7 @@ use zkvm_prover::machine::balance::Multiset;
 
 use super::control::add_one_on_every_row;
 use super::forge::Forge;
+use super::rv32im_pins::write;
 
 /// RV32IM: `a0 = 1`, then `body` at index 1 and `a0 += 1` at index 2 (a branch or jump in
 /// `body` to index 3 skips it), then `exit(a0)`.
@@ -115,28 +116,11 @@ fn rv32im_the_cycle_counter_starts_at_zero() {
     f.prove().assert_constraint("start: cycle 0");
 }
 
-/// write(1, DATA, 4) of a zero word, then exit 0.
-fn one_word_write() -> zkvm_riscv::Program {
-    use super::rv32im::{li, program, A0, A1, A2, A7, DATA};
-    use zkvm_riscv::Instruction as I;
-    program(&[
-        li(A0, 1),
-        I::Lui {
-            rd: A1,
-            imm: DATA as i32,
-        },
-        li(A2, 4),
-        li(A7, 64),
-        I::Ecall,
-        li(A0, 0),
-    ])
-}
-
 #[test]
 fn rv32im_the_output_counter_starts_at_zero() {
     // Outputs counted from 1, with a claimed first byte no row writes: the first row's
     // counter and the output multiset both object.
-    let mut f = Forge::rv(one_word_write(), &[]);
+    let mut f = Forge::rv(write(64, 1, 4), &[]);
     add_one_on_every_row(&mut f, "out_idx");
     let mut claimed = vec![Fr::from(9u64)];
     claimed.extend([Fr::from(0u64); 4]);
@@ -152,7 +136,7 @@ fn rv32im_the_output_counter_starts_at_zero() {
 #[test]
 fn rv32im_every_output_is_claimed() {
     // The run writes four bytes; a statement with no output leaves it unclaimed.
-    let mut f = Forge::rv(one_word_write(), &[]);
+    let mut f = Forge::rv(write(64, 1, 4), &[]);
     f.claim_output(Vec::new());
     f.prove().assert(
         "spartan",

@@ -131,103 +131,45 @@ fn every_zasm_constraint_and_lookup_is_pinned_or_listed() {
 
 /// Every RV32IM instruction group, loads and stores of each width, and each system call.
 fn rv_all() -> zkvm_riscv::Program {
-    use zkvm_riscv::Instruction as I;
+    use zkvm_riscv::{Instruction as I, Opcode, Operands};
     let li = |rd, imm| I::Addi { rd, rs1: 0, imm };
     let (a0, a1, a2, a7, t0, t1, t2) = (10, 11, 12, 17, 5, 6, 7);
     let data = 0x2000;
-    let code = vec![
-        li(t0, -7),
-        li(t1, 3),
-        I::Add {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Sub {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Slt {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Sltu {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Xor {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Or {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::And {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Sll {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Srl {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Sra {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Mul {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Mulh {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Mulhsu {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Mulhu {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Div {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Divu {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Rem {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
-        I::Remu {
-            rd: t2,
-            rs1: t0,
-            rs2: t1,
-        },
+    // Every R-type operation, t2 = t0 op t1.
+    let r_type = [
+        Opcode::Add,
+        Opcode::Sub,
+        Opcode::Slt,
+        Opcode::Sltu,
+        Opcode::Xor,
+        Opcode::Or,
+        Opcode::And,
+        Opcode::Sll,
+        Opcode::Srl,
+        Opcode::Sra,
+        Opcode::Mul,
+        Opcode::Mulh,
+        Opcode::Mulhsu,
+        Opcode::Mulhu,
+        Opcode::Div,
+        Opcode::Divu,
+        Opcode::Rem,
+        Opcode::Remu,
+    ]
+    .map(|op| {
+        I::from_parts(
+            op,
+            Operands {
+                rd: t2,
+                rs1: t0,
+                rs2: t1,
+                imm: 0,
+            },
+        )
+    });
+    let mut code = vec![li(t0, -7), li(t1, 3)];
+    code.extend(r_type);
+    code.extend([
         I::Div {
             rd: t2,
             rs1: t0,
@@ -349,7 +291,7 @@ fn rv_all() -> zkvm_riscv::Program {
         li(a0, 0),
         li(a7, 93),
         I::Ecall,
-    ];
+    ]);
     zkvm_riscv::Program::from_instructions(0x1000, &code, Some((data as u32, vec![0; 16], 16)))
 }
 

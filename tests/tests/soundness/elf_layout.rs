@@ -9,6 +9,8 @@ use zkvm_prover::pipeline::{setup_for, verify_rv32im};
 use zkvm_prover::proof::prove;
 use zkvm_riscv::{load_elf, run, Instruction, RunConfig, Step, SyscallRecord};
 
+use super::rv32im::{li, A0, A2, A7};
+
 /// A minimal ELF32 RISC-V executable: `(vaddr, memsz, data, flags)` per PT_LOAD segment
 /// (flags: 1 X, 2 W, 4 R).
 fn elf(entry: u32, segs: &[(u32, u32, Vec<u8>, u32)]) -> Vec<u8> {
@@ -89,24 +91,25 @@ fn forge(
 
 use Instruction as I;
 
+/// `write(1, a1, 4)`, then `exit(0)`.
+fn write_word_then_exit() -> [I; 7] {
+    [
+        li(A0, 1),
+        li(A2, 4),
+        li(A7, 64),
+        I::Ecall,
+        li(A7, 93),
+        li(A0, 0),
+        I::Ecall,
+    ]
+}
+
 /// A code segment at a 2-mod-4 address: the bytecode table holds instructions at pcs the
 /// interpreter can never fetch (MisalignedPc). `jal` (even offsets) reaches one.
 #[test]
 fn code_at_a_misaligned_address_is_not_in_the_bytecode_table() {
     let seg1 = code(&[I::Jal { rd: 0, imm: 0x1002 }]);
-    let seg2 = code(&[
-        I::Addi {
-            rd: 17,
-            rs1: 0,
-            imm: 93,
-        },
-        I::Addi {
-            rd: 10,
-            rs1: 0,
-            imm: 42,
-        },
-        I::Ecall,
-    ]);
+    let seg2 = code(&[li(A7, 93), li(A0, 42), I::Ecall]);
     let bytes = elf(
         0x1000,
         &[
@@ -123,26 +126,8 @@ fn code_at_a_misaligned_address_is_not_in_the_bytecode_table() {
     );
     let trace = vec![
         step(0x1000, I::Jal { rd: 0, imm: 0x1002 }, 0, None),
-        step(
-            0x2002,
-            I::Addi {
-                rd: 17,
-                rs1: 0,
-                imm: 93,
-            },
-            93,
-            None,
-        ),
-        step(
-            0x2006,
-            I::Addi {
-                rd: 10,
-                rs1: 0,
-                imm: 42,
-            },
-            42,
-            None,
-        ),
+        step(0x2002, li(A7, 93), 93, None),
+        step(0x2006, li(A0, 42), 42, None),
         step(0x200a, I::Ecall, 0, Some(SyscallRecord::Exit { code: 42 })),
     ];
     let refused = forge(&program, &trace, &[], 42).expect_err("a forgery was accepted");
@@ -154,39 +139,11 @@ fn code_at_a_misaligned_address_is_not_in_the_bytecode_table() {
 /// entry (0x44330000), while the interpreter's memory holds 0x44332211.
 #[test]
 fn a_word_shared_by_two_segments_holds_both_segments_bytes() {
-    let text = vec![
-        I::Lui {
-            rd: 11,
-            imm: 0x2000,
-        },
-        I::Addi {
-            rd: 10,
-            rs1: 0,
-            imm: 1,
-        },
-        I::Addi {
-            rd: 12,
-            rs1: 0,
-            imm: 4,
-        },
-        I::Addi {
-            rd: 17,
-            rs1: 0,
-            imm: 64,
-        },
-        I::Ecall,
-        I::Addi {
-            rd: 17,
-            rs1: 0,
-            imm: 93,
-        },
-        I::Addi {
-            rd: 10,
-            rs1: 0,
-            imm: 0,
-        },
-        I::Ecall,
-    ];
+    let mut text = vec![I::Lui {
+        rd: 11,
+        imm: 0x2000,
+    }];
+    text.extend(write_word_then_exit());
     let seg1 = code(&text);
     let bytes = elf(
         0x1000,
@@ -241,7 +198,7 @@ fn a_word_shared_by_two_segments_holds_both_segments_bytes() {
 #[test]
 fn a_word_half_in_a_read_only_page_is_read_only() {
     use zkvm_riscv::MemAccess;
-    let text = vec![
+    let mut text = vec![
         I::Lui {
             rd: 11,
             imm: 0x1000,
@@ -251,11 +208,7 @@ fn a_word_half_in_a_read_only_page_is_read_only() {
             rs1: 11,
             imm: 0x102,
         },
-        I::Addi {
-            rd: 5,
-            rs1: 0,
-            imm: 0x55,
-        },
+        li(5, 0x55),
         I::Sb {
             rs1: 11,
             rs2: 5,
@@ -266,34 +219,8 @@ fn a_word_half_in_a_read_only_page_is_read_only() {
             rs1: 11,
             imm: -2,
         },
-        I::Addi {
-            rd: 10,
-            rs1: 0,
-            imm: 1,
-        },
-        I::Addi {
-            rd: 12,
-            rs1: 0,
-            imm: 4,
-        },
-        I::Addi {
-            rd: 17,
-            rs1: 0,
-            imm: 64,
-        },
-        I::Ecall,
-        I::Addi {
-            rd: 17,
-            rs1: 0,
-            imm: 93,
-        },
-        I::Addi {
-            rd: 10,
-            rs1: 0,
-            imm: 0,
-        },
-        I::Ecall,
     ];
+    text.extend(write_word_then_exit());
     let seg_code = code(&text);
     let bytes = elf(
         0x3000,

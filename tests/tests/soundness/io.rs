@@ -12,27 +12,29 @@ use zkvm_riscv::{Instruction as I, Program};
 use super::forge::{self, Forge};
 use super::rv32im::{
     li, operand, pc_of, program, remove_row, row_of, set_eff, set_operand, set_rd, settle_exit, A0,
-    A1, A2, A7, CODE, DATA, T0, T1,
+    A1, A7, CODE, DATA, T0, T1,
 };
-use super::rv32im_pins::{claim_program, grow_memory, read, set_from, set_li, stdout, write};
+use super::rv32im_pins::{claim_program, grow_memory, set_from, set_li, stdout, syscall, write};
 
-/// `read(0, DATA + off, 4)`, then `a0 = (a0 << 8) + byte k of the word at DATA` and exit: the
-/// exit code is the count and one byte of the buffer's word.
-fn read_mix(off: i32, k: i32) -> Program {
-    program(&[
-        li(A0, 0),
-        I::Lui {
-            rd: A1,
-            imm: DATA as i32,
-        },
+/// The system call `a7` on `(fd, DATA + off, len)`: [`syscall`] with the `addi` that adds `off`.
+fn syscall_at(a7: i32, fd: i32, off: i32, len: i32) -> Vec<I> {
+    let mut body = syscall(a7, fd, len);
+    body.insert(
+        2,
         I::Addi {
             rd: A1,
             rs1: A1,
             imm: off,
         },
-        li(A2, 4),
-        li(A7, 63),
-        I::Ecall,
+    );
+    body
+}
+
+/// `read(0, DATA + off, 4)`, then `a0 = (a0 << 8) + byte k of the word at DATA` and exit: the
+/// exit code is the count and one byte of the buffer's word.
+fn read_mix(off: i32, k: i32) -> Program {
+    let mut body = syscall_at(63, 0, off, 4);
+    body.extend([
         I::Lui {
             rd: T1,
             imm: DATA as i32,
@@ -52,7 +54,8 @@ fn read_mix(off: i32, k: i32) -> Program {
             rs1: A0,
             rs2: T0,
         },
-    ])
+    ]);
+    program(&body)
 }
 
 /// The honest run of [`read_mix`]`(off, k)` on `input`, whose one chunk row the forger gives
@@ -165,22 +168,9 @@ fn a_lane_end_is_a_bit() {
 
 /// `write(1, DATA + off, len)`, then `exit(0)`.
 fn write_at(off: i32, len: i32) -> Program {
-    program(&[
-        li(A0, 1),
-        I::Lui {
-            rd: A1,
-            imm: DATA as i32,
-        },
-        I::Addi {
-            rd: A1,
-            rs1: A1,
-            imm: off,
-        },
-        li(A2, len),
-        li(A7, 64),
-        I::Ecall,
-        li(A0, 0),
-    ])
+    let mut body = syscall_at(64, 1, off, len);
+    body.push(li(A0, 0));
+    program(&body)
 }
 
 #[test]
@@ -273,13 +263,10 @@ fn a_call_cannot_skip_its_first_row_through_a_chunk() {
     );
 }
 
-#[test]
-fn a_public_write_cannot_start_past_its_first_byte() {
-    // write(1, DATA, 4): the forger's chunk row starts at done = 4 (the word at DATA + 4),
-    // with no lanes and nothing left, and the proof claims no output.
-    let mut f = Forge::rv(write(64, 1, 4), &[]);
-    let t = row_of(&f, pc_of(4), true);
-    f.set("done", t, Fr::from(4u64));
+/// Make row `t`, a chunk row of `write(1, DATA, _)`, start at `done` (the word at
+/// `DATA + done`) with no lanes, and claim the `out` zero bytes written before it.
+fn empty_chunk(f: &mut Forge, t: usize, done: u32, out: usize) {
+    f.set("done", t, Fr::from(done));
     for k in 0..4 {
         for col in ["lane_end", "lane", "out_lane"] {
             f.set(&format!("{col}{k}"), t, Fr::zero());
@@ -289,9 +276,18 @@ fn a_public_write_cannot_start_past_its_first_byte() {
         forge::Program::Rv(p) => p.clone(),
         _ => unreachable!(),
     };
-    set_eff(&mut f, t, DATA + 4 - ram_base(&p));
-    set_from(&mut f, "out_idx", t + 1, 0);
-    f.claim_output(Vec::new());
+    set_eff(f, t, DATA + done - ram_base(&p));
+    set_from(f, "out_idx", t + 1, out as u64);
+    f.claim_output(vec![Fr::zero(); out]);
+}
+
+#[test]
+fn a_public_write_cannot_start_past_its_first_byte() {
+    // write(1, DATA, 4): the forger's chunk row starts at done = 4 (the word at DATA + 4),
+    // with no lanes and nothing left, and the proof claims no output.
+    let mut f = Forge::rv(write(64, 1, 4), &[]);
+    let t = row_of(&f, pc_of(4), true);
+    empty_chunk(&mut f, t, 4, 0);
     f.prove()
         .assert_constraint("io: a call's first chunk starts at 0");
 }
@@ -303,19 +299,7 @@ fn a_public_write_cannot_skip_bytes_between_chunks() {
     let mut f = Forge::rv(write(64, 1, 8), &[]);
     let t = row_of(&f, pc_of(4), true) + 1;
     assert_eq!(f.get_u("done", t), 4);
-    f.set("done", t, Fr::from(8u64));
-    for k in 0..4 {
-        for col in ["lane_end", "lane", "out_lane"] {
-            f.set(&format!("{col}{k}"), t, Fr::zero());
-        }
-    }
-    let p = match &f.program {
-        forge::Program::Rv(p) => p.clone(),
-        _ => unreachable!(),
-    };
-    set_eff(&mut f, t, DATA + 8 - ram_base(&p));
-    set_from(&mut f, "out_idx", t + 1, 4);
-    f.claim_output(vec![Fr::zero(); 4]);
+    empty_chunk(&mut f, t, 8, 4);
     f.prove()
         .assert_constraint("io: the next chunk starts after this one");
 }
@@ -326,10 +310,10 @@ fn a_reads_total_is_carried_across_its_chunks() {
     // starts from read(0, DATA, 9) of 9 bytes (three chunk rows) and lowers the total of the
     // first two chunks to 3 and 4 (each within len 4, each with bytes left), and the last
     // chunk, a wordless one, ends the call with total 8: the run exits 8, the input ended.
-    let claimed = program(&read(63, 0, 4));
+    let claimed = program(&syscall(63, 0, 4));
     let input = b"abcdefghi";
     assert_eq!(super::rv32im::exit_code(&claimed, input), Some(4));
-    let mut f = Forge::rv(program(&read(63, 0, 9)), input);
+    let mut f = Forge::rv(program(&syscall(63, 0, 9)), input);
     claim_program(&mut f, claimed.clone());
     set_li(&mut f, 2, 4);
     let t = row_of(&f, pc_of(4), true);

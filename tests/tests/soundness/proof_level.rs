@@ -9,6 +9,7 @@ use zkvm_prover::pipeline::verify_zasm;
 use zkvm_prover::proof::VmProof;
 
 use super::forge::{edit_proof, stage, Forge};
+use super::rv32im::{li, A0, A7};
 
 const SOURCE: &str =
     "main:\n [ap] = 5, ap++;\n [ap] = [ap - 1] * 7, ap++;\n output [ap - 1];\n halt;\n";
@@ -168,19 +169,7 @@ fn a_proof_about_an_invalid_zasm_program_is_refused() {
 fn a_proof_about_an_invalid_rv32im_program_is_refused() {
     use zkvm_prover::pipeline;
     use zkvm_riscv::{Flags, Instruction as I, Program};
-    let code = [
-        I::Addi {
-            rd: 10,
-            rs1: 0,
-            imm: 42,
-        },
-        I::Addi {
-            rd: 17,
-            rs1: 0,
-            imm: 93,
-        },
-        I::Ecall,
-    ];
+    let code = [li(A0, 42), li(A7, 93), I::Ecall];
     let p = Program::from_instructions(0x1000, &code, None);
     let (_, bytes, _) = pipeline::prove_rv32im(&p, &[], 1 << 10).expect("honest proof");
     let mut bad = p.clone();

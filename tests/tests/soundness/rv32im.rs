@@ -7,7 +7,7 @@ use zkvm_prover::machine::balance::Multiset;
 use zkvm_riscv::{Instruction as I, Program};
 
 use super::forge::Forge;
-use super::rv32im_pins::claim_program;
+use super::rv32im_pins::{claim_program, write};
 
 pub(super) const CODE: u32 = 0x1000;
 pub(super) const DATA: u32 = 0x2000;
@@ -578,18 +578,7 @@ fn an_exit_cannot_be_entered_without_its_first_row() {
 #[test]
 fn a_system_call_cannot_skip_its_second_row() {
     // write(1, DATA, 4) then exit: without the write's second row the output would be empty.
-    let p = program(&[
-        li(A0, 1),
-        I::Lui {
-            rd: A1,
-            imm: DATA as i32,
-        },
-        li(A2, 4),
-        li(A7, 64),
-        I::Ecall,
-        li(A0, 0),
-    ]);
-    let mut f = Forge::rv(p, &[]);
+    let mut f = Forge::rv(write(64, 1, 4), &[]);
     assert_eq!(f.machine.public_output.len(), 4);
     let second = row_of(&f, pc_of(4), true);
     remove_row(&mut f, second);

@@ -149,8 +149,9 @@ fn an_exit_cannot_take_another_code_than_a0() {
     f.prove().assert_constraint("ecall: a0");
 }
 
-/// `write(fd, DATA, len)` as call `a7`.
-fn write_body(a7: i32, fd: i32, len: i32) -> Vec<I> {
+/// The system call `a7` on `(fd, DATA, len)`: `read` (63) or `write` (64) of the buffer at
+/// `DATA`.
+pub(super) fn syscall(a7: i32, fd: i32, len: i32) -> Vec<I> {
     vec![
         li(A0, fd),
         I::Lui {
@@ -165,7 +166,7 @@ fn write_body(a7: i32, fd: i32, len: i32) -> Vec<I> {
 
 /// `write(fd, DATA, len)` (call `a7`), then `exit(0)`.
 pub(super) fn write(a7: i32, fd: i32, len: i32) -> Program {
-    let mut body = write_body(a7, fd, len);
+    let mut body = syscall(a7, fd, len);
     body.push(li(A0, 0));
     program(&body)
 }
@@ -323,26 +324,12 @@ fn only_a_read_writes_input_into_memory() {
     f.prove().assert_constraint("ecall: got only on read");
 }
 
-/// `read(fd, DATA, len)` (call `a7`), then exit with its return value.
-pub(super) fn read(a7: i32, fd: i32, len: i32) -> Vec<I> {
-    vec![
-        li(A0, fd),
-        I::Lui {
-            rd: A1,
-            imm: DATA as i32,
-        },
-        li(A2, len),
-        li(A7, a7),
-        I::Ecall,
-    ]
-}
-
 #[test]
 fn only_call_63_reads() {
     // The honest read(0, DATA, 4), claimed as call 62 (the interpreter faults).
-    let claimed = program(&read(62, 0, 4));
+    let claimed = program(&syscall(62, 0, 4));
     assert_eq!(exit_code(&claimed, b"abcd"), None);
-    let mut f = Forge::rv(program(&read(63, 0, 4)), b"abcd");
+    let mut f = Forge::rv(program(&syscall(63, 0, 4)), b"abcd");
     claim_program(&mut f, claimed);
     set_li(&mut f, 3, 62);
     f.complete();
@@ -357,9 +344,9 @@ fn only_call_63_reads() {
 #[test]
 fn input_is_read_from_fd_0_only() {
     // The claimed program reads fd 3 (the interpreter faults); the forger reads the input.
-    let claimed = program(&read(63, 3, 4));
+    let claimed = program(&syscall(63, 3, 4));
     assert_eq!(exit_code(&claimed, b"abcd"), None);
-    let mut f = Forge::rv(program(&read(63, 0, 4)), b"abcd");
+    let mut f = Forge::rv(program(&syscall(63, 0, 4)), b"abcd");
     claim_program(&mut f, claimed);
     set_li(&mut f, 0, 3);
     f.complete();
@@ -376,9 +363,9 @@ fn a_read_returns_at_most_len() {
     // The claimed program reads 4 bytes and exits with the count (4, or less if the input is
     // shorter); the forger's read returns 8 bytes (two chunk rows), after which the input
     // ends, and the run exits 8.
-    let claimed = program(&read(63, 0, 4));
+    let claimed = program(&syscall(63, 0, 4));
     assert_eq!(exit_code(&claimed, b"abcdefgh"), Some(4));
-    let mut f = Forge::rv(program(&read(63, 0, 8)), b"abcdefgh");
+    let mut f = Forge::rv(program(&syscall(63, 0, 8)), b"abcdefgh");
     assert_eq!(f.machine.exit_code, 8);
     claim_program(&mut f, claimed);
     set_li(&mut f, 2, 4);
@@ -396,7 +383,7 @@ fn a_read_returns_at_most_len() {
 fn a_read_of_two_bytes_keeps_byte_3() {
     // Two bytes of input: the read changes the word's first two bytes. The program then loads
     // its byte 3 (0); the forger's read made it 7.
-    let mut body = read(63, 0, 4);
+    let mut body = syscall(63, 0, 4);
     body.push(I::Lbu {
         rd: A0,
         rs1: A1,

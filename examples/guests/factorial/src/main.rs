@@ -6,15 +6,13 @@
 #![no_std]
 #![no_main]
 
-use zkvm_guest::{entry, println, read_numbers};
+use zkvm_guest::{entry, println, read_number};
 use zkvm_guest_bn254::Fr;
 
 entry!(main);
 
 fn main() {
-    let [n] = read_numbers::<u32>()[..] else {
-        panic!("expected one decimal number n")
-    };
+    let n = read_number::<u32>();
     let mut f = Fr::ONE;
     for k in 2..=n {
         f *= Fr::from_u32(k);

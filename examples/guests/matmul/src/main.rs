@@ -9,15 +9,13 @@ extern crate alloc;
 
 use alloc::vec;
 use alloc::vec::Vec;
-use zkvm_guest::{entry, print, println, read_numbers};
+use zkvm_guest::{entry, print, println, read_number};
 use zkvm_guest_bn254::Fr;
 
 entry!(main);
 
 fn main() {
-    let [n] = read_numbers::<u32>()[..] else {
-        panic!("expected one decimal number n")
-    };
+    let n = read_number::<u32>();
     let cells = || (0..n).flat_map(move |i| (0..n).map(move |j| (i, j)));
     let a: Vec<Fr> = cells().map(|(i, l)| -Fr::from_u32(i + l + 1)).collect();
     let b: Vec<Fr> = cells().map(|(l, j)| Fr::from_u32(l * j + 1)).collect();

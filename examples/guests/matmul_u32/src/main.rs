@@ -11,14 +11,12 @@
 extern crate alloc;
 
 use alloc::vec;
-use zkvm_guest::{commit_u32, entry, read_numbers};
+use zkvm_guest::{commit_u32, entry, read_number};
 
 entry!(main);
 
 fn main() {
-    let [n] = read_numbers::<usize>()[..] else {
-        panic!("expected one decimal number n")
-    };
+    let n = read_number::<usize>();
     let mut a = vec![0u32; n * n];
     let mut b = vec![0u32; n * n];
     for i in 0..n {

@@ -11,7 +11,7 @@
 #![no_std]
 #![no_main]
 
-use zkvm_guest::{entry, print, println, read_numbers};
+use zkvm_guest::{entry, print, println, read_number};
 
 entry!(main);
 
@@ -19,16 +19,7 @@ entry!(main);
 type U256 = [u32; 8];
 
 /// The BN254 scalar field modulus r.
-const R: U256 = [
-    0xf000_0001,
-    0x43e1_f593,
-    0x79b9_7091,
-    0x2833_e848,
-    0x8181_585d,
-    0xb850_45b6,
-    0xe131_a029,
-    0x3064_4e72,
-];
+const R: U256 = zkvm_guest_bn254::MODULUS;
 
 /// The BN254 base field modulus q.
 const Q: U256 = [
@@ -83,9 +74,7 @@ fn print_hex(v: &U256) {
 }
 
 fn main() {
-    let [k] = read_numbers::<u32>()[..] else {
-        panic!("expected one decimal number k")
-    };
+    let k = read_number::<u32>();
     let mut x = R;
     let mut acc = [0u32; 8];
     for _ in 0..k {
