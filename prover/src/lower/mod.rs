@@ -38,16 +38,8 @@ use ark_bn254::Fr;
 
 use crate::machine::lookup::{multiplicities, LookupMiss};
 use crate::machine::memory::{fill_memory, MemoryFillError};
-use crate::machine::{table_cols, Machine, TableId};
-
-/// A machine's complete witness: the per-row columns and the table-side columns.
-#[derive(Clone, Debug)]
-pub struct Witness {
-    /// One vector per column, `2^log_rows` rows each.
-    pub columns: Vec<Vec<Fr>>,
-    /// Table-side columns, indexed by [`table_cols`]; absent tables are empty vectors.
-    pub table_columns: Vec<Vec<Fr>>,
-}
+use crate::machine::{table_cols, Machine};
+pub use crate::machine::{tables_used, Witness};
 
 /// Why a trace could not be lowered into a satisfying witness.
 #[derive(Debug, thiserror::Error)]
@@ -65,14 +57,6 @@ pub enum LowerError {
     /// A constraint failed on the honest witness: a lowering bug, reported with its name and row.
     #[error(transparent)]
     Constraint(#[from] crate::r1cs::R1csError),
-}
-
-/// The tables a machine's lookups use, in a fixed order.
-pub fn tables_used(machine: &Machine) -> Vec<TableId> {
-    let mut tables: Vec<TableId> = machine.lookups.iter().map(|l| l.table).collect();
-    tables.sort_unstable();
-    tables.dedup();
-    tables
 }
 
 /// Complete a witness whose ISA columns are filled: memory timestamps and final memory, lookup

@@ -483,3 +483,20 @@ pub fn fr(v: i64) -> Fr {
         -Fr::from(v.unsigned_abs())
     }
 }
+
+/// A machine's complete witness: the per-row columns and the table-side columns.
+#[derive(Clone, Debug)]
+pub struct Witness {
+    /// One vector per column, `2^log_rows` rows each.
+    pub columns: Vec<Vec<Fr>>,
+    /// Table-side columns, indexed by [`table_cols`]; absent tables are empty vectors.
+    pub table_columns: Vec<Vec<Fr>>,
+}
+
+/// The tables a machine's lookups use, in a fixed order.
+pub fn tables_used(machine: &Machine) -> Vec<TableId> {
+    let mut tables: Vec<TableId> = machine.lookups.iter().map(|l| l.table).collect();
+    tables.sort_unstable();
+    tables.dedup();
+    tables
+}

@@ -25,10 +25,10 @@ use ark_bn254::Fr;
 use crate::format::{from_bytes, to_bytes, FormatError, ProofKind};
 
 use crate::gkr::FractionalSumProof;
-use crate::lower::tables_used;
 use crate::machine::fractions::{Challenges, CycleFamily, TableFamily};
 use crate::machine::lookup::{LogUp, Lookup};
 use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
+use crate::machine::tables_used;
 use crate::machine::{tags, Machine, RowExpr};
 use crate::pcs::{DoryCommitment, DoryProof};
 use crate::spartan::SpartanProof;

@@ -10,12 +10,12 @@ use super::{
     VmProof,
 };
 use crate::gkr;
-use crate::lower::Witness;
 use crate::machine::fractions::{
     cycle_columns, cycle_leaves, family_vars, table_committed, table_leaves,
 };
 use crate::machine::memory::small_value;
 use crate::machine::Machine;
+use crate::machine::Witness;
 use crate::pcs::{DoryPcs, DoryProverData, DorySetup, Pcs};
 use crate::poly::DenseMle;
 use crate::spartan;
