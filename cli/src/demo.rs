@@ -35,7 +35,7 @@ pub fn demo() -> anyhow::Result<u8> {
     }
     eprintln!("== and claiming another output ...");
     let mut wrong = zkvm_prover::proof::VmProof::from_bytes(&proof.bytes)?;
-    wrong.public_output[0] += Fr::from(1u64);
+    wrong.public.output[0] += Fr::from(1u64);
     match program.verify(&wrong.to_bytes()) {
         Ok(_) => anyhow::bail!("a proof with another output was accepted"),
         Err(e) => eprintln!("rejected, as it must be: {:#}", anyhow::Error::from(e)),

@@ -4,7 +4,11 @@
 //! required on **every row** `t = 0, …, T-1` of a trace. A [`LinComb`] is a sum of `coefficient ·`
 //! [`Var`] terms, where a variable is a column in the current row ([`Var::Cur`]), a column in the
 //! next row ([`Var::Next`], zero past the last row: there is no wrap-around), the row selectors
-//! [`Var::First`] / [`Var::Last`] (1 only on row 0 / row `T-1`), or the constant [`Var::One`].
+//! [`Var::First`] / [`Var::Last`] (1 only on row 0 / row `T-1`), the constant [`Var::One`], or a
+//! public value of the statement ([`Var::Public`]): the same on every row, it is not part of the
+//! system but given to the prover and the verifier beside it, and substituted by
+//! [`UniformR1cs::bind_public`] before the system is checked or proven. So a constraint system
+//! depends on the program alone, and one run's output length or exit code is a public value.
 //!
 //! The constraints are written once and used three ways: on concrete rows by
 //! [`UniformR1cs::check`] (a debug checker that names the failing constraint and row), and
@@ -41,6 +45,8 @@ pub enum Var {
     Last,
     /// The constant 1.
     One,
+    /// Public value `i` of the statement, the same on every row ([`UniformR1cs::bind_public`]).
+    Public(usize),
 }
 
 /// A linear combination `Σ coefficient · variable`.
@@ -244,6 +250,14 @@ pub enum R1csError {
     /// The witness has the wrong number of columns, or columns of different lengths.
     #[error("witness shape: {0}")]
     Shape(String),
+    /// A constraint uses a public value that was not bound ([`UniformR1cs::bind_public`]).
+    #[error("constraint `{constraint}` uses public value {index}, which is not bound")]
+    UnboundPublic {
+        /// The constraint's name.
+        constraint: String,
+        /// The public value's index.
+        index: usize,
+    },
     /// A constraint refers to a column that does not exist.
     #[error("constraint `{constraint}` uses column {column} of {num_columns}")]
     UnknownColumn {
@@ -291,8 +305,8 @@ impl UniformR1cs {
     }
 
     /// SHA3-256 of the constraints (their matrices, not their names): the proof transcript
-    /// absorbs it, so every constant of the system — an entry point, an exit code, an output
-    /// count — is fixed before any challenge.
+    /// absorbs it, so every constant of the system (an entry point, a memory bound) and the
+    /// place of every public value is fixed before any challenge.
     pub fn digest(&self) -> [u8; 32] {
         use ark_serialize::CanonicalSerialize;
         use sha3::{Digest, Sha3_256};
@@ -310,6 +324,7 @@ impl UniformR1cs {
                         Var::First => (2, 0),
                         Var::Last => (3, 0),
                         Var::One => (4, 0),
+                        Var::Public(i) => (5, *i),
                     };
                     h.update([tag]);
                     h.update((index as u64).to_le_bytes());
@@ -323,19 +338,65 @@ impl UniformR1cs {
         h.finalize().into()
     }
 
-    /// Checks that every constraint only uses existing columns.
+    /// The system with each [`Var::Public`]`(i)` replaced by the constant `values[i]`: what
+    /// the prover and the verifier check for one statement.
+    pub fn bind_public(&self, values: &[Fr]) -> Result<Self, R1csError> {
+        let bind = |name: &str, lc: &LinComb| -> Result<LinComb, R1csError> {
+            let mut terms = Vec::with_capacity(lc.terms.len());
+            for &(v, k) in &lc.terms {
+                terms.push(match v {
+                    Var::Public(i) => match values.get(i) {
+                        Some(value) => (Var::One, k * value),
+                        None => {
+                            return Err(R1csError::UnboundPublic {
+                                constraint: name.to_string(),
+                                index: i,
+                            })
+                        }
+                    },
+                    _ => (v, k),
+                });
+            }
+            Ok(LinComb { terms })
+        };
+        let constraints = self
+            .constraints
+            .iter()
+            .map(|c| {
+                Ok(Constraint {
+                    name: c.name.clone(),
+                    a: bind(&c.name, &c.a)?,
+                    b: bind(&c.name, &c.b)?,
+                    c: bind(&c.name, &c.c)?,
+                })
+            })
+            .collect::<Result<_, R1csError>>()?;
+        Ok(Self {
+            column_names: self.column_names.clone(),
+            constraints,
+        })
+    }
+
+    /// Checks that every constraint only uses existing columns, and no unbound public value.
     pub fn validate(&self) -> Result<(), R1csError> {
         let m = self.num_columns();
         for c in &self.constraints {
             for v in c.vars() {
-                if let Var::Cur(j) | Var::Next(j) = v {
-                    if j >= m {
+                match v {
+                    Var::Cur(j) | Var::Next(j) if j >= m => {
                         return Err(R1csError::UnknownColumn {
                             constraint: c.name.clone(),
                             column: j,
                             num_columns: m,
-                        });
+                        })
                     }
+                    Var::Public(index) => {
+                        return Err(R1csError::UnboundPublic {
+                            constraint: c.name.clone(),
+                            index,
+                        })
+                    }
+                    _ => {}
                 }
             }
         }
@@ -358,7 +419,8 @@ impl UniformR1cs {
         cols
     }
 
-    /// The value of `var` on `row` of a witness of `columns` (each `num_rows` long).
+    /// The value of `var` on `row` of a witness of `columns` (each `num_rows` long); an unbound
+    /// [`Var::Public`] reads 0 (bind the system first: [`UniformR1cs::bind_public`]).
     pub fn value(columns: &[Vec<Fr>], var: Var, row: usize) -> Fr {
         let num_rows = columns.first().map_or(0, Vec::len);
         let get = |j: usize, r: usize| {
@@ -374,6 +436,7 @@ impl UniformR1cs {
             Var::First => Fr::from(u64::from(row == 0)),
             Var::Last => Fr::from(u64::from(row + 1 == num_rows)),
             Var::One => Fr::one(),
+            Var::Public(_) => Fr::zero(),
         }
     }
 
@@ -504,5 +567,47 @@ mod tests {
             bad.validate(),
             Err(R1csError::UnknownColumn { column: 7, .. })
         ));
+    }
+
+    #[test]
+    fn public_values_are_bound_before_checking() {
+        // fib whose last b is public value 0.
+        let mut r = fib();
+        r.add(
+            "b.out",
+            Var::Last,
+            Var::Cur(1) - Var::Public(0),
+            LinComb::zero(),
+        );
+        let cols = fib_columns(7);
+        // Unbound, the system neither checks nor proves.
+        assert!(matches!(
+            r.check(&cols),
+            Err(R1csError::UnboundPublic { index: 0, .. })
+        ));
+        assert_eq!(
+            r.check(&cols).map_err(|e| e.to_string()),
+            Err("constraint `b.out` uses public value 0, which is not bound".into())
+        );
+        assert!(matches!(
+            r.bind_public(&[]),
+            Err(R1csError::UnboundPublic { index: 0, .. })
+        ));
+        assert_eq!(
+            r.bind_public(&[Fr::from(13u64)]).unwrap().check(&cols),
+            Ok(())
+        );
+        assert!(matches!(
+            r.bind_public(&[Fr::from(14u64)]).unwrap().check(&cols),
+            Err(R1csError::Unsatisfied { row: 6, .. })
+        ));
+        // The digest tells a public value from a constant of the same value.
+        let mut constant = fib();
+        constant.add("b.out", Var::Last, Var::Cur(1) - 13, LinComb::zero());
+        assert_ne!(r.digest(), constant.digest());
+        assert_eq!(
+            r.bind_public(&[Fr::from(13u64)]).unwrap().digest(),
+            constant.digest()
+        );
     }
 }

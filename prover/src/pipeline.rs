@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::lower::{self, LowerError, Witness};
 use crate::machine::lookup::table_log_size;
-use crate::machine::Machine;
+use crate::machine::{Machine, PublicValues};
 use crate::pcs::{DoryPcs, DorySetup, Pcs, PcsError};
 use crate::proof::{self, ProofError, VmProof};
 
@@ -216,6 +216,7 @@ fn phase_done(report: &mut Report, phase: &str, time: Duration) {
 /// Prove a lowered run; fills the report's proving fields.
 fn prove_lowered(
     machine: &Machine,
+    public: &PublicValues,
     witness: Witness,
     report: &mut Report,
 ) -> Result<Vec<u8>, PipelineError> {
@@ -228,7 +229,7 @@ fn prove_lowered(
         .into());
     }
     let setup = setup_for(machine, rows.trailing_zeros() as usize)?;
-    let (proof, stats) = proof::prove(machine, witness, &setup)?;
+    let (proof, stats) = proof::prove(machine, public, witness, &setup)?;
     let start = Instant::now();
     let bytes = proof.to_bytes();
     report.padded_cycles = rows as u64;
@@ -273,11 +274,15 @@ pub fn prove_zasm(
     report.cycles = trace.len() as u64;
     check_memory("zasm", report.cycles)?;
     let start = Instant::now();
-    let (machine, witness) = lower::zasm::lower(program, &trace, &exec.output)?;
+    let public = PublicValues {
+        output: exec.output,
+        exit_code: 0,
+    };
+    let (machine, witness) = lower::zasm::lower(program, &trace, &public)?;
     drop(trace);
     phase_done(&mut report, "witness generation", start.elapsed());
-    let bytes = prove_lowered(&machine, witness, &mut report)?;
-    Ok((exec.output, bytes, report))
+    let bytes = prove_lowered(&machine, &public, witness, &mut report)?;
+    Ok((public.output, bytes, report))
 }
 
 /// Verify a zasm proof for `program`; returns the proven public output and the verifier time.
@@ -287,10 +292,9 @@ pub fn verify_zasm(
 ) -> Result<(Vec<Fr>, Duration), PipelineError> {
     validate_zasm(program)?;
     let proof = VmProof::from_bytes(proof_bytes)?;
-    let (machine, _) =
-        lower::zasm::machine(program, &proof.public_output, proof.mem_log_size as usize);
+    let (machine, _) = lower::zasm::machine(program, proof.mem_log_size as usize);
     let time = verify_machine(&machine, &proof)?;
-    Ok((proof.public_output, time))
+    Ok((proof.public.output, time))
 }
 
 /// Check the proof's sizes, load the setup, and verify; returns the time of verification proper
@@ -352,12 +356,15 @@ pub fn prove_rv32im<'a>(
         })
         .sum();
     check_memory("rv32im", report.cycles + io_rows)?;
-    let output = lower::riscv::public_output_bytes(&exec.stdout);
+    let public = PublicValues {
+        output: lower::riscv::public_output_bytes(&exec.stdout),
+        exit_code: exec.exit_code,
+    };
     let start = Instant::now();
-    let (machine, witness) = lower::riscv::lower(program, &trace, &output, exec.exit_code)?;
+    let (machine, witness) = lower::riscv::lower(program, &trace, &public)?;
     drop(trace);
     phase_done(&mut report, "witness generation", start.elapsed());
-    let bytes = prove_lowered(&machine, witness, &mut report)?;
+    let bytes = prove_lowered(&machine, &public, witness, &mut report)?;
     let outcome = GuestOutcome {
         stdout: exec.stdout,
         stderr: exec.stderr,
@@ -374,19 +381,14 @@ pub fn verify_rv32im(
 ) -> Result<(GuestOutcome, Duration), PipelineError> {
     validate_rv32im(program)?;
     let proof = VmProof::from_bytes(proof_bytes)?;
-    let machine = lower::riscv::machine(
-        program,
-        &proof.public_output,
-        proof.exit_code,
-        proof.mem_log_size as usize,
-    );
+    let machine = lower::riscv::machine(program, proof.mem_log_size as usize);
     let time = verify_machine(&machine, &proof)?;
     let outcome = GuestOutcome {
-        stdout: lower::riscv::output_bytes(&proof.public_output).ok_or_else(|| {
+        stdout: lower::riscv::output_bytes(&proof.public.output).ok_or_else(|| {
             ProofError::Shape("an RV32IM public output element is not a byte".into())
         })?,
         stderr: Vec::new(),
-        exit_code: proof.exit_code,
+        exit_code: proof.public.exit_code,
     };
     Ok((outcome, time))
 }

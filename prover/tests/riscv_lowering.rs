@@ -15,8 +15,8 @@ use ark_ff::One;
 use zkvm_prover::lower::riscv::{lower, machine, public_output_bytes};
 use zkvm_prover::lower::{LowerError, Witness};
 use zkvm_prover::machine::memory::small_value;
-use zkvm_prover::machine::Machine;
-use zkvm_prover::r1cs::R1csError;
+use zkvm_prover::machine::{Machine, PublicValues};
+use zkvm_prover::r1cs::{R1csError, UniformR1cs};
 use zkvm_riscv::{load_elf, run, Program, RunConfig};
 
 const GCC: &str = "riscv64-unknown-elf-gcc";
@@ -88,6 +88,7 @@ fn assemble(name: &str, body: &str) -> Option<Program> {
 
 struct Lowered {
     machine: Machine,
+    public: PublicValues,
     witness: Witness,
     stdout: Vec<u8>,
 }
@@ -102,14 +103,25 @@ fn run_and_lower(program: &Program, input: &[u8]) -> Result<Lowered, LowerError>
         },
     )
     .expect("the program runs");
-    let out = public_output_bytes(&exec.stdout);
+    let public = PublicValues {
+        output: public_output_bytes(&exec.stdout),
+        exit_code: exec.exit_code,
+    };
     let trace = exec.trace.expect("trace");
-    let (machine, witness) = lower(program, &trace, &out, exec.exit_code)?;
+    let (machine, witness) = lower(program, &trace, &public)?;
     Ok(Lowered {
         machine,
+        public,
         witness,
         stdout: exec.stdout,
     })
+}
+
+impl Lowered {
+    /// The constraint system with the run's public values bound.
+    fn r1cs(&self) -> UniformR1cs {
+        self.public.bind(&self.machine).expect("bound")
+    }
 }
 
 fn col(m: &Machine, name: &str) -> usize {
@@ -147,8 +159,7 @@ fn tamper_rd(l: &Lowered, row: usize) -> R1csError {
     cols[rd][row] = Fr::from(w);
     cols[lo][row] = Fr::from(w & 0xffff);
     cols[hi][row] = Fr::from(w >> 16);
-    l.machine
-        .r1cs
+    l.r1cs()
         .check(&cols)
         .expect_err("a tampered result must be rejected")
 }
@@ -290,26 +301,24 @@ fn basic_program_lowers_and_tampering_is_rejected() {
     cols[delta][t] = simm;
     cols[pc_new][t] += simm;
     assert!(matches!(
-        l.machine.r1cs.check(&cols),
+        l.r1cs().check(&cols),
         Err(R1csError::Unsatisfied { ref constraint, .. }) if constraint == "branch: beq"
     ));
 
     // A wrong exit code fails the exit constraint.
-    let wrong = machine(
-        &program,
-        &l.machine.public_output,
-        8,
-        l.machine.memory.log_size,
-    );
+    let wrong = PublicValues {
+        exit_code: 8,
+        ..l.public.clone()
+    };
     assert!(matches!(
-        wrong.r1cs.check(&l.witness.columns),
+        wrong.bind(&l.machine).expect("bound").check(&l.witness.columns),
         Err(R1csError::Unsatisfied { ref constraint, .. }) if constraint == "ecall: exit code"
     ));
     // A stored word out of range breaks the memory or the constraints.
     let mut cols = l.witness.columns.clone();
     let t = rows_with(&l, "sw")[0];
     cols[col(&l.machine, "ram_new")][t] += Fr::from(1u64 << 32);
-    assert!(l.machine.r1cs.check(&cols).is_err());
+    assert!(l.r1cs().check(&cols).is_err());
 }
 
 const ALU: &str = r#"
@@ -490,7 +499,7 @@ fn byte_and_half_accesses_lower() {
     let t = rows_with(&l, "sb")[0];
     cols[col(&l.machine, "ram_new")][t] += Fr::one();
     assert!(matches!(
-        l.machine.r1cs.check(&cols),
+        l.r1cs().check(&cols),
         Err(R1csError::Unsatisfied { ref constraint, .. }) if constraint == "store: sb/sh word"
     ));
 }
@@ -618,7 +627,7 @@ fn multiplication_and_division_lower() {
     cols[col(&l.machine, "aux_hi")][t] = Fr::from(r >> 16);
     // |b| − 1 − |r| is now negative: no u32 limbs can satisfy the bound.
     assert!(matches!(
-        l.machine.r1cs.check(&cols),
+        l.r1cs().check(&cols),
         Err(R1csError::Unsatisfied { ref constraint, .. }) if constraint == "div: |r| < |b| (unless b = 0)"
     ));
 }
@@ -648,7 +657,7 @@ fn unsupported_io_is_unprovable() {
     )
     .expect("runs");
     let trace = exec.trace.expect("trace");
-    match lower(&program, &trace, &[], 0) {
+    match lower(&program, &trace, &PublicValues::default()) {
         Err(LowerError::Unprovable(msg)) => assert!(msg.contains("at pc 0x"), "{msg}"),
         other => panic!("expected Unprovable, got {:?}", other.map(|_| ())),
     }
@@ -686,10 +695,13 @@ fn fib_guest_lowers() {
     .expect("fib runs");
     assert_eq!(exec.stdout, b"6765\n", "byte-exact output");
     let trace = exec.trace.as_deref().expect("trace");
-    let out = public_output_bytes(&exec.stdout);
-    let (m, w) = lower(&program, trace, &out, exec.exit_code).expect("the fib guest lowers");
+    let public = PublicValues {
+        output: public_output_bytes(&exec.stdout),
+        exit_code: exec.exit_code,
+    };
+    let (m, w) = lower(&program, trace, &public).expect("the fib guest lowers");
     assert!(w.columns[0].len() >= trace.len());
-    assert_eq!(m.public_output, out);
+    assert_eq!(m.column_names.len(), w.columns.len());
 }
 
 const C_PROGRAM: &str = r#"
@@ -825,10 +837,10 @@ fn machine_accepts_any_claimed_memory_size() {
         return;
     };
     for log_size in [0, 6, 63, 64, 200, usize::MAX] {
-        let m = machine(&program, &[], 0, log_size);
+        let m = machine(&program, log_size);
         assert_eq!(m.memory.log_size, log_size);
     }
-    assert!(machine(&program, &[], 0, 0).memory.init.is_empty());
+    assert!(machine(&program, 0).memory.init.is_empty());
 }
 
 /// Memory permissions are enforced: a store must hit a writable word, and the permissions in the
@@ -846,8 +858,7 @@ fn stores_into_read_only_memory_are_rejected() {
     let mut cols = l.witness.columns.clone();
     cols[perm][row] = Fr::one();
     let err = l
-        .machine
-        .r1cs
+        .r1cs()
         .check(&cols)
         .expect_err("a store to a read-only word");
     assert!(err.to_string().contains("writes a writable cell"), "{err}");
@@ -858,8 +869,8 @@ fn stores_into_read_only_memory_are_rejected() {
         l.witness.columns[0].len().trailing_zeros() as usize,
     )
     .expect("setup");
-    let (proof, _) =
-        zkvm_prover::proof::prove(&l.machine, l.witness.clone(), &setup).expect("proves");
+    let (proof, _) = zkvm_prover::proof::prove(&l.machine, &l.public, l.witness.clone(), &setup)
+        .expect("proves");
     zkvm_prover::proof::verify(&l.machine, &proof, &setup).expect("the honest layout verifies");
     let mut read_only = l.machine.clone();
     for range in read_only

@@ -192,6 +192,7 @@ pub(crate) fn absorb_instance(r1cs: &UniformR1cs, num_rows_log: usize, t: &mut T
                     Var::First => (2, 0),
                     Var::Last => (3, 0),
                     Var::One => (4, 0),
+                    Var::Public(i) => (5, *i),
                 };
                 bytes.push(tag);
                 bytes.extend_from_slice(&(idx as u64).to_le_bytes());
@@ -283,7 +284,8 @@ impl OuterSummand {
                 Var::Next(j) => next_cols.iter().position(|k| *k == j).map(|p| 1 + m + p),
                 Var::First => first,
                 Var::Last => last,
-                Var::One => None,
+                // Validated above: no public value is left unbound.
+                Var::One | Var::Public(_) => None,
             }
         };
         let compile = |l: &LinComb, scale: Fr| -> Compiled {

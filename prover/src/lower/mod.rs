@@ -38,7 +38,7 @@ use ark_bn254::Fr;
 
 use crate::machine::lookup::{multiplicities, LookupMiss};
 use crate::machine::memory::{fill_memory, MemoryFillError};
-use crate::machine::{table_cols, Machine};
+use crate::machine::{table_cols, Machine, PublicValues};
 pub use crate::machine::{tables_used, Witness};
 
 /// Why a trace could not be lowered into a satisfying witness.
@@ -64,7 +64,11 @@ pub enum LowerError {
 /// a lowering bug is reported with the constraint and row that fail; release builds skip that
 /// check (it cost about two thirds of witness generation) and rely on verification instead —
 /// `zkvm prove` verifies every proof it writes.
-pub fn finish_witness(machine: &Machine, mut columns: Vec<Vec<Fr>>) -> Result<Witness, LowerError> {
+pub fn finish_witness(
+    machine: &Machine,
+    public: &PublicValues,
+    mut columns: Vec<Vec<Fr>>,
+) -> Result<Witness, LowerError> {
     let [final_value, final_ts, final_flag] =
         fill_memory(&machine.slots, &mut columns, &machine.memory)?;
     let mut table_columns = vec![Vec::new(); table_cols::MULT_BITWISE + 1];
@@ -76,7 +80,7 @@ pub fn finish_witness(machine: &Machine, mut columns: Vec<Vec<Fr>>) -> Result<Wi
         table_columns[crate::machine::lookup::multiplicity_column(table)] = m;
     }
     if cfg!(debug_assertions) {
-        machine.r1cs.check(&columns)?;
+        public.bind(machine)?.check(&columns)?;
     }
     Ok(Witness {
         columns,

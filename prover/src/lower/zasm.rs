@@ -15,8 +15,9 @@ use zkvm_vm::Step;
 use super::{finish_witness, LowerError, Witness};
 use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
 use crate::machine::{
-    add, cur, first, fr, konst, last, next, not_last, one, sub, Builder, Col, LookupUse, Machine,
-    MemSlot, MemoryLayout, OutputLane, ProgramDigest, RowExpr, TableId,
+    add, cur, first, fr, konst, last, next, not_last, one, public, public_value, sub, Builder, Col,
+    LookupUse, Machine, MemSlot, MemoryLayout, OutputLane, ProgramDigest, PublicValues, RowExpr,
+    TableId,
 };
 
 bytecode_fields! {
@@ -170,9 +171,9 @@ impl ZasmCols {
     }
 }
 
-/// The zasm machine for `program` with public output `output`, over a memory of
-/// `2^mem_log_size` cells.
-pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machine, ZasmCols) {
+/// The zasm machine for `program` over a memory of `2^mem_log_size` cells (the run's output is
+/// a public value beside it).
+pub fn machine(program: &Program, mem_log_size: usize) -> (Machine, ZasmCols) {
     let mut bld = Builder::default();
     let fields: Vec<Col> = Field::ALL
         .iter()
@@ -446,7 +447,13 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
         "output: all outputs",
         last(),
         add(cur(c.out_idx), f(Field::OpOutput)),
-        konst(Fr::from(output.len() as u64)),
+        public_value(public::OUTPUT_LEN),
+    );
+    bld.when_eq(
+        "end: a zasm run exits with 0",
+        last(),
+        public_value(public::EXIT_CODE),
+        zero(),
     );
 
     // ap and fp are u32 (a register leaving [0, 2^32) is a VM fault).
@@ -543,8 +550,6 @@ pub fn machine(program: &Program, output: &[Fr], mem_log_size: usize) -> (Machin
             index: RowExpr::col(c.out_idx),
             value: RowExpr::col(c.read[0]),
         }],
-        public_output: output.to_vec(),
-        exit_code: 0,
         uses_bitwise: false,
     };
     (machine, c)
@@ -574,11 +579,12 @@ pub fn bytecode_table(program: &Program) -> Vec<Vec<Fr>> {
         .collect()
 }
 
-/// Lower a zasm run (its trace, which must end with `halt`) to a machine and a witness.
+/// Lower a zasm run (its trace, which must end with `halt`) to a machine and a witness for the
+/// public values `public` (its output; exit code 0).
 pub fn lower(
     program: &Program,
     trace: &[Step],
-    output: &[Fr],
+    public: &PublicValues,
 ) -> Result<(Machine, Witness), LowerError> {
     let halted = trace
         .last()
@@ -597,7 +603,7 @@ pub fn lower(
         .max()
         .unwrap_or(0);
     let mem_log_size = ((max_addr + 1).next_power_of_two().trailing_zeros() as usize).max(4);
-    let (machine, c) = machine(program, output, mem_log_size);
+    let (machine, c) = machine(program, mem_log_size);
     let mut cols = vec![vec![Fr::zero(); rows]; machine.column_names.len()];
     let mut out_idx = 0u64;
     for t in 0..rows {
@@ -695,6 +701,6 @@ pub fn lower(
         cols[c.ap_new][t] = Fr::from(ap_new as u64);
         cols[c.fp_new][t] = Fr::from(fp_new as u64);
     }
-    let witness = finish_witness(&machine, cols)?;
+    let witness = finish_witness(&machine, public, cols)?;
     Ok((machine, witness))
 }

@@ -15,7 +15,7 @@ use ark_ff::{Field, UniformRand, Zero};
 use rand_chacha::rand_core::SeedableRng;
 
 use super::fractions::{table_values, Challenges};
-use super::{tags, Machine, TableId};
+use super::{tags, Machine, PublicValues, TableId};
 use crate::proof::{cycle_families, table_families};
 
 /// A multiset the proof balances, named by its fingerprint tag.
@@ -56,10 +56,12 @@ fn multiset_of(tag: Fr) -> Multiset {
     }
 }
 
-/// The multisets that do not balance on `columns` and `table_columns` (a complete witness),
-/// in order; empty when memory checking, every lookup and the public output hold.
+/// The multisets that do not balance on `columns` and `table_columns` (a complete witness) with
+/// the public values `public`, in order; empty when memory checking, every lookup and the
+/// public output hold.
 pub fn unbalanced_multisets(
     machine: &Machine,
+    public: &PublicValues,
     columns: &[Vec<Fr>],
     table_columns: &[Vec<Fr>],
 ) -> Vec<Multiset> {
@@ -103,7 +105,7 @@ pub fn unbalanced_multisets(
             );
         }
     }
-    for (i, v) in machine.public_output.iter().enumerate() {
+    for (i, v) in public.output.iter().enumerate() {
         let tuple = [Fr::from(tags::OUTPUT), Fr::from(i as u64), *v];
         add(tuple[0], -Fr::from(1u64), ch.denominator(tuple.into_iter()));
     }

@@ -301,14 +301,53 @@ pub struct Machine {
     /// Memory size and initial content.
     pub memory: MemoryLayout,
     /// Public output: on a row where a lane's `active` is 1, `(index, value)` is element
-    /// `index` of `public_output` (zasm outputs one element per row, RV32IM up to four bytes).
+    /// `index` of the statement's [`PublicValues::output`] (zasm outputs one element per row,
+    /// RV32IM up to four bytes).
     pub outputs: Vec<OutputLane>,
-    /// The public output.
-    pub public_output: Vec<Fr>,
-    /// The public exit code (RV32IM's `exit`; 0 for zasm), which the constraints must bind.
-    pub exit_code: u32,
     /// The bitwise table is used (RV32IM).
     pub uses_bitwise: bool,
+}
+
+/// The public values of a statement about a [`Machine`]: given to the prover and the verifier
+/// beside the machine, absorbed into the transcript, and read by the constraints as
+/// [`Var::Public`] (at the indices in [`public`]) and by the output lanes' fractions. The machine
+/// itself depends on the program alone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PublicValues {
+    /// The public output, element by element (RV32IM: one byte per element).
+    pub output: Vec<Fr>,
+    /// The exit code (RV32IM's `exit`; 0 for zasm).
+    pub exit_code: u32,
+}
+
+zkvm_core::impl_serialization!(PublicValues {
+    output: vec,
+    exit_code: one,
+});
+
+/// Where the constraints read the public values ([`Var::Public`]).
+pub mod public {
+    /// The exit code.
+    pub const EXIT_CODE: usize = 0;
+    /// The number of public output elements.
+    pub const OUTPUT_LEN: usize = 1;
+}
+
+impl PublicValues {
+    /// The values the constraints read, indexed by [`public`].
+    pub fn scalars(&self) -> Vec<Fr> {
+        vec![Fr::from(self.exit_code), Fr::from(self.output.len() as u64)]
+    }
+
+    /// The machine's constraint system with these values bound.
+    pub fn bind(&self, machine: &Machine) -> Result<UniformR1cs, crate::r1cs::R1csError> {
+        machine.r1cs.bind_public(&self.scalars())
+    }
+}
+
+/// Public value `index` ([`public`]) as a linear combination.
+pub fn public_value(index: usize) -> LinComb {
+    LinComb::from(Var::Public(index))
 }
 
 /// Builds a [`Machine`]'s columns and constraints with readable names.

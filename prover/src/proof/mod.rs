@@ -1,7 +1,8 @@
 //! zkvm proofs: one execution of a [`Machine`] proven with Spartan, LogUp-GKR and Dory.
 //!
 //! The protocol, in transcript order:
-//! 1. the public statement: ISA, bytecode table, initial memory, public output, sizes;
+//! 1. the statement: ISA, program digest (bytecode table, initial memory), the constraint
+//!    system's digest (fixed by the program), the public values (exit code, output), sizes;
 //! 2. commitments to every witness column and every committed table column;
 //! 3. Spartan for the uniform R1CS (the CPU and ALU constraints, register transitions); it leaves
 //!    claims about the columns at its points;
@@ -29,7 +30,7 @@ use crate::machine::fractions::{Challenges, CycleFamily, TableFamily};
 use crate::machine::lookup::{LogUp, Lookup};
 use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
 use crate::machine::tables_used;
-use crate::machine::{tags, Machine, RowExpr};
+use crate::machine::{tags, Machine, PublicValues, RowExpr};
 use crate::pcs::{DoryCommitment, DoryProof};
 use crate::spartan::SpartanProof;
 use crate::transcript::Transcript;
@@ -66,10 +67,9 @@ pub const MAX_LOG_ROWS: u32 = 28;
 pub struct VmProof {
     /// The program the proof is for ([`crate::machine::ProgramDigest`]).
     pub program_digest: [u8; 32],
-    /// The claimed public output (bound through the machine the verifier builds from it).
-    pub public_output: Vec<Fr>,
-    /// The claimed exit code (RV32IM; 0 for zasm).
-    pub exit_code: u32,
+    /// The public values the proof claims: absorbed into the transcript, read by the
+    /// constraints ([`crate::r1cs::Var::Public`]) and by the public output's fractions.
+    pub public: PublicValues,
     /// log2 of the number of rows (cycles, padded).
     pub log_rows: u32,
     /// log2 of the number of memory cells.
@@ -158,8 +158,7 @@ impl VmProof {
 // At most 16 table families.
 zkvm_core::impl_serialization!(VmProof {
     program_digest: one,
-    public_output: vec,
-    exit_code: one,
+    public: one,
     log_rows: one,
     mem_log_size: one,
     column_commitments: vec,
@@ -243,15 +242,33 @@ pub fn fingerprint_challenges(
     Challenges::new(alpha, gamma, width.max().unwrap_or(1))
 }
 
-/// Absorb the public statement: the program (its digest covers the bytecode table, the
-/// initial memory and the permissions), the constraint system with all its constants, the exit
-/// code, the public output and the sizes.
-pub fn absorb_statement(machine: &Machine, log_rows: u32, mem_log_size: u32, t: &mut Transcript) {
+/// The public output's side of the LogUp sum: `Σ_i 1 / (α − fingerprint(OUTPUT, i, output_i))`,
+/// which the output lanes' fractions must cancel. `None` for a degenerate challenge.
+pub fn public_output_sum(output: &[Fr], ch: &Challenges) -> Option<Fr> {
+    output
+        .iter()
+        .enumerate()
+        .try_fold(Fr::from(0u64), |sum, (i, v)| {
+            let tuple = [Fr::from(tags::OUTPUT), Fr::from(i as u64), *v];
+            Some(sum + ark_ff::Field::inverse(&ch.denominator(tuple.into_iter()))?)
+        })
+}
+
+/// Absorb the statement: the program (its digest covers the bytecode table, the initial memory
+/// and the permissions), the constraint system (fixed by the program), the public values and the
+/// sizes.
+pub fn absorb_statement(
+    machine: &Machine,
+    public: &PublicValues,
+    log_rows: u32,
+    mem_log_size: u32,
+    t: &mut Transcript,
+) {
     t.absorb_bytes(labels::ISA, machine.isa.as_bytes());
     t.absorb_bytes(labels::PROGRAM, &machine.program_digest.0);
     t.absorb_bytes(labels::CONSTRAINTS, &machine.r1cs.digest());
-    t.absorb_u64(labels::EXIT_CODE, machine.exit_code.into());
-    t.absorb_fields(labels::OUTPUT, &machine.public_output);
+    t.absorb_u64(labels::EXIT_CODE, public.exit_code.into());
+    t.absorb_fields(labels::OUTPUT, &public.output);
     t.absorb_bytes(
         labels::SIZES,
         &[log_rows.to_le_bytes(), mem_log_size.to_le_bytes()].concat(),

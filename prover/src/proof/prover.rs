@@ -14,8 +14,7 @@ use crate::machine::fractions::{
     cycle_columns, cycle_leaves, family_vars, table_committed, table_leaves,
 };
 use crate::machine::memory::small_value;
-use crate::machine::Machine;
-use crate::machine::Witness;
+use crate::machine::{Machine, PublicValues, Witness};
 use crate::pcs::{DoryPcs, DoryProverData, DorySetup, Pcs};
 use crate::poly::DenseMle;
 use crate::spartan;
@@ -84,9 +83,11 @@ fn commit_column(
     Ok(DoryPcs::commit(setup, poly)?)
 }
 
-/// Prove that `witness` satisfies `machine`. `setup` must support the largest column.
+/// Prove that `witness` satisfies `machine` with the public values `public`. `setup` must
+/// support the largest column.
 pub fn prove(
     machine: &Machine,
+    public: &PublicValues,
     witness: Witness,
     setup: &DorySetup,
 ) -> Result<(VmProof, ProveStats), ProofError> {
@@ -100,7 +101,10 @@ pub fn prove(
     let log_rows = rows.trailing_zeros();
     let mem_log_size = machine.memory.log_size as u32;
     let mut t = Transcript::new(labels::DOMAIN);
-    absorb_statement(machine, log_rows, mem_log_size, &mut t);
+    absorb_statement(machine, public, log_rows, mem_log_size, &mut t);
+    let r1cs = public
+        .bind(machine)
+        .map_err(crate::spartan::SpartanError::from)?;
 
     // The columns become the prover's polynomials (moved, not copied: they are the largest
     // allocation of a proof).
@@ -141,7 +145,7 @@ pub fn prove(
     }
 
     // Spartan.
-    let (spartan_proof, spartan_claims) = spartan::prove(&machine.r1cs, &polys, &mut t)?;
+    let (spartan_proof, spartan_claims) = spartan::prove(&r1cs, &polys, &mut t)?;
     stats.record(PHASE_SPARTAN, &mut clock);
 
     // LogUp-GKR for memory checking, lookups and the public output.
@@ -237,8 +241,7 @@ pub fn prove(
 
     let proof = VmProof {
         program_digest: machine.program_digest.0,
-        public_output: machine.public_output.clone(),
-        exit_code: machine.exit_code,
+        public: public.clone(),
         log_rows,
         mem_log_size,
         column_commitments,

@@ -6,15 +6,15 @@ use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
 
 use super::{
-    absorb_statement, committed_table_columns, cycle_families, labels, table_families, ProofError,
-    VmProof, MAX_LOG_ROWS,
+    absorb_statement, committed_table_columns, cycle_families, labels, public_output_sum,
+    table_families, ProofError, VmProof, MAX_LOG_ROWS,
 };
 use crate::gkr;
 use crate::machine::fractions::{
     cycle_columns, cycle_leaf_values, family_vars, table_committed, table_leaf_values,
 };
 use crate::machine::lookup::{multiplicity_column, table_log_size};
-use crate::machine::{table_cols, tags, Machine, TableId};
+use crate::machine::{table_cols, Machine, TableId};
 use crate::pcs::{DoryCommitment, DoryPcs, DorySetup, Pcs};
 use crate::spartan;
 use crate::transcript::Transcript;
@@ -41,11 +41,6 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
             "2^{log_rows} rows is out of range"
         )));
     }
-    if machine.public_output != proof.public_output || machine.exit_code != proof.exit_code {
-        return Err(ProofError::Shape(
-            "public values differ from the statement".into(),
-        ));
-    }
     if machine.memory.log_size as u32 != proof.mem_log_size {
         return Err(ProofError::Shape(
             "memory size differs from the statement".into(),
@@ -69,7 +64,7 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
         return Err(ProofError::Shape("a commitment has the wrong size".into()));
     }
     let mut t = Transcript::new(labels::DOMAIN);
-    absorb_statement(machine, log_rows, proof.mem_log_size, &mut t);
+    absorb_statement(machine, &proof.public, log_rows, proof.mem_log_size, &mut t);
     for c in &proof.column_commitments {
         t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
     }
@@ -78,7 +73,11 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
     }
 
     // Spartan.
-    let spartan_claims = spartan::verify(&machine.r1cs, log_rows as usize, &proof.spartan, &mut t)
+    let r1cs = proof
+        .public
+        .bind(machine)
+        .map_err(|e| reject("spartan", e))?;
+    let spartan_claims = spartan::verify(&r1cs, log_rows as usize, &proof.spartan, &mut t)
         .map_err(|e| reject("spartan", e))?;
 
     // LogUp-GKR.
@@ -155,12 +154,8 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
             .ok_or_else(|| reject("gkr", "zero denominator"))?;
         total += r.numerator * inv;
     }
-    for (i, v) in machine.public_output.iter().enumerate() {
-        let d = ch.denominator([Fr::from(tags::OUTPUT), Fr::from(i as u64), *v].into_iter());
-        total -= d
-            .inverse()
-            .ok_or_else(|| reject("gkr", "degenerate challenge"))?;
-    }
+    total -= public_output_sum(&proof.public.output, &ch)
+        .ok_or_else(|| reject("gkr", "degenerate challenge"))?;
     if !total.is_zero() {
         return Err(reject(
             "memory checking and lookups",

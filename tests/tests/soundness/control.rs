@@ -38,7 +38,7 @@ pub(super) fn add_one_on_every_row(f: &mut Forge, name: &str) {
 }
 
 fn output(f: &Forge) -> Vec<u64> {
-    let out = &f.machine.public_output;
+    let out = &f.public.output;
     out.iter()
         .map(|v| zkvm_isa::fr_to_u64(v).expect("small"))
         .collect()

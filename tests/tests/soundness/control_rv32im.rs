@@ -44,14 +44,14 @@ fn rv32im_a_skipped_instruction_or_another_start_is_rejected() {
     };
     // Skip `a0 += 1` (exit 1, where every run exits 2).
     let mut f = Forge::rv_deviated(rv_program(nop), &[], 2, |pc| pc + 4);
-    assert_eq!(f.machine.exit_code, 1);
+    assert_eq!(f.public.exit_code, 1);
     f.prove().assert_constraint("pc: next = pc + 4 (+ jump)");
     let t = f.row_where(&[("pc", 0x1004)]);
     f.set_i("pc_new", t, 0x1008);
     f.prove().assert_constraint("next: pc");
     // Start past `a0 = 1`: exit 1.
     let mut f = Forge::rv_deviated(rv_program(nop), &[], 0, |pc| pc + 4);
-    assert_eq!(f.machine.exit_code, 1);
+    assert_eq!(f.public.exit_code, 1);
     f.prove().assert_constraint("start: pc = entry");
 }
 
@@ -96,7 +96,7 @@ fn rv32im_a_taken_branch_or_a_jump_cannot_fall_through() {
         // Every run jumps over `a0 += 1` and exits 1; the forger falls through (exit 2), with
         // no jump on the row.
         let mut f = Forge::rv_deviated(rv_program(body), &[], 2, |pc| pc - 4);
-        assert_eq!(f.machine.exit_code, 2, "{rule}");
+        assert_eq!(f.public.exit_code, 2, "{rule}");
         let t = f.row_where(&[("pc", 0x1004)]);
         f.set_i("cond", t, 0);
         f.set_i("delta", t, 0);

@@ -5,6 +5,7 @@
 
 use ark_bn254::Fr;
 use zkvm_prover::lower::riscv::lower;
+use zkvm_prover::machine::PublicValues;
 use zkvm_prover::pipeline::{setup_for, verify_rv32im};
 use zkvm_prover::proof::prove;
 use zkvm_riscv::{load_elf, run, Instruction, RunConfig, Step, SyscallRecord};
@@ -79,10 +80,14 @@ fn forge(
     output: &[Fr],
     exit: u32,
 ) -> Result<zkvm_prover::pipeline::GuestOutcome, String> {
-    let (machine, witness) = lower(program, trace, output, exit).map_err(|e| format!("{e}"))?;
+    let public = PublicValues {
+        output: output.to_vec(),
+        exit_code: exit,
+    };
+    let (machine, witness) = lower(program, trace, &public).map_err(|e| format!("{e}"))?;
     let log_rows = witness.columns[0].len().trailing_zeros() as usize;
     let setup = setup_for(&machine, log_rows).map_err(|e| format!("{e}"))?;
-    let (proof, _) = prove(&machine, witness, &setup).map_err(|e| format!("{e}"))?;
+    let (proof, _) = prove(&machine, &public, witness, &setup).map_err(|e| format!("{e}"))?;
     let bytes = proof.to_bytes();
     verify_rv32im(program, &bytes)
         .map(|(o, _)| o)

@@ -17,7 +17,7 @@ use ark_ff::Zero;
 use zkvm_prover::lower::{self, Witness};
 use zkvm_prover::machine::balance::{unbalanced_multisets, Multiset};
 use zkvm_prover::machine::memory::small_value;
-use zkvm_prover::machine::{table_cols, LookupUse, Machine, TableId};
+use zkvm_prover::machine::{table_cols, LookupUse, Machine, PublicValues, TableId};
 use zkvm_prover::pipeline::{self, setup_for, PipelineError};
 use zkvm_prover::proof::{self, ProofError, VmProof};
 
@@ -35,8 +35,10 @@ pub enum Program {
 pub struct Forge {
     /// The program.
     pub program: Program,
-    /// The machine the prover proves against (rebuilt when a public value changes).
+    /// The machine the prover proves against (fixed by the program and the memory size).
     pub machine: Machine,
+    /// The public values the forged proof claims.
+    pub public: PublicValues,
     /// The witness columns.
     pub cols: Vec<Vec<Fr>>,
     /// Memory reads whose claimed value is kept as set (not patched to the cell's value).
@@ -142,11 +144,15 @@ impl Forge {
 
     fn zasm_run(program: zkvm_isa::Program, exec: zkvm_vm::Execution) -> Forge {
         let trace = exec.trace.expect("trace");
-        let (machine, witness) =
-            lower::zasm::lower(&program, &trace, &exec.output).expect("lowers");
+        let public = PublicValues {
+            output: exec.output,
+            exit_code: 0,
+        };
+        let (machine, witness) = lower::zasm::lower(&program, &trace, &public).expect("lowers");
         Forge {
             program: Program::Zasm(program),
             machine,
+            public,
             cols: witness.columns,
             pinned: Vec::new(),
             kept_limbs: Vec::new(),
@@ -191,13 +197,16 @@ impl Forge {
     }
 
     fn rv_run(program: zkvm_riscv::Program, exec: zkvm_riscv::Execution) -> Forge {
-        let output = lower::riscv::public_output_bytes(&exec.stdout);
+        let public = PublicValues {
+            output: lower::riscv::public_output_bytes(&exec.stdout),
+            exit_code: exec.exit_code,
+        };
         let trace = exec.trace.expect("trace");
-        let (machine, witness) =
-            lower::riscv::lower(&program, &trace, &output, exec.exit_code).expect("lowers");
+        let (machine, witness) = lower::riscv::lower(&program, &trace, &public).expect("lowers");
         Forge {
             program: Program::Rv(program),
             machine,
+            public,
             cols: witness.columns,
             pinned: Vec::new(),
             kept_limbs: Vec::new(),
@@ -282,17 +291,14 @@ impl Forge {
             .unwrap_or_else(|| panic!("no slot {name}"))
     }
 
-    /// Claim another public output (the machine's constraints depend on its length).
+    /// Claim another public output.
     pub fn claim_output(&mut self, output: Vec<Fr>) {
-        let (exit, mem) = (self.machine.exit_code, self.machine.memory.log_size);
-        self.rebuild(&output, exit, mem);
+        self.public.output = output;
     }
 
-    /// Claim another exit code (RV32IM).
+    /// Claim another exit code.
     pub fn claim_exit_code(&mut self, code: u32) {
-        let output = self.machine.public_output.clone();
-        let mem = self.machine.memory.log_size;
-        self.rebuild(&output, code, mem);
+        self.public.exit_code = code;
     }
 
     /// Claim the output the witness's output rows carry once memory is patched.
@@ -310,13 +316,6 @@ impl Forge {
         out.sort_by_key(|(i, _)| small_value(*i));
         let out = out.into_iter().map(|(_, v)| v).collect();
         self.claim_output(out);
-    }
-
-    fn rebuild(&mut self, output: &[Fr], exit_code: u32, mem_log_size: usize) {
-        self.machine = match &self.program {
-            Program::Zasm(p) => lower::zasm::machine(p, output, mem_log_size).0,
-            Program::Rv(p) => lower::riscv::machine(p, output, exit_code, mem_log_size),
-        };
     }
 
     /// Patch what follows from the columns as they are: every read but the pinned ones gets
@@ -459,14 +458,19 @@ impl Forge {
         let mut witness = self.complete();
         edit(&mut witness);
         let constraints = self
-            .machine
-            .r1cs
+            .public
+            .bind(&self.machine)
+            .expect("the machine's public values are bound")
             .unsatisfied(&witness.columns)
             .into_iter()
             .map(|(name, _)| name)
             .collect();
-        let multisets =
-            unbalanced_multisets(&self.machine, &witness.columns, &witness.table_columns);
+        let multisets = unbalanced_multisets(
+            &self.machine,
+            &self.public,
+            &witness.columns,
+            &witness.table_columns,
+        );
         let lookups = missed_lookups(&self.machine, &witness.columns);
         let bytes = self.prove_bytes(witness);
         Verdict {
@@ -481,7 +485,8 @@ impl Forge {
     pub fn prove_bytes(&self, witness: Witness) -> Vec<u8> {
         let log_rows = witness.columns[0].len().trailing_zeros() as usize;
         let setup = setup_for(&self.machine, log_rows).expect("setup");
-        let (proof, _) = proof::prove(&self.machine, witness, &setup).expect("the prover runs");
+        let (proof, _) =
+            proof::prove(&self.machine, &self.public, witness, &setup).expect("the prover runs");
         proof.to_bytes()
     }
 

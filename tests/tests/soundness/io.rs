@@ -189,7 +189,7 @@ fn only_a_writes_lanes_are_output() {
         f.set(&format!("out_lane{k}"), t, Fr::one());
         set_from(&mut f, "out_idx", t + 1, 2);
         f.claim_output_from_witness();
-        assert_eq!(f.machine.public_output, vec![Fr::zero(); 2], "{name}");
+        assert_eq!(f.public.output, vec![Fr::zero(); 2], "{name}");
         f.prove().assert_constraint(name);
     }
 }
@@ -249,7 +249,7 @@ fn a_call_cannot_skip_its_first_row_through_a_chunk() {
     f.set("sys_a7", t, Fr::from(64u64));
     f.set("sys_a0", t, Fr::one());
     remove_row(&mut f, t + 1);
-    assert_eq!(f.machine.public_output, vec![Fr::zero(); 4]);
+    assert_eq!(f.public.output, vec![Fr::zero(); 4]);
     // Outside a call no lane can be on (no word), so lane_end3 = 0 and the chunk-short rule
     // also holds the row to no bytes left: each of the two rules alone stops the forgery.
     f.prove().assert(

@@ -19,27 +19,20 @@ use ark_bn254::Fr;
 use ark_ff::{One, Zero};
 use zkvm_prover::machine::balance::{unbalanced_multisets, Multiset};
 use zkvm_prover::machine::{LookupUse, Machine};
-use zkvm_prover::r1cs::{Constraint, LinComb, Var};
+use zkvm_prover::r1cs::{Constraint, LinComb, UniformR1cs, Var};
 
 use super::forge::{lookup_hits, missed_lookups, Forge};
 
-/// Value of `lc` on `row` of `cols`.
-fn eval(lc: &LinComb, cols: &[Vec<Fr>], row: usize) -> Fr {
-    let rows = cols[0].len();
-    lc.terms.iter().fold(Fr::zero(), |acc, (v, k)| {
-        let x = match v {
-            Var::Cur(j) => cols[*j][row],
-            Var::Next(j) => cols[*j].get(row + 1).copied().unwrap_or_default(),
-            Var::First => Fr::from(u64::from(row == 0)),
-            Var::Last => Fr::from(u64::from(row + 1 == rows)),
-            Var::One => Fr::one(),
-        };
-        acc + x * k
+/// Value of `lc` on `row` of `f`'s columns, with `f`'s public values.
+fn eval(lc: &LinComb, f: &Forge, row: usize) -> Fr {
+    lc.evaluate(|v| match v {
+        Var::Public(i) => f.public.scalars()[i],
+        v => UniformR1cs::value(&f.cols, v, row),
     })
 }
 
-fn holds(c: &Constraint, cols: &[Vec<Fr>], row: usize) -> bool {
-    eval(&c.a, cols, row) * eval(&c.b, cols, row) == eval(&c.c, cols, row)
+fn holds(c: &Constraint, f: &Forge, row: usize) -> bool {
+    eval(&c.a, f, row) * eval(&c.b, f, row) == eval(&c.c, f, row)
 }
 
 fn columns_of(c: &Constraint) -> impl Iterator<Item = (usize, bool)> + '_ {
@@ -194,7 +187,7 @@ fn repeats_previous_row(f: &Forge, t: usize) -> bool {
 /// Whether `target` fails on row `t`.
 fn violated(f: &Forge, target: &Target, t: usize) -> bool {
     match target {
-        Target::Constraint(c) => !holds(c, &f.cols, t),
+        Target::Constraint(c) => !holds(c, f, t),
         Target::Lookup(u) => !lookup_hits(&f.machine, u, &f.cols, t),
     }
 }
@@ -217,7 +210,7 @@ fn first_violation<'f>(
     rows.dedup();
     for &r in &rows {
         for c in &f.machine.r1cs.constraints {
-            if !is_target_constraint(target, c) && !holds(c, &f.cols, r) {
+            if !is_target_constraint(target, c) && !holds(c, f, r) {
                 return Some((c, r));
             }
         }
@@ -289,8 +282,7 @@ fn repair_from(
         .collect();
     candidates.sort_by_key(|(j, _)| index.uses[*j]);
     candidates.dedup();
-    let residual =
-        |f: &Forge| eval(&c.a, &f.cols, r0) * eval(&c.b, &f.cols, r0) - eval(&c.c, &f.cols, r0);
+    let residual = |f: &Forge| eval(&c.a, f, r0) * eval(&c.b, f, r0) - eval(&c.c, f, r0);
     for (j, r) in candidates {
         let x0 = f.cols[j][r];
         let r_0 = residual(f);
@@ -332,14 +324,16 @@ fn prove_isolated(f: &Forge, target: &Target) -> Option<String> {
     let mut f = f.clone();
     let witness = f.complete();
     let m = &f.machine;
-    let unsatisfied: Vec<String> = m
-        .r1cs
+    let unsatisfied: Vec<String> = f
+        .public
+        .bind(m)
+        .expect("bound")
         .unsatisfied(&witness.columns)
         .into_iter()
         .map(|(n, _)| n)
         .collect();
     let missed = missed_lookups(m, &witness.columns);
-    let multisets = unbalanced_multisets(m, &witness.columns, &witness.table_columns);
+    let multisets = unbalanced_multisets(m, &f.public, &witness.columns, &witness.table_columns);
     let isolated = match target {
         Target::Constraint(c) => {
             unsatisfied == [c.name.clone()] && missed.is_empty() && multisets.is_empty()

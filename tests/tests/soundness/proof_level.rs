@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 
 use ark_bn254::Fr;
 use ark_ff::One;
+use zkvm_prover::machine::PublicValues;
 use zkvm_prover::pipeline::verify_zasm;
 use zkvm_prover::proof::VmProof;
 
@@ -42,8 +43,8 @@ fn every_field_of_the_proof_is_bound() {
     type Edit = fn(&mut VmProof);
     let cases: [(&str, Edit); 13] = [
         ("program digest", |p| p.program_digest[0] ^= 1),
-        ("public output", |p| p.public_output[0] += Fr::one()),
-        ("exit code", |p| p.exit_code = 1),
+        ("public output", |p| p.public.output[0] += Fr::one()),
+        ("exit code", |p| p.public.exit_code = 1),
         ("row count", |p| p.log_rows += 1),
         ("memory size", |p| p.mem_log_size += 1),
         ("column commitments", |p| p.column_commitments.swap(0, 1)),
@@ -149,13 +150,19 @@ fn a_proof_about_an_invalid_zasm_program_is_refused() {
     // The constraints' reading: call writes fp at [ap + 5], so [16] keeps 99.
     let mut trace = exec.trace.expect("trace");
     let call = trace.iter().position(|s| s.pc == 1).expect("the call");
-    trace[call].accesses[0].as_mut().expect("dst").addr = 21;
+    let dst = trace[call].accesses[0].as_mut().expect("dst");
+    (dst.addr, dst.old) = (21, Fr::from(0u64));
     let out = trace.iter().position(|s| s.pc == 3).expect("the output");
-    trace[out].accesses[0].as_mut().expect("dst").value = Fr::from(99u64);
-    let (machine, witness) = lower::zasm::lower(&bad, &trace, &[Fr::from(99u64)]).expect("lowers");
+    let dst = trace[out].accesses[0].as_mut().expect("dst");
+    (dst.value, dst.old) = (Fr::from(99u64), Fr::from(99u64));
+    let public = PublicValues {
+        output: vec![Fr::from(99u64)],
+        exit_code: 0,
+    };
+    let (machine, witness) = lower::zasm::lower(&bad, &trace, &public).expect("lowers");
     let log_rows = witness.columns[0].len().trailing_zeros() as usize;
     let setup = pipeline::setup_for(&machine, log_rows).expect("setup");
-    let (p, _) = proof::prove(&machine, witness, &setup).expect("proves");
+    let (p, _) = proof::prove(&machine, &public, witness, &setup).expect("proves");
     let err = pipeline::verify_zasm(&bad, &p.to_bytes()).expect_err("accepted");
     assert!(
         matches!(err, pipeline::PipelineError::InvalidProgram(_)),

@@ -170,7 +170,7 @@ fn an_honest_run_verifies_with_its_known_exit_code() {
     ]);
     assert_eq!(exit_code(&p, &[]), Some(40));
     let mut f = Forge::rv(p, &[]);
-    assert_eq!(f.machine.exit_code, 40);
+    assert_eq!(f.public.exit_code, 40);
     let v = f.prove();
     assert_eq!(v.rejected_by, None, "{v:?}");
 }
@@ -579,7 +579,7 @@ fn an_exit_cannot_be_entered_without_its_first_row() {
 fn a_system_call_cannot_skip_its_second_row() {
     // write(1, DATA, 4) then exit: without the write's second row the output would be empty.
     let mut f = Forge::rv(write(64, 1, 4), &[]);
-    assert_eq!(f.machine.public_output.len(), 4);
+    assert_eq!(f.public.output.len(), 4);
     let second = row_of(&f, pc_of(4), true);
     remove_row(&mut f, second);
     // The first row now hands over to the next instruction, as a regular row would; the call's
@@ -634,7 +634,7 @@ fn the_initial_stack_pointer_is_the_loaders() {
     moved.initial_sp = 0x0020_0000;
     assert_eq!(exit_code(&real, &[]), Some(0x0010_0000));
     let mut f = Forge::rv(moved, &[]);
-    assert_eq!(f.machine.exit_code, 0x0020_0000);
+    assert_eq!(f.public.exit_code, 0x0020_0000);
     claim_program(&mut f, real);
     f.pin_read("rs1", 0);
     f.prove().assert_multiset(Multiset::Memory);

@@ -43,7 +43,7 @@ pub(super) fn stdout(p: &Program, input: &[u8]) -> Option<Vec<u8>> {
 /// Claim that the witness is a run of `p` (same exit code and output).
 pub(super) fn claim_program(f: &mut Forge, p: Program) {
     f.program = forge::Program::Rv(p);
-    let code = f.machine.exit_code;
+    let code = f.public.exit_code;
     f.claim_exit_code(code);
 }
 
@@ -84,8 +84,7 @@ pub(super) fn grow_memory(f: &mut Forge, log_size: usize) {
     let forge::Program::Rv(p) = &f.program else {
         unreachable!()
     };
-    let m = &f.machine;
-    f.machine = machine(p, &m.public_output, m.exit_code, log_size);
+    f.machine = machine(p, log_size);
 }
 
 /// Set `v` on rows `from..`.
@@ -249,7 +248,7 @@ fn a_debug_write_cannot_become_public_output() {
     make_public_chunk(&mut f, second);
     set_from(&mut f, "out_idx", second + 1, 4);
     f.claim_output_from_witness();
-    assert_eq!(f.machine.public_output, vec![Fr::zero(); 4]);
+    assert_eq!(f.public.output, vec![Fr::zero(); 4]);
     f.prove().assert_constraint("ecall: write fd 1");
 }
 
@@ -276,7 +275,7 @@ fn a_public_write_handles_len_bytes() {
     claim_program(&mut f, claimed);
     set_li(&mut f, 2, 8);
     settle_exit_operands(&mut f);
-    assert_eq!(f.machine.public_output.len(), 4);
+    assert_eq!(f.public.output.len(), 4);
     f.prove()
         .assert_constraint("io: a public write handles len bytes");
 }
@@ -366,7 +365,7 @@ fn a_read_returns_at_most_len() {
     let claimed = program(&syscall(63, 0, 4));
     assert_eq!(exit_code(&claimed, b"abcdefgh"), Some(4));
     let mut f = Forge::rv(program(&syscall(63, 0, 8)), b"abcdefgh");
-    assert_eq!(f.machine.exit_code, 8);
+    assert_eq!(f.public.exit_code, 8);
     claim_program(&mut f, claimed);
     set_li(&mut f, 2, 4);
     settle_exit_operands(&mut f);

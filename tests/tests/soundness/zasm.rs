@@ -18,9 +18,7 @@ fn assemble(source: &str) -> zkvm_isa::Program {
 fn forge_as(claimed: &str, honest: &str) -> Forge {
     let mut f = Forge::zasm(honest, &[]);
     let program = assemble(claimed);
-    let fields = zasm::machine(&program, &[], f.machine.memory.log_size)
-        .1
-        .fields;
+    let fields = zasm::machine(&program, f.machine.memory.log_size).1.fields;
     let table = zasm::bytecode_table(&program);
     for t in 0..f.rows() {
         let pc = f.cols[fields[0]][t];
@@ -126,7 +124,7 @@ square:
     ret;
 "#;
     let mut f = Forge::zasm(source, &[Fr::from(5u64)]);
-    assert_eq!(f.machine.public_output, vec![Fr::from(484u64); 2]);
+    assert_eq!(f.public.output, vec![Fr::from(484u64); 2]);
     let verdict = f.prove();
     assert_eq!(verdict.rejected_by, None, "{verdict:?}");
     assert!(verdict.constraints.is_empty() && verdict.multisets.is_empty());
@@ -152,13 +150,13 @@ out:
     // fetched fields are all zero: the forger fetches the padding row instead.
     let honest = claimed.replacen("jmp skip;", "ap += 0;", 1);
     let mut f = forge_as(claimed, &honest);
-    let fields = zasm::machine(&assemble(claimed), &[], 4).1.fields;
+    let fields = zasm::machine(&assemble(claimed), 4).1.fields;
     for t in rows_at(&f, 0) {
         for c in &fields[1..] {
             f.cols[*c][t] = Fr::zero();
         }
     }
-    assert_eq!(f.machine.public_output, vec![Fr::from(666u64)]);
+    assert_eq!(f.public.output, vec![Fr::from(666u64)]);
     f.prove().assert(
         "memory checking and lookups",
         &[],
@@ -195,7 +193,7 @@ f:
     let call = rows_at(&f, 1)[0];
     f.pin_read("op1", call);
     assert_eq!(f.get("op1_read_value", call), Fr::from(2u64));
-    assert_eq!(f.machine.public_output, vec![Fr::from(666u64)]);
+    assert_eq!(f.public.output, vec![Fr::from(666u64)]);
     rederive(&mut f);
     f.prove().assert_multiset(Multiset::Memory);
 }
@@ -229,7 +227,7 @@ main:
     let t2 = rows_at(&f, 2)[0];
     f.set_i("op0_lo", t2, base - 100);
     f.set_i("op0_hi", t2, 0);
-    assert_eq!(f.machine.public_output, vec![Fr::from(42u64)]);
+    assert_eq!(f.public.output, vec![Fr::from(42u64)]);
     rederive(&mut f);
     f.prove()
         .assert_lookup("range: dereferenced op0 low limb", Multiset::Range16);
@@ -274,7 +272,7 @@ fn a_branch_on_zero_cannot_be_taken() {
     assert_eq!(vm_output(&claimed), Some(vec![Fr::one()]));
     let mut f = forge_as(&claimed, &BRANCH.replace("VALUE", "5"));
     set_branch_value(&mut f, 0);
-    assert_eq!(f.machine.public_output, vec![Fr::from(2u64)]);
+    assert_eq!(f.public.output, vec![Fr::from(2u64)]);
     f.prove().assert_constraint("jnz: dst · inv = nz");
 }
 
@@ -284,7 +282,7 @@ fn a_branch_on_nonzero_must_be_taken() {
     assert_eq!(vm_output(&claimed), Some(vec![Fr::from(2u64)]));
     let mut f = forge_as(&claimed, &BRANCH.replace("VALUE", "0"));
     set_branch_value(&mut f, 5);
-    assert_eq!(f.machine.public_output, vec![Fr::one()]);
+    assert_eq!(f.public.output, vec![Fr::one()]);
     f.prove().assert_constraint("jnz: dst ≠ 0 ⇒ nz = 1");
 }
 
@@ -307,14 +305,14 @@ fn forge_alu(op: &str) -> Forge {
 #[test]
 fn a_wrong_sum_is_rejected() {
     let mut f = forge_alu("+");
-    assert_eq!(f.machine.public_output, vec![Fr::from(9u64)]);
+    assert_eq!(f.public.output, vec![Fr::from(9u64)]);
     f.prove().assert_constraint("alu: res = op0 + op1");
 }
 
 #[test]
 fn a_wrong_product_is_rejected() {
     let mut f = forge_alu("*");
-    assert_eq!(f.machine.public_output, vec![Fr::from(16u64)]);
+    assert_eq!(f.public.output, vec![Fr::from(16u64)]);
     f.prove().assert_constraint("alu: res = op0 * op1");
 }
 
@@ -339,7 +337,7 @@ fn a_stale_read_is_rejected() {
         f.set(col, t, Fr::from(6u64));
     }
     f.claim_output_from_witness();
-    assert_eq!(f.machine.public_output, vec![Fr::from(6u64); 2]);
+    assert_eq!(f.public.output, vec![Fr::from(6u64); 2]);
     rederive(&mut f);
     f.prove().assert_multiset(Multiset::Memory);
 }
@@ -380,7 +378,7 @@ fn a_read_from_the_future_is_rejected() {
     f.set("dst_read_ts", t, Fr::from(later_write));
     f.set("dst_read_flag", t, Fr::one());
     f.claim_output_from_witness();
-    assert_eq!(f.machine.public_output, vec![Fr::from(7u64)]);
+    assert_eq!(f.public.output, vec![Fr::from(7u64)]);
     rederive(&mut f);
     f.prove()
         .assert_lookup("memory: dst timestamp low limb", Multiset::Range16);
@@ -395,7 +393,7 @@ fn a_read_of_an_unwritten_cell_claimed_initialised_is_rejected() {
     }
     f.set("dst_read_flag", t, Fr::one());
     f.claim_output_from_witness();
-    assert_eq!(f.machine.public_output, vec![Fr::zero()]);
+    assert_eq!(f.public.output, vec![Fr::zero()]);
     rederive(&mut f);
     f.prove().assert_multiset(Multiset::Memory);
 }
@@ -447,7 +445,7 @@ fn ap_cannot_leave_the_u32_range() {
 fn reordered_skipped_or_extended_output_is_rejected() {
     let honest = Forge::zasm(TWO_CELLS, &[]);
     let (five, six) = (Fr::from(5u64), Fr::from(6u64));
-    assert_eq!(honest.machine.public_output, vec![five, six]);
+    assert_eq!(honest.public.output, vec![five, six]);
     let mut f = honest.clone();
     f.claim_output(vec![six, five]);
     f.prove().assert_multiset(Multiset::Output);
@@ -486,7 +484,7 @@ fn a_failing_assertion_cannot_pass() {
         f.set(col, t, Fr::from(5u64));
     }
     rederive(&mut f);
-    assert_eq!(f.machine.public_output, vec![Fr::from(4u64)]);
+    assert_eq!(f.public.output, vec![Fr::from(4u64)]);
     f.prove().assert_constraint("assert: dst == res");
 }
 
@@ -498,7 +496,7 @@ fn an_immediate_cannot_be_read_as_another_value() {
         f.set_i(col, 0, 6);
     }
     f.claim_output_from_witness();
-    assert_eq!(f.machine.public_output, vec![Fr::from(6u64)]);
+    assert_eq!(f.public.output, vec![Fr::from(6u64)]);
     rederive(&mut f);
     f.prove().assert_constraint("op1: immediate");
 }
@@ -523,7 +521,7 @@ fn forge_second_cell_read(read_first: &str, pc: u64) -> Forge {
         rederive_alu(&mut f, t);
     }
     f.claim_output_from_witness();
-    assert_eq!(f.machine.public_output, vec![Fr::from(7u64)]);
+    assert_eq!(f.public.output, vec![Fr::from(7u64)]);
     f
 }
 
@@ -562,7 +560,7 @@ fn claim_result(f: &mut Forge, t: usize, res: u64) {
     }
     rederive(f);
     f.claim_output_from_witness();
-    assert_eq!(f.machine.public_output, vec![Fr::from(res)]);
+    assert_eq!(f.public.output, vec![Fr::from(res)]);
 }
 
 #[test]

@@ -28,28 +28,24 @@
 use ark_bn254::Fr;
 use ark_ff::{Field as _, Zero};
 
-use super::columns::{cur, k, nxt, one, zero, RvCols};
+use super::columns::{cur, nxt, one, zero, RvCols};
 use super::flags::{Field, Flags};
 use super::trace::RowIn;
 use super::{fi, Scratch, SYS_EXIT, SYS_READ, SYS_WRITE};
-use crate::machine::Builder;
+use crate::machine::{public, public_value, Builder};
 use crate::r1cs::{LinComb, Var};
 
-/// The statement's part in the system calls: the program's memory span `[lo, hi)`, the exit
-/// code and the number of public output bytes.
-pub struct Public {
+/// The program's part in the system calls: its memory span `[lo, hi)`. (The exit code and the
+/// output's length are the statement's public values, read as [`public_value`].)
+pub struct Span {
     /// The lowest loaded address.
     pub lo: u32,
     /// One past the highest.
     pub hi: u64,
-    /// The public exit code.
-    pub exit_code: u32,
-    /// The public output's length in bytes.
-    pub outputs: usize,
 }
 
 /// The system-call, chunk-row, input and output constraints.
-pub fn eval(bld: &mut Builder, c: &RvCols, public: &Public) {
+pub fn eval(bld: &mut Builder, c: &RvCols, span: &Span) {
     for (name, col) in [
         ("is_exit", c.is_exit),
         ("is_write", c.is_write),
@@ -66,14 +62,14 @@ pub fn eval(bld: &mut Builder, c: &RvCols, public: &Public) {
     for (i, col) in c.lane_end.iter().enumerate() {
         bld.boolean(&format!("boolean: lane_end{i}"), *col);
     }
-    calls(bld, c, public);
+    calls(bld, c, span);
     chunks(bld, c);
     input(bld, c);
-    output(bld, c, public.outputs);
+    output(bld, c);
 }
 
 /// Which call a second row makes, what it reads and returns, and the exit.
-fn calls(bld: &mut Builder, c: &RvCols, public: &Public) {
+fn calls(bld: &mut Builder, c: &RvCols, span: &Span) {
     let sub = || c.f(Field::Sub);
     bld.when(c.ecall0())
         .assert_zero("ecall: a7", cur(c.sys_a7) - cur(c.v1));
@@ -113,7 +109,7 @@ fn calls(bld: &mut Builder, c: &RvCols, public: &Public) {
     // A write to fd 2, or a read or public write of nothing, touches no RAM word: its buffer
     // [a1, a1 + n) must still lie in the program's memory [lo, hi), as the interpreter checks
     // (E = a1 − lo and aux = hi − lo − E − n are u32; n = 0 for a public write of nothing).
-    let room = fi(i128::from(public.hi) - i128::from(public.lo));
+    let room = fi(i128::from(span.hi) - i128::from(span.lo));
     bld.when(cur(c.w2) + cur(c.w1) - cur(c.put)).assert_zero(
         "ecall: debug write buffer in memory",
         c.aux() - room + c.eff() + cur(c.v2),
@@ -124,7 +120,7 @@ fn calls(bld: &mut Builder, c: &RvCols, public: &Public) {
     );
     bld.when(cur(c.is_exit)).assert_zero(
         "ecall: exit code",
-        cur(c.sys_a0) - k(i128::from(public.exit_code)),
+        cur(c.sys_a0) - public_value(public::EXIT_CODE),
     );
     bld.constrain(
         "end: the last row exits",
@@ -261,7 +257,7 @@ fn input(bld: &mut Builder, c: &RvCols) {
 
 /// The output counter: it starts at 0, counts each row's output lanes, and ends at the public
 /// output's length.
-fn output(bld: &mut Builder, c: &RvCols, outputs: usize) {
+fn output(bld: &mut Builder, c: &RvCols) {
     bld.constrain(
         "output: starts at 0",
         LinComb::from(Var::First),
@@ -278,7 +274,7 @@ fn output(bld: &mut Builder, c: &RvCols, outputs: usize) {
     bld.constrain(
         "output: all outputs",
         LinComb::from(Var::Last),
-        cur(c.out_idx) + lanes() - k(outputs as i128),
+        cur(c.out_idx) + lanes() - public_value(public::OUTPUT_LEN),
         zero(),
     );
 }

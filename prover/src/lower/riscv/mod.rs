@@ -58,7 +58,7 @@ use zkvm_riscv::{Program, Step};
 use super::{finish_witness, LowerError, Witness};
 use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
 use crate::machine::{
-    Builder, LookupUse, Machine, MemSlot, MemoryLayout, OutputLane, RowExpr, TableId,
+    Builder, LookupUse, Machine, MemSlot, MemoryLayout, OutputLane, PublicValues, RowExpr, TableId,
 };
 
 mod alu;
@@ -104,25 +104,15 @@ fn fi(v: i128) -> Fr {
     }
 }
 
-/// The RV32IM machine for `program` with public output `public_output` and exit code
-/// `exit_code`, over a memory of `2^mem_log_size` cells. The verifier rebuilds it from exactly
-/// these public values.
-pub fn machine(
-    program: &Program,
-    public_output: &[Fr],
-    exit_code: u32,
-    mem_log_size: usize,
-) -> Machine {
-    machine_with_cols(program, public_output, exit_code, mem_log_size).0
+/// The RV32IM machine for `program` over a memory of `2^mem_log_size` cells: the verifier
+/// rebuilds it from the program and the proof's memory size alone (the run's exit code and
+/// output are public values beside it).
+pub fn machine(program: &Program, mem_log_size: usize) -> Machine {
+    machine_with_cols(program, mem_log_size).0
 }
 
 /// [`machine`] and its columns.
-pub fn machine_with_cols(
-    program: &Program,
-    public_output: &[Fr],
-    exit_code: u32,
-    mem_log_size: usize,
-) -> (Machine, RvCols) {
+pub fn machine_with_cols(program: &Program, mem_log_size: usize) -> (Machine, RvCols) {
     let base = ram_base(program);
     // The interpreter's memory is the span [lo, hi); system-call buffers must lie inside it.
     let (lo, hi) = program.span();
@@ -135,13 +125,7 @@ pub fn machine_with_cols(
     memory::eval(&mut bld, &c, &mut lookups, base, lo);
     shift_mul::eval(&mut bld, &c, &mut lookups);
     divide::eval(&mut bld, &c);
-    let public = ecall::Public {
-        lo,
-        hi,
-        exit_code,
-        outputs: public_output.len(),
-    };
-    ecall::eval(&mut bld, &c, &public);
+    ecall::eval(&mut bld, &c, &ecall::Span { lo, hi });
 
     let slots = memory_slots(&c);
     let mut memory_lookups = OfflineMemoryChecker.constrain(&mut bld, &slots, c.cycle);
@@ -195,8 +179,6 @@ pub fn machine_with_cols(
                 value: RowExpr::col(c.x[k]),
             })
             .collect(),
-        public_output: public_output.to_vec(),
-        exit_code,
         uses_bitwise: true,
     };
     (machine, c)
@@ -261,26 +243,32 @@ fn memory_slots(c: &RvCols) -> Vec<MemSlot> {
 }
 
 /// Lower an RV32IM run (its trace, ending with the `exit` system call) to a machine and a
-/// witness. `public_output` is the run's stdout, one element per byte ([`public_output_bytes`]).
+/// witness. The public output is the run's stdout, one element per byte
+/// ([`public_output_bytes`]).
 pub fn lower(
     program: &Program,
     trace: &[Step],
-    public_output: &[Fr],
-    exit_code: u32,
+    public: &PublicValues,
 ) -> Result<(Machine, Witness), LowerError> {
     let base = ram_base(program);
     let (_, table_index) = bytecode_table(program);
-    let (rows, max_word) =
-        trace::rows(program, trace, public_output, exit_code, base, &table_index)?;
+    let (rows, max_word) = trace::rows(
+        program,
+        trace,
+        &public.output,
+        public.exit_code,
+        base,
+        &table_index,
+    )?;
     let n_rows = rows.len().next_power_of_two().max(2);
     let mem_log_size = ((max_word + 1)
         .max(NUM_REGS + 1)
         .next_power_of_two()
         .trailing_zeros() as usize)
         .max(6);
-    let (machine, c) = machine_with_cols(program, public_output, exit_code, mem_log_size);
+    let (machine, c) = machine_with_cols(program, mem_log_size);
     let columns = fill(&machine, &c, &rows, n_rows, &table_index, program)?;
-    let witness = finish_witness(&machine, columns)?;
+    let witness = finish_witness(&machine, public, columns)?;
     Ok((machine, witness))
 }
 
