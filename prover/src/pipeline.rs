@@ -348,7 +348,7 @@ pub fn prove_rv32im<'a>(
     // Each system call adds a row, and one per word its buffer touches.
     let io_rows: u64 = trace
         .iter()
-        .filter_map(|s| s.syscall.as_ref())
+        .filter_map(|s| s.syscall.as_deref())
         .map(|s| match s {
             zkvm_riscv::SyscallRecord::Read { bytes, .. }
             | zkvm_riscv::SyscallRecord::Write { bytes, .. } => 2 + bytes.len() as u64 / 4,

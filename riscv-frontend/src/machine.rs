@@ -456,13 +456,18 @@ impl<'a> Machine<'a> {
             cycles += 1;
             let mut next = pc.wrapping_add(4);
             let mut mem_rec: Option<MemAccess> = None;
-            let mut sys_rec: Option<SyscallRecord> = None;
+            let mut sys_rec: Option<Box<SyscallRecord>> = None;
             let mut rd_val = 0u32;
-            let (rs1_val, rs2_val) = if TRACE {
+            // Operands an instruction lacks are x0, which reads 0.
+            let (rs1_val, rs2_val, mut rd_old) = if TRACE {
                 let o = ins.operands();
-                (regs[usize::from(o.rs1)], regs[usize::from(o.rs2)])
+                (
+                    regs[usize::from(o.rs1)],
+                    regs[usize::from(o.rs2)],
+                    regs[usize::from(o.rd)],
+                )
             } else {
-                (0, 0)
+                (0, 0, 0)
             };
 
             macro_rules! r {
@@ -511,6 +516,7 @@ impl<'a> Machine<'a> {
                             width: $n,
                             value: v,
                             store: false,
+                            word_old: self.word(addr & !3),
                         });
                     }
                 }};
@@ -519,6 +525,7 @@ impl<'a> Machine<'a> {
                 ($rs1:expr, $rs2:expr, $imm:expr, $n:literal) => {{
                     let (addr, off) = address!($rs1, $imm, $n, true);
                     let v = r!($rs2);
+                    let word_old = if TRACE { self.word(addr & !3) } else { 0 };
                     match self.mem.get_mut(off..off + $n) {
                         Some(dst) if self.writable[off >> PAGE_SHIFT] => {
                             dst.copy_from_slice(&v.to_le_bytes()[..$n]);
@@ -537,6 +544,7 @@ impl<'a> Machine<'a> {
                             width: $n,
                             value: v & mask,
                             store: true,
+                            word_old,
                         });
                     }
                 }};
@@ -650,14 +658,17 @@ impl<'a> Machine<'a> {
                 I::Ebreak => break Err(RunError::Breakpoint { pc }),
                 I::Ecall => {
                     regs[0] = 0;
-                    match self.ecall(pc, &mut regs) {
+                    if TRACE {
+                        rd_old = regs[A0];
+                    }
+                    match self.ecall::<TRACE>(pc, &mut regs) {
                         Ok(rec) => {
                             let exit = match rec {
-                                SyscallRecord::Exit { code } => Some(code),
+                                SyscallRecord::Exit { code, .. } => Some(code),
                                 _ => None,
                             };
                             if TRACE {
-                                sys_rec = Some(rec);
+                                sys_rec = Some(Box::new(rec));
                             }
                             if let Some(code) = exit {
                                 self.exited = Some(code);
@@ -668,6 +679,7 @@ impl<'a> Machine<'a> {
                                         rs1_val,
                                         rs2_val,
                                         rd_val: 0,
+                                        rd_old: 0,
                                         mem: None,
                                         syscall: sys_rec,
                                     });
@@ -691,6 +703,7 @@ impl<'a> Machine<'a> {
                     rs1_val,
                     rs2_val,
                     rd_val,
+                    rd_old,
                     mem: mem_rec,
                     syscall: sys_rec,
                 });
@@ -709,12 +722,35 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// The aligned word at `addr`, bytes outside guest memory read as 0.
+    fn word(&self, addr: u32) -> u32 {
+        let byte = |k: u32| {
+            let off = addr.wrapping_add(k).checked_sub(self.base)?;
+            self.mem.get(off as usize).copied()
+        };
+        u32::from_le_bytes([0, 1, 2, 3].map(|k| byte(k).unwrap_or(0)))
+    }
+
+    /// The aligned words that `len` bytes at `addr` (inside guest memory) touch, in address
+    /// order; none when `TRACE` is off (the record is then only read for the exit code).
+    fn words<const TRACE: bool>(&self, addr: u32, len: u32) -> Vec<u32> {
+        if !TRACE || len == 0 {
+            return Vec::new();
+        }
+        let (first, last) = (addr & !3, (addr + (len - 1)) & !3);
+        (first..=last).step_by(4).map(|a| self.word(a)).collect()
+    }
+
     /// Execute one system call; updates a0 for read/write.
-    fn ecall(&mut self, pc: u32, regs: &mut [u32; 32]) -> Result<SyscallRecord, RunError> {
+    fn ecall<const TRACE: bool>(
+        &mut self,
+        pc: u32,
+        regs: &mut [u32; 32],
+    ) -> Result<SyscallRecord, RunError> {
         let number = regs[A7];
         let (a0, a1, a2) = (regs[A0], regs[A0 + 1], regs[A0 + 2]);
         match number {
-            syscall::EXIT => Ok(SyscallRecord::Exit { code: a0 }),
+            syscall::EXIT => Ok(SyscallRecord::Exit { code: a0, a1, a2 }),
             syscall::WRITE => {
                 if a0 != 1 && a0 != 2 {
                     return Err(RunError::BadFd { pc, number, fd: a0 });
@@ -733,6 +769,7 @@ impl<'a> Machine<'a> {
                     fd: a0,
                     addr: a1,
                     bytes,
+                    words_old: self.words::<TRACE>(a1, a2),
                 })
             }
             syscall::READ => {
@@ -761,12 +798,15 @@ impl<'a> Machine<'a> {
                         });
                     }
                 }
+                let words_old = self.words::<TRACE>(a1, n as u32);
                 self.mem[off..off + n].copy_from_slice(&bytes);
                 regs[A0] = n as u32;
                 Ok(SyscallRecord::Read {
                     fd: a0,
                     addr: a1,
+                    count: a2,
                     bytes,
+                    words_old,
                 })
             }
             _ => Err(RunError::UnknownSyscall { pc, number }),

@@ -3,14 +3,16 @@
 use serde::Serialize;
 
 use crate::instruction::{InstrClass, Instruction, Opcode};
+use crate::machine::syscall;
 
 /// One executed instruction, as the prover's witness generator consumes it.
 ///
 /// Register values are those read before the instruction executes; `rd_val` is the instruction's
-/// result, written to `rd` unless `rd` is x0 (0 when the instruction has no result). For
-/// `ecall`, `rs1_val` and
-/// `rs2_val` are 0 and the effect is in [`Step::syscall`]: `read` and `write` also write the byte
-/// count (`bytes.len()`) to a0 (x10), which is recorded in `rd_val`.
+/// result, written to `rd` unless `rd` is x0 (0 when the instruction has no result), and `rd_old`
+/// is the value it overwrites. For `ecall`, `rs1_val` and `rs2_val` are 0 and the effect is in
+/// [`Step::syscall`]: `read` and `write` also write the byte count (`bytes.len()`) to a0 (x10),
+/// which is recorded in `rd_val` (and a0 before the call in `rd_old`). With the old values of
+/// registers and memory words recorded, the trace alone gives every row: nothing is replayed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
     /// Address of the instruction.
@@ -23,10 +25,14 @@ pub struct Step {
     pub rs2_val: u32,
     /// The result, written to rd unless rd is x0 (0 if none); for `ecall` read/write, the new a0.
     pub rd_val: u32,
+    /// rd before the instruction (0 when rd is x0 or absent); for `ecall` read/write, a0 before
+    /// the call.
+    pub rd_old: u32,
     /// The load or store, if any.
     pub mem: Option<MemAccess>,
-    /// The system call, if the instruction is `ecall`.
-    pub syscall: Option<SyscallRecord>,
+    /// The system call, if the instruction is `ecall` (boxed: a step is stored per cycle, a call
+    /// is rare).
+    pub syscall: Option<Box<SyscallRecord>>,
 }
 
 /// One load or store. Every access is naturally aligned (misaligned accesses fault).
@@ -41,34 +47,83 @@ pub struct MemAccess {
     pub value: u32,
     /// Whether this is a store.
     pub store: bool,
+    /// The aligned word holding the accessed bytes (at `addr & !3`) before the access; bytes
+    /// outside guest memory (where an unaligned image leaves part of a word) read as 0.
+    pub word_old: u32,
 }
 
-/// The effect of one `ecall`.
+impl MemAccess {
+    /// The aligned word after the access: `word_old` for a load, with the stored bytes replaced
+    /// for a store.
+    pub fn word_new(&self) -> u32 {
+        if !self.store {
+            return self.word_old;
+        }
+        let shift = 8 * (self.addr & 3);
+        let mask: u32 = match self.width {
+            1 => 0xff,
+            2 => 0xffff,
+            _ => u32::MAX,
+        };
+        (self.word_old & !(mask << shift)) | ((self.value & mask) << shift)
+    }
+}
+
+/// The effect of one `ecall`, with the argument registers the call read ([`SyscallRecord::args`]).
+///
+/// `words_old` of `read` and `write` holds each aligned word the buffer's bytes touch (from the
+/// word at `addr & !3` to the word of the last byte, in address order) before the call, with
+/// bytes outside guest memory read as 0; it is empty when no bytes moved.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SyscallRecord {
     /// `exit` (93).
     Exit {
         /// a0.
         code: u32,
+        /// a1 at the call (unused by `exit`; the prover's row reads it).
+        a1: u32,
+        /// a2 at the call (unused by `exit`; the prover's row reads it).
+        a2: u32,
     },
     /// `write` (64): `bytes` read from guest memory at `addr`.
     Write {
-        /// File descriptor (1 public output, 2 debug).
+        /// File descriptor (1 public output, 2 debug): a0.
         fd: u32,
-        /// Buffer address.
+        /// Buffer address: a1.
         addr: u32,
-        /// The bytes written.
+        /// The bytes written; their count is a2.
         bytes: Vec<u8>,
+        /// The words the buffer touches (the write leaves them unchanged).
+        words_old: Vec<u32>,
     },
     /// `read` (63): `bytes` of private input stored to guest memory at `addr`.
     Read {
-        /// File descriptor (0).
+        /// File descriptor (0): a0.
         fd: u32,
-        /// Buffer address.
+        /// Buffer address: a1.
         addr: u32,
+        /// The number of bytes asked for: a2.
+        count: u32,
         /// The bytes stored (possibly fewer than asked for; empty at end of input).
         bytes: Vec<u8>,
+        /// The words the stored bytes touch, before the call.
+        words_old: Vec<u32>,
     },
+}
+
+impl SyscallRecord {
+    /// The registers the call read, `[a0, a1, a2, a7]`: a7 is the call's number.
+    pub fn args(&self) -> [u32; 4] {
+        match self {
+            SyscallRecord::Exit { code, a1, a2 } => [*code, *a1, *a2, syscall::EXIT],
+            SyscallRecord::Write {
+                fd, addr, bytes, ..
+            } => [*fd, *addr, bytes.len() as u32, syscall::WRITE],
+            SyscallRecord::Read {
+                fd, addr, count, ..
+            } => [*fd, *addr, *count, syscall::READ],
+        }
+    }
 }
 
 /// Counts of a run: cycles (one per instruction) and the instruction mix.

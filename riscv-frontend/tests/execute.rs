@@ -434,7 +434,8 @@ fn loads_extend_and_stores_truncate() {
             addr: DATA + 2,
             width: 2,
             value: 0xffff_8081,
-            store: false
+            store: false,
+            word_old: 0x8081_82ff,
         })
     );
     let sh = trace
@@ -447,9 +448,11 @@ fn loads_extend_and_stores_truncate() {
             addr: DATA + 6,
             width: 2,
             value: 0x82ff,
-            store: true
+            store: true,
+            word_old: 0xff,
         })
     );
+    assert_eq!(sh.mem.map(|m| m.word_new()), Some(0x82ff_00ff));
     assert_eq!(sh.rs2_val, 0x8081_82ff);
 }
 
@@ -669,16 +672,25 @@ fn write_syscall() {
     let trace = exec(&write_prog(1, b"ok", 0), &[]).unwrap().trace.unwrap();
     let step = trace.iter().find(|s| s.syscall.is_some()).unwrap();
     assert_eq!(
-        step.syscall,
-        Some(SyscallRecord::Write {
+        step.syscall.as_deref(),
+        Some(&SyscallRecord::Write {
             fd: 1,
             addr: DATA,
-            bytes: b"ok".to_vec()
+            bytes: b"ok".to_vec(),
+            words_old: vec![u32::from_le_bytes(*b"ok\0\0")],
         })
     );
-    assert_eq!(step.rd_val, 2);
+    assert_eq!((step.rd_old, step.rd_val), (1, 2), "a0: fd, then the count");
     let last = trace.last().unwrap();
-    assert_eq!(last.syscall, Some(SyscallRecord::Exit { code: 0 }));
+    assert_eq!(
+        last.syscall.as_deref(),
+        Some(&SyscallRecord::Exit {
+            code: 0,
+            a1: DATA,
+            a2: 2
+        })
+    );
+    assert_eq!(last.syscall.as_ref().unwrap().args(), [0, DATA, 2, 93]);
 }
 
 /// read(0, DATA, n) twice, then exit with the two counts in x20, x21 and the first word in x22.
@@ -717,27 +729,46 @@ fn read_syscall() {
     assert_eq!(e.regs[22], u32::from_le_bytes(*b"abcd"));
     let e = exec(&read_prog(4), b"").unwrap();
     assert_eq!(e.regs[20], 0, "end of input reads 0 bytes");
-    let reads: Vec<SyscallRecord> = exec(&read_prog(4), b"xyz")
-        .unwrap()
-        .trace
-        .unwrap()
-        .into_iter()
-        .filter_map(|s| s.syscall)
-        .collect();
+    let reads = |input: &[u8]| -> Vec<SyscallRecord> {
+        exec(&read_prog(4), input)
+            .unwrap()
+            .trace
+            .unwrap()
+            .into_iter()
+            .filter_map(|s| s.syscall.map(|b| *b))
+            .collect()
+    };
+    let r = reads(b"xyz");
     assert_eq!(
-        reads[0],
+        r[0],
         SyscallRecord::Read {
             fd: 0,
             addr: DATA,
-            bytes: b"xyz".to_vec()
+            count: 4,
+            bytes: b"xyz".to_vec(),
+            words_old: vec![0],
         }
     );
+    assert_eq!(r[0].args(), [0, DATA, 4, 63]);
     assert_eq!(
-        reads[1],
+        r[1],
         SyscallRecord::Read {
             fd: 0,
             addr: DATA,
-            bytes: vec![]
+            count: 4,
+            bytes: vec![],
+            words_old: vec![],
+        }
+    );
+    // The second read records the word the first one stored.
+    assert_eq!(
+        reads(b"abcdef")[1],
+        SyscallRecord::Read {
+            fd: 0,
+            addr: DATA,
+            count: 4,
+            bytes: b"ef".to_vec(),
+            words_old: vec![u32::from_le_bytes(*b"abcd")],
         }
     );
 }
@@ -802,6 +833,7 @@ fn trace_matches_cycles_and_fast_path_records_nothing() {
             rs1_val: 3,
             rs2_val: 3,
             rd_val: 6,
+            rd_old: 0,
             mem: None,
             syscall: None,
         }
@@ -835,4 +867,52 @@ fn hand_built_invalid_programs_are_errors() {
         run(&p, &[], &RunConfig::default()),
         Err(RunError::InvalidProgram(_))
     ));
+}
+
+/// A load at either end of an image whose ends are not 4-byte aligned records the whole word,
+/// the bytes outside guest memory as 0; a step records each instruction's old rd.
+#[test]
+fn old_values_are_recorded() {
+    let mut code = li(10, 0x802);
+    code.push(I::Lbu {
+        rd: 10,
+        rs1: 10,
+        imm: 1,
+    });
+    code.extend(li(11, 0x9000));
+    code.push(I::Lbu {
+        rd: 11,
+        rs1: 11,
+        imm: 0,
+    });
+    code.extend(exit());
+    let mut p = program(&code);
+    for (vaddr, data) in [(0x802, vec![0x11, 0x22]), (0x9000, vec![0x33])] {
+        p.segments.push(zkvm_riscv::Segment {
+            vaddr,
+            mem_size: data.len() as u32,
+            data,
+            flags: zkvm_riscv::Flags {
+                read: true,
+                write: false,
+                exec: false,
+            },
+        });
+    }
+    let config = RunConfig {
+        max_cycles: 100,
+        record_trace: true,
+    };
+    let trace = run(&p, &[], &config).unwrap().trace.unwrap();
+    let loads: Vec<(u32, u32, u32)> = trace
+        .iter()
+        .filter_map(|s| s.mem.map(|m| (m.word_old, s.rd_old, s.rd_val)))
+        .collect();
+    assert_eq!(loads, [(0x2211_0000, 0x802, 0x22), (0x33, 0x9000, 0x33)]);
+}
+
+/// One step is stored per cycle: it stays small (a system call's record is boxed).
+#[test]
+fn a_step_is_small() {
+    assert!(std::mem::size_of::<Step>() <= 56);
 }

@@ -61,6 +61,7 @@ fn code(instrs: &[Instruction]) -> Vec<u8> {
         .collect()
 }
 
+/// A step with its result; [`with_registers`] fills in the registers it read.
 fn step(pc: u32, instr: Instruction, rd_val: u32, syscall: Option<SyscallRecord>) -> Step {
     Step {
         pc,
@@ -68,9 +69,31 @@ fn step(pc: u32, instr: Instruction, rd_val: u32, syscall: Option<SyscallRecord>
         rs1_val: 0,
         rs2_val: 0,
         rd_val,
+        rd_old: 0,
         mem: None,
-        syscall,
+        syscall: syscall.map(Box::new),
     }
+}
+
+/// `trace` with the register values an interpreter records (rs1, rs2 and rd before each step),
+/// from the registers the steps' results leave; `read` and `write` set a0.
+fn with_registers(program: &zkvm_riscv::Program, mut trace: Vec<Step>) -> Vec<Step> {
+    let mut regs = zkvm_riscv::initial_registers(program);
+    for s in &mut trace {
+        let o = s.instr.operands();
+        s.rs1_val = regs[usize::from(o.rs1)];
+        s.rs2_val = regs[usize::from(o.rs2)];
+        let rd = match s.syscall.as_deref() {
+            Some(SyscallRecord::Exit { .. }) => None,
+            Some(_) => Some(A0),
+            None => s.instr.rd(),
+        };
+        if let Some(rd) = rd.filter(|&rd| rd != 0) {
+            s.rd_old = regs[usize::from(rd)];
+            regs[usize::from(rd)] = s.rd_val;
+        }
+    }
+    trace
 }
 
 /// Lower `trace`, prove, serialize, and run the pipeline verifier on the bytes.
@@ -133,8 +156,18 @@ fn code_at_a_misaligned_address_is_not_in_the_bytecode_table() {
         step(0x1000, I::Jal { rd: 0, imm: 0x1002 }, 0, None),
         step(0x2002, li(A7, 93), 93, None),
         step(0x2006, li(A0, 42), 42, None),
-        step(0x200a, I::Ecall, 0, Some(SyscallRecord::Exit { code: 42 })),
+        step(
+            0x200a,
+            I::Ecall,
+            0,
+            Some(SyscallRecord::Exit {
+                code: 42,
+                a1: 0,
+                a2: 0,
+            }),
+        ),
     ];
+    let trace = with_registers(&program, trace);
     let refused = forge(&program, &trace, &[], 42).expect_err("a forgery was accepted");
     eprintln!("refused: {refused}");
 }
@@ -179,12 +212,23 @@ fn a_word_shared_by_two_segments_holds_both_segments_bytes() {
                 fd: 1,
                 addr: 0x2000,
                 bytes: claimed.to_vec(),
+                words_old: vec![0x4433_2211], // the word in memory
             }),
         ),
         step(0x1014, text[5], 93, None),
         step(0x1018, text[6], 0, None),
-        step(0x101c, text[7], 0, Some(SyscallRecord::Exit { code: 0 })),
+        step(
+            0x101c,
+            text[7],
+            0,
+            Some(SyscallRecord::Exit {
+                code: 0,
+                a1: 0x2000,
+                a2: 4,
+            }),
+        ),
     ];
+    let trace = with_registers(&program, trace);
     let word = Fr::from(u32::from_le_bytes(claimed));
     let refused = forge(&program, &trace, &[word], 0).expect_err("a forgery was accepted");
     eprintln!("refused: {refused}");
@@ -257,21 +301,28 @@ fn a_word_half_in_a_read_only_page_is_read_only() {
                     width: 1,
                     value: 0x55,
                     store: true,
+                    word_old: 0xbbaa_0000,
                 });
             }
             if i == 8 {
-                s.syscall = Some(SyscallRecord::Write {
+                s.syscall = Some(Box::new(SyscallRecord::Write {
                     fd: 1,
                     addr: 0x1100,
                     bytes: claimed.to_vec(),
-                });
+                    words_old: vec![0xbb55_0000], // after the store
+                }));
             }
             if i == 11 {
-                s.syscall = Some(SyscallRecord::Exit { code: 0 });
+                s.syscall = Some(Box::new(SyscallRecord::Exit {
+                    code: 0,
+                    a1: 0x1100,
+                    a2: 4,
+                }));
             }
             s
         })
         .collect();
+    let trace = with_registers(&program, trace);
     let word = Fr::from(u32::from_le_bytes(claimed));
     let refused = forge(&program, &trace, &[word], 0).expect_err("a forgery was accepted");
     eprintln!("refused: {refused}");

@@ -252,14 +252,8 @@ pub fn lower(
 ) -> Result<(Machine, Witness), LowerError> {
     let base = ram_base(program);
     let (_, table_index) = bytecode_table(program);
-    let (rows, max_word) = trace::rows(
-        program,
-        trace,
-        &public.output,
-        public.exit_code,
-        base,
-        &table_index,
-    )?;
+    let (rows, max_word) =
+        trace::rows(trace, &public.output, public.exit_code, base, &table_index)?;
     let n_rows = rows.len().next_power_of_two().max(2);
     let mem_log_size = ((max_word + 1)
         .max(NUM_REGS + 1)
@@ -285,7 +279,7 @@ fn fill(
     let ncols = machine.column_names.len();
     let mut cols = vec![vec![Fr::zero(); n_rows]; ncols];
     let table = &machine.bytecode;
-    // Rows are independent once replayed: fill blocks of rows in parallel (row-major), then
+    // Rows are independent: fill blocks of rows in parallel (row-major), then
     // scatter each block into the columns in parallel.
     const BLOCK: usize = 1 << 12;
     for start in (0..n_rows).step_by(BLOCK) {

@@ -1,14 +1,12 @@
-//! The rows a run becomes: each trace step replayed against the registers and RAM, an
-//! `ecall` split into its first row and its second (or chunk) rows, and the input's end marked.
-
-use std::collections::HashMap;
+//! The rows a run becomes: each trace step read on its own (the trace records the registers and
+//! RAM words before each write, so nothing is replayed), an `ecall` split into its first row and
+//! its second (or chunk) rows, and the input's end marked.
 
 use ark_bn254::Fr;
-use zkvm_riscv::{Opcode, Program, Step, SyscallRecord};
+use zkvm_riscv::{Opcode, Step, SyscallRecord};
 
 use super::flags::supported;
 use super::program::{word_address, BytecodeIndex};
-use super::{A0, A1, A2, A7};
 use crate::lower::LowerError;
 
 /// One row's inputs, from the trace: the values its groups fill their columns from.
@@ -54,26 +52,29 @@ pub struct RowIn {
 
 /// The chunk rows of a `read` (`input`: the bytes it wrote at `addr`) or of a public `write`
 /// (the bytes it wrote out from `addr`): one row per RAM word the buffer touches (one row with
-/// no lanes for no bytes), each starting from `first` (the call's second row), with the RAM and
-/// a0 replayed.
+/// no lanes for no bytes), each starting from `first` (the call's second row). `words_old` are
+/// the touched words before the call, in address order; a0 goes from `first.sys_a0` through
+/// the bytes done after each row.
 fn io_chunks(
     first: RowIn,
     addr: u32,
     bytes: &[u8],
+    words_old: &[u32],
     base: u32,
-    ram: &mut HashMap<u32, u32>,
-    regs: &mut [u32; 32],
     input: bool,
 ) -> Result<Vec<RowIn>, &'static str> {
     let total = bytes.len() as u32;
     let mut rows = Vec::new();
     let mut done = 0u32;
+    let mut a0 = first.sys_a0;
+    let mut words = words_old.iter();
+    let missing = "the recorded old words do not match the buffer";
     loop {
         let mut row = RowIn {
             done,
             total,
             rd_active: true,
-            rd_old: regs[A0],
+            rd_old: a0,
             ..first.clone()
         };
         if done < total {
@@ -85,7 +86,7 @@ fn io_chunks(
                 return Err("a buffer below the program image");
             }
             let (s, e) = (p & 3, (4u32).min((p & 3) + total - done));
-            let old = ram.get(&a).copied().unwrap_or(0);
+            let old = *words.next().ok_or(missing)?;
             let mut word = old.to_le_bytes();
             let chunk = &bytes[done as usize..(done + e - s) as usize];
             if input {
@@ -94,7 +95,6 @@ fn io_chunks(
                 return Err("the written bytes differ from memory");
             }
             let new = u32::from_le_bytes(word);
-            ram.insert(a, new);
             row.got = input;
             row.put = !input;
             row.ram_on = true;
@@ -111,10 +111,13 @@ fn io_chunks(
             // The next chunk row is at the same pc.
             row.pc_new = row.pc;
         }
-        regs[A0] = done;
+        a0 = done;
         rows.push(row);
         if done == total {
-            return Ok(rows);
+            return match words.next() {
+                Some(_) => Err(missing),
+                None => Ok(rows),
+            };
         }
     }
 }
@@ -126,7 +129,6 @@ pub fn unprovable(pc: u32, what: &str) -> LowerError {
 /// The rows of an RV32IM run (its trace, ending with the `exit` system call), and the highest
 /// RAM word address it touches.
 pub fn rows(
-    program: &Program,
     trace: &[Step],
     public_output: &[Fr],
     exit_code: u32,
@@ -136,16 +138,9 @@ pub fn rows(
     let Some(last) = trace.last() else {
         return Err(LowerError::Unprovable("empty trace".into()));
     };
-    if !matches!(last.syscall, Some(SyscallRecord::Exit { .. })) {
+    if !matches!(last.syscall.as_deref(), Some(SyscallRecord::Exit { .. })) {
         return Err(unprovable(last.pc, "the run does not end with exit"));
     }
-    // Replay the registers and RAM to build the rows.
-    let mut regs = zkvm_riscv::initial_registers(program);
-    let mut ram: HashMap<u32, u32> = program
-        .initial_words()
-        .into_iter()
-        .filter(|(a, _)| *a >= base)
-        .collect();
     let mut rows: Vec<RowIn> = Vec::with_capacity(trace.len() + 16);
     let mut max_word = 0u64;
     let mut out_idx = 0u64;
@@ -160,7 +155,10 @@ pub fn rows(
         let o = step.instr.operands();
         let next_pc = trace.get(i + 1).map_or(step.pc, |n| n.pc);
         if op == Opcode::Ecall {
-            let (a7, a0, a1, a2) = (regs[A7], regs[A0], regs[A1], regs[A2]);
+            let Some(sys) = step.syscall.as_deref() else {
+                return Err(unprovable(step.pc, "ecall without a record"));
+            };
+            let [a0, a1, a2, a7] = sys.args();
             let r0 = RowIn {
                 pc: step.pc,
                 v1: a7,
@@ -183,8 +181,8 @@ pub fn rows(
                 ..RowIn::default()
             };
             rows.push(r0);
-            match &step.syscall {
-                Some(SyscallRecord::Exit { code }) => {
+            match sys {
+                SyscallRecord::Exit { code, .. } => {
                     if *code != exit_code {
                         return Err(unprovable(
                             step.pc,
@@ -197,8 +195,7 @@ pub fn rows(
                         ..r1
                     });
                 }
-                Some(SyscallRecord::Write { fd: 2, .. }) => {
-                    regs[A0] = a2;
+                SyscallRecord::Write { fd: 2, .. } => {
                     rows.push(RowIn {
                         w2: true,
                         rd_active: true,
@@ -207,7 +204,12 @@ pub fn rows(
                         ..r1
                     });
                 }
-                Some(SyscallRecord::Write { addr, bytes, .. }) => {
+                SyscallRecord::Write {
+                    addr,
+                    bytes,
+                    words_old,
+                    ..
+                } => {
                     let expected =
                         public_output.get(out_idx as usize..out_idx as usize + bytes.len());
                     if expected.is_none_or(|o| o.iter().zip(bytes).any(|(w, b)| *w != Fr::from(*b)))
@@ -218,7 +220,7 @@ pub fn rows(
                         ));
                     }
                     let first = RowIn { w1: true, ..r1 };
-                    let chunks = io_chunks(first, *addr, bytes, base, &mut ram, &mut regs, false)
+                    let chunks = io_chunks(first, *addr, bytes, words_old, base, false)
                         .map_err(|what| unprovable(step.pc, what))?;
                     for mut row in chunks {
                         row.out_idx = out_idx;
@@ -229,12 +231,17 @@ pub fn rows(
                         rows.push(row);
                     }
                 }
-                Some(SyscallRecord::Read { addr, bytes, .. }) => {
+                SyscallRecord::Read {
+                    addr,
+                    bytes,
+                    words_old,
+                    ..
+                } => {
                     let first = RowIn {
                         is_read: true,
                         ..r1
                     };
-                    let chunks = io_chunks(first, *addr, bytes, base, &mut ram, &mut regs, true)
+                    let chunks = io_chunks(first, *addr, bytes, words_old, base, true)
                         .map_err(|what| unprovable(step.pc, what))?;
                     for row in chunks {
                         if row.ram_on {
@@ -243,12 +250,10 @@ pub fn rows(
                         rows.push(row);
                     }
                 }
-                None => return Err(unprovable(step.pc, "ecall without a record")),
             }
             continue;
         }
-        let v1 = regs[o.rs1 as usize];
-        let v2 = regs[o.rs2 as usize];
+        let (v1, v2) = (step.rs1_val, step.rs2_val);
         let mut r = RowIn {
             pc: step.pc,
             imm: o.imm,
@@ -274,35 +279,19 @@ pub fn rows(
         };
         // The interpreter's result (also where rd is x0): the constraints check it.
         r.rd_val = step.rd_val;
-        if let Some(rd) = step.instr.rd().filter(|rd| *rd != 0) {
+        if step.instr.rd().is_some_and(|rd| rd != 0) {
             r.rd_active = true;
-            r.rd_old = regs[rd as usize];
+            r.rd_old = step.rd_old;
         }
         if let Some(m) = step.mem {
             let a = m.addr & !3;
             if a < base {
                 return Err(unprovable(step.pc, "memory access below the program image"));
             }
-            let old = ram.get(&a).copied().unwrap_or(0);
-            let shift = 8 * (m.addr & 3);
-            let new = if m.store {
-                let mask: u32 = match m.width {
-                    1 => 0xff,
-                    2 => 0xffff,
-                    _ => u32::MAX,
-                };
-                (old & !(mask << shift)) | ((m.value & mask) << shift)
-            } else {
-                old
-            };
             r.ram_on = true;
-            r.ram_old = old;
-            r.ram_new = new;
-            ram.insert(a, new);
+            r.ram_old = m.word_old;
+            r.ram_new = m.word_new();
             max_word = max_word.max(word_address(base, a));
-        }
-        if r.rd_active {
-            regs[step.instr.rd().unwrap_or(0) as usize] = r.rd_val;
         }
         rows.push(r);
     }
