@@ -291,14 +291,26 @@ impl Forge {
             .unwrap_or_else(|| panic!("no slot {name}"))
     }
 
-    /// Claim another public output.
+    /// Claim another public output (and rebuild the machine for `program`, which a test may
+    /// have replaced).
     pub fn claim_output(&mut self, output: Vec<Fr>) {
         self.public.output = output;
+        self.rebuild();
     }
 
-    /// Claim another exit code.
+    /// Claim another exit code (and rebuild the machine, as [`Forge::claim_output`]).
     pub fn claim_exit_code(&mut self, code: u32) {
         self.public.exit_code = code;
+        self.rebuild();
+    }
+
+    /// The machine of `program` over the current memory size.
+    fn rebuild(&mut self) {
+        let mem = self.machine.memory.log_size;
+        self.machine = match &self.program {
+            Program::Zasm(p) => lower::zasm::machine(p, mem).0,
+            Program::Rv(p) => lower::riscv::machine(p, mem),
+        };
     }
 
     /// Claim the output the witness's output rows carry once memory is patched.

@@ -640,3 +640,11 @@ fn fp_cannot_leave_the_u32_range() {
     f.prove()
         .assert_lookup("range: fp low limb", Multiset::Range16);
 }
+
+#[test]
+fn a_zasm_run_cannot_claim_a_nonzero_exit_code() {
+    // zasm has no exit code: the statement's is 0, bound by a constraint on the public value.
+    let mut f = Forge::zasm(TWO_CELLS, &[]);
+    f.claim_exit_code(1);
+    f.prove().assert_constraint("end: a zasm run exits with 0");
+}
