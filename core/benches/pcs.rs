@@ -9,7 +9,7 @@ use ark_ff::UniformRand;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use zkvm_core::pcs::{DoryPcs, Pcs};
+use zkvm_core::pcs::DoryPcs;
 use zkvm_core::poly::DenseMle;
 use zkvm_core::transcript::Transcript;
 

@@ -6,7 +6,7 @@
 //! `/usr/bin/time -v`, peak memory).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
-use zkvm_core::pcs::{DoryPcs, Pcs};
+use zkvm_core::pcs::DoryPcs;
 use zkvm_core::spartan::{self, example};
 use zkvm_core::transcript::Transcript;
 

@@ -182,6 +182,14 @@ pub fn next_table(r: &[Fr]) -> Vec<Fr> {
     table
 }
 
+/// The field element as a u64, if it is one.
+pub fn small_value(v: Fr) -> Option<u64> {
+    use ark_ff::PrimeField;
+    let b = v.into_bigint();
+    let limbs = b.as_ref();
+    limbs[1..].iter().all(|w| *w == 0).then_some(limbs[0])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,7 @@ use ark_bn254::Fr;
 use ark_ff::UniformRand;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
-use zkvm_core::pcs::{DoryPcs, Pcs};
+use zkvm_core::pcs::DoryPcs;
 use zkvm_core::poly::DenseMle;
 use zkvm_core::transcript::Transcript;
 

@@ -5,7 +5,7 @@ use ark_ff::{One, UniformRand};
 use ark_serialize::CanonicalSerialize;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
-use zkvm_core::pcs::{DoryPcs, DorySetup, Pcs};
+use zkvm_core::pcs::{DoryPcs, DorySetup};
 use zkvm_core::poly::DenseMle;
 use zkvm_core::r1cs::{LinComb, R1csError, UniformR1cs, Var};
 use zkvm_core::spartan::{self, SpartanError, UniformProof};

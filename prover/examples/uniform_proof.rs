@@ -5,7 +5,7 @@
 //! (`q = 9` is 49 constraints over 20 columns per row).
 
 use std::time::Instant;
-use zkvm_prover::pcs::{DoryPcs, Pcs};
+use zkvm_prover::pcs::DoryPcs;
 use zkvm_prover::spartan::{self, example, UniformProof};
 use zkvm_prover::transcript::Transcript;
 

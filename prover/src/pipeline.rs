@@ -7,9 +7,9 @@ use ark_bn254::Fr;
 use serde::{Deserialize, Serialize};
 
 use crate::lower::{self, LowerError, Witness};
-use crate::machine::lookup::table_log_size;
+use crate::machine::logup::table_log_size;
 use crate::machine::{Machine, PublicValues};
-use crate::pcs::{DoryPcs, DorySetup, Pcs, PcsError};
+use crate::pcs::{DoryPcs, DorySetup, PcsError};
 use crate::proof::{self, ProofError, VmProof};
 
 /// Why a program could not be proven or a proof not verified.

@@ -14,8 +14,8 @@ use ark_bn254::Fr;
 use ark_ff::One;
 use zkvm_prover::lower::riscv::{lower, machine, public_output_bytes};
 use zkvm_prover::lower::{LowerError, Witness};
-use zkvm_prover::machine::memory::small_value;
 use zkvm_prover::machine::{Machine, PublicValues};
+use zkvm_prover::poly::small_value;
 use zkvm_prover::r1cs::{R1csError, UniformR1cs};
 use zkvm_riscv::{load_elf, run, Program, RunConfig};
 

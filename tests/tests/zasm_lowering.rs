@@ -55,7 +55,7 @@ fn fib_with_a_call_lowers_to_a_satisfying_witness() {
 
 #[test]
 fn fib_with_a_call_proves_and_verifies() {
-    use zkvm_prover::pcs::{DoryPcs, Pcs};
+    use zkvm_prover::pcs::DoryPcs;
     let (program, exec) = run(PROGRAM, &[10]);
     let trace = exec.trace.as_ref().unwrap();
     let public = public(&exec);

@@ -15,7 +15,7 @@
 //! crate's transcript trait, so the opening is bound to everything absorbed before it.
 
 use super::msm::FixedBaseTable;
-use super::{labels, setup_cache, Pcs, PcsError};
+use super::{evaluate_batch, labels, setup_cache, PcsError};
 use crate::poly::DenseMle;
 use crate::transcript::Transcript;
 use ark_bn254::{Bn254, Fr, G1Affine, G1Projective};
@@ -283,13 +283,10 @@ fn padding_factor(point: &[Fr], m: usize) -> Fr {
         .product()
 }
 
-impl Pcs for DoryPcs {
-    type Setup = DorySetup;
-    type Commitment = DoryCommitment;
-    type ProverData = DoryProverData;
-    type Proof = DoryProof;
-
-    fn setup(max_num_vars: usize) -> Result<DorySetup, PcsError> {
+/// A multilinear polynomial commitment scheme with batched openings at one point.
+impl DoryPcs {
+    /// Parameters for polynomials of up to `max_num_vars` variables.
+    pub fn setup(max_num_vars: usize) -> Result<DorySetup, PcsError> {
         if max_num_vars > 2 * MAX_ROUNDS {
             return Err(PcsError::Setup(format!(
                 "{max_num_vars} variables is beyond any setup"
@@ -306,7 +303,8 @@ impl Pcs for DoryPcs {
         })
     }
 
-    fn commit(
+    /// Commits to a polynomial given by its hypercube values.
+    pub fn commit(
         setup: &DorySetup,
         poly: &DenseMle,
     ) -> Result<(DoryCommitment, DoryProverData), PcsError> {
@@ -324,7 +322,9 @@ impl Pcs for DoryPcs {
         Ok(finish_commit(setup, n, rows))
     }
 
-    fn commit_small(
+    /// Commits to the polynomial whose hypercube values are the small integers `values`, padded
+    /// with zeros to `2^num_vars`: much cheaper than [`DoryPcs::commit`] for bits, bytes and words.
+    pub fn commit_small(
         setup: &DorySetup,
         values: &[u64],
         num_vars: usize,
@@ -348,7 +348,9 @@ impl Pcs for DoryPcs {
         Ok(finish_commit(setup, num_vars, rows))
     }
 
-    fn open_batch_with_evals(
+    /// Opens `polys` at `point` (shorter polynomials at the tail of `point`, see the module doc)
+    /// given their evaluations there, absorbing the point and the evaluations first.
+    pub fn open_batch_with_evals(
         setup: &DorySetup,
         polys: &[&DenseMle],
         data: &[&DoryProverData],
@@ -448,7 +450,20 @@ impl Pcs for DoryPcs {
         Ok(DoryProof { inner })
     }
 
-    fn verify_batch(
+    /// Opens `polys` at `point`, computing their evaluations itself.
+    pub fn open_batch(
+        setup: &DorySetup,
+        polys: &[&DenseMle],
+        data: &[&DoryProverData],
+        point: &[Fr],
+        transcript: &mut Transcript,
+    ) -> Result<DoryProof, PcsError> {
+        let evals = evaluate_batch(polys, point)?;
+        Self::open_batch_with_evals(setup, polys, data, point, &evals, transcript)
+    }
+
+    /// Verifies that the committed polynomials take `evals` at `point`.
+    pub fn verify_batch(
         setup: &DorySetup,
         commitments: &[&DoryCommitment],
         point: &[Fr],

@@ -1,5 +1,6 @@
-//! Multilinear polynomial commitments: the [`Pcs`] trait and its Dory implementation
-//! ([`dory::DoryPcs`]).
+//! Multilinear polynomial commitments: Dory ([`dory::DoryPcs`]), the one scheme the prover uses.
+//! (There is no `Pcs` trait: it had one implementation and every caller named it; a trait
+//! returns with a second scheme.)
 //!
 //! A polynomial in `n` variables is committed by its `2^n` hypercube values (the [`DenseMle`]
 //! convention: big-endian, `x_0` is the most significant index bit). Openings are batched: many
@@ -20,7 +21,7 @@
 //! a missing or corrupt file is regenerated and rewritten atomically.
 //!
 //! **Small values.** Row commitments use precomputed multiples of the fixed generators
-//! (`msm.rs`), where a zero byte of a scalar costs nothing: [`Pcs::commit_small`] commits to
+//! (`msm.rs`), where a zero byte of a scalar costs nothing: [`DoryPcs::commit_small`] commits to
 //! `u64` values directly, and bits and `u32` words cost a small fraction of a random field
 //! element (measured in `benches/pcs.rs`). [`crate::spartan::prove_uniform`] picks it automatically for
 //! every column whose values fit in 64 bits.
@@ -33,7 +34,7 @@ pub use dory::{DoryCommitment, DoryPcs, DoryProof, DoryProverData, DorySetup};
 pub use setup_cache::{cache_dir, CACHE_DIR_ENV};
 
 use crate::poly::DenseMle;
-use crate::transcript::Transcript;
+
 use ark_bn254::Fr;
 
 /// Transcript labels of the commitment layer.
@@ -82,68 +83,6 @@ pub enum PcsError {
     /// The setup could not be created, read or written.
     #[error("setup: {0}")]
     Setup(String),
-}
-
-/// A multilinear polynomial commitment scheme with batched openings at one point.
-pub trait Pcs {
-    /// Public parameters (prover and verifier parts).
-    type Setup;
-    /// A commitment: small, serializable, absorbed into the transcript by the caller.
-    type Commitment;
-    /// What the prover keeps from committing, to open later.
-    type ProverData;
-    /// An opening proof.
-    type Proof;
-
-    /// Parameters for polynomials of up to `max_num_vars` variables.
-    fn setup(max_num_vars: usize) -> Result<Self::Setup, PcsError>;
-
-    /// Commits to a polynomial given by its hypercube values.
-    fn commit(
-        setup: &Self::Setup,
-        poly: &DenseMle,
-    ) -> Result<(Self::Commitment, Self::ProverData), PcsError>;
-
-    /// Commits to the polynomial whose hypercube values are the small integers `values`, padded
-    /// with zeros to `2^num_vars`: much cheaper than [`Pcs::commit`] for bits, bytes and words.
-    fn commit_small(
-        setup: &Self::Setup,
-        values: &[u64],
-        num_vars: usize,
-    ) -> Result<(Self::Commitment, Self::ProverData), PcsError>;
-
-    /// Opens `polys` at `point` (shorter polynomials at the tail of `point`, see the module doc)
-    /// given their evaluations there, absorbing the point and the evaluations first.
-    fn open_batch_with_evals(
-        setup: &Self::Setup,
-        polys: &[&DenseMle],
-        data: &[&Self::ProverData],
-        point: &[Fr],
-        evals: &[Fr],
-        transcript: &mut Transcript,
-    ) -> Result<Self::Proof, PcsError>;
-
-    /// Opens `polys` at `point`, computing their evaluations itself.
-    fn open_batch(
-        setup: &Self::Setup,
-        polys: &[&DenseMle],
-        data: &[&Self::ProverData],
-        point: &[Fr],
-        transcript: &mut Transcript,
-    ) -> Result<Self::Proof, PcsError> {
-        let evals = evaluate_batch(polys, point)?;
-        Self::open_batch_with_evals(setup, polys, data, point, &evals, transcript)
-    }
-
-    /// Verifies that the committed polynomials take `evals` at `point`.
-    fn verify_batch(
-        setup: &Self::Setup,
-        commitments: &[&Self::Commitment],
-        point: &[Fr],
-        evals: &[Fr],
-        proof: &Self::Proof,
-        transcript: &mut Transcript,
-    ) -> Result<(), PcsError>;
 }
 
 /// The values of `polys` at `point`, each at the tail of `point` matching its size.

@@ -4,13 +4,13 @@ use super::{
     absorb_instance, labels, powers, OpeningClaim, OuterSummand, SpartanError, SpartanProof,
     UniformProof,
 };
-use crate::pcs::{DoryPcs, DoryProverData, DorySetup, Pcs};
-use crate::poly::{eq_table, inner_product, next_table, DenseMle};
+use crate::pcs::{DoryPcs, DoryProverData, DorySetup};
+use crate::poly::{eq_table, inner_product, next_table, small_value, DenseMle};
 use crate::r1cs::UniformR1cs;
 use crate::sumcheck;
 use crate::transcript::Transcript;
 use ark_bn254::Fr;
-use ark_ff::{One, PrimeField, Zero};
+use ark_ff::{One, Zero};
 use rayon::prelude::*;
 use std::borrow::Cow;
 
@@ -151,18 +151,7 @@ pub fn prove(
 
 /// The column's values as `u64`s if they all fit (then committing is much cheaper).
 fn small_values(col: &DenseMle) -> Option<Vec<u64>> {
-    col.evals()
-        .par_iter()
-        .map(|v| {
-            let b = v.into_bigint();
-            let limbs = b.as_ref();
-            if limbs.iter().skip(1).all(|l| *l == 0) {
-                limbs.first().copied()
-            } else {
-                None
-            }
-        })
-        .collect()
+    col.evals().par_iter().map(|v| small_value(*v)).collect()
 }
 
 /// Commits to one column, through the small-value path when its values fit in a `u64` (the
@@ -205,7 +194,7 @@ pub struct PhaseTimes {
     /// The batched opening.
     pub open: std::time::Duration,
     /// Elements (rows × columns) of the columns committed through the small-value path
-    /// ([`crate::pcs::Pcs::commit_small`]): those whose values all fit in a `u64`.
+    /// ([`crate::pcs::DoryPcs::commit_small`]): those whose values all fit in a `u64`.
     pub small_elements: u64,
 }
 

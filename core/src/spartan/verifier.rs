@@ -4,7 +4,7 @@ use super::{
     absorb_instance, labels, powers, OpeningClaim, OuterSummand, SpartanError, SpartanProof,
     UniformProof,
 };
-use crate::pcs::{DoryCommitment, DoryPcs, DorySetup, Pcs};
+use crate::pcs::{DoryCommitment, DoryPcs, DorySetup};
 use crate::poly::{eq_eval, next_eval};
 use crate::r1cs::UniformR1cs;
 use crate::sumcheck;

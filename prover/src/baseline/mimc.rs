@@ -174,7 +174,7 @@ pub(super) fn mimc_fixed_commitments(
 mod tests {
     use super::*;
     use crate::baseline::{verify, Kernel, DOMAIN};
-    use crate::pcs::{DoryPcs, Pcs};
+    use crate::pcs::DoryPcs;
     use crate::r1cs::R1csError;
     use crate::spartan;
     use crate::transcript::Transcript;

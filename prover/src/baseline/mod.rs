@@ -46,7 +46,7 @@ use ark_bn254::Fr;
 use ark_ff::{One, PrimeField};
 
 use crate::format::FormatError;
-use crate::pcs::{DoryPcs, Pcs, PcsError};
+use crate::pcs::{DoryPcs, PcsError};
 use crate::pipeline::{peak_memory_bytes, Report};
 use crate::poly::DenseMle;
 use crate::r1cs::{LinComb, R1csError, UniformR1cs, Var};

@@ -36,8 +36,8 @@ pub mod zasm;
 
 use ark_bn254::Fr;
 
-use crate::machine::lookup::{multiplicities, LookupMiss};
-use crate::machine::memory::{fill_memory, MemoryFillError};
+use crate::machine::logup::{multiplicities, LookupMiss};
+use crate::machine::offline_memory::{fill_memory, MemoryFillError};
 use crate::machine::{table_cols, Machine, PublicValues};
 pub use crate::machine::{tables_used, Witness};
 
@@ -77,7 +77,7 @@ pub fn finish_witness(
     table_columns[table_cols::MEM_FINAL_FLAG] = final_flag;
     for table in tables_used(machine) {
         let m = multiplicities(table, &machine.lookups, &columns, &machine.bytecode)?;
-        table_columns[crate::machine::lookup::multiplicity_column(table)] = m;
+        table_columns[crate::machine::logup::multiplicity_column(table)] = m;
     }
     if cfg!(debug_assertions) {
         public.bind(machine)?.check(&columns)?;

@@ -13,7 +13,7 @@ use zkvm_isa::{ApUpdate, Instruction, Op1Src, Opcode, PcUpdate, Program, Reg, Re
 use zkvm_vm::Step;
 
 use super::{finish_witness, LowerError, Witness};
-use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
+use crate::machine::offline_memory;
 use crate::machine::{
     add, cur, first, fr, konst, last, next, not_last, one, public, public_value, sub, Builder, Col,
     LookupUse, Machine, MemSlot, MemoryLayout, OutputLane, ProgramDigest, PublicValues, RowExpr,
@@ -499,8 +499,7 @@ pub fn machine(program: &Program, mem_log_size: usize) -> (Machine, ZasmCols) {
             writes: RowExpr::constant(Fr::zero()),
         })
         .collect();
-    let checker = OfflineMemoryChecker;
-    let mut lookups = checker.constrain(&mut bld, &slots, c.cycle);
+    let mut lookups = offline_memory::constrain(&mut bld, &slots, c.cycle);
     for (limb, name) in
         reg_limbs
             .iter()
@@ -681,7 +680,7 @@ pub fn lower(
         };
         if instr.op1_src == Op1Src::Op0 {
             // A dereferenced op0 is a u32 on every run that did not fault.
-            let base = crate::machine::memory::small_value(op0).unwrap_or(0);
+            let base = crate::poly::small_value(op0).unwrap_or(0);
             cols[c.op0_limbs[0]][t] = Fr::from(base & 0xffff);
             cols[c.op0_limbs[1]][t] = Fr::from(base >> 16);
         }

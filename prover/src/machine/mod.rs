@@ -6,9 +6,9 @@
 //! - a **uniform R1CS** ([`crate::r1cs`]): the same constraints on every row, which may also
 //!   read the next row (register transitions), proven with Spartan;
 //! - **memory slots**: up to a few accesses per cycle to one read-write memory, checked by the
-//!   offline memory checker ([`memory`]): each access is a read tuple consumed and a write tuple
+//!   offline memory checker ([`offline_memory`]): each access is a read tuple consumed and a write tuple
 //!   produced, with timestamps;
-//! - **lookups** of tuples of columns into tables ([`lookup`]): the program's bytecode (instruction
+//! - **lookups** of tuples of columns into tables ([`logup`]): the program's bytecode (instruction
 //!   fetch), 16-bit ranges, and whatever an ISA's ALU needs;
 //! - a **public output** sequence bound into the proof.
 //!
@@ -23,8 +23,8 @@
 
 pub mod balance;
 pub mod fractions;
-pub mod lookup;
-pub mod memory;
+pub mod logup;
+pub mod offline_memory;
 pub mod tables;
 
 use ark_bn254::Fr;

@@ -27,9 +27,8 @@ use crate::format::{from_bytes, to_bytes, FormatError, ProofKind};
 
 use crate::gkr::FractionalSumProof;
 use crate::machine::fractions::{Challenges, CycleFamily, TableFamily};
-use crate::machine::lookup::{LogUp, Lookup};
-use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
 use crate::machine::tables_used;
+use crate::machine::{logup, offline_memory};
 use crate::machine::{tags, Machine, PublicValues, RowExpr};
 use crate::pcs::{DoryCommitment, DoryProof};
 use crate::spartan::SpartanProof;
@@ -189,19 +188,19 @@ pub fn committed_table_columns(machine: &Machine) -> Vec<usize> {
     cols.extend(
         tables_used(machine)
             .into_iter()
-            .map(crate::machine::lookup::multiplicity_column),
+            .map(crate::machine::logup::multiplicity_column),
     );
     cols
 }
 
 /// All cycle-side fraction families of a machine: memory, lookups, public output.
 pub fn cycle_families(machine: &Machine) -> Vec<CycleFamily> {
-    let mut f = OfflineMemoryChecker.cycle_families(
+    let mut f = offline_memory::cycle_families(
         &machine.slots,
         machine.cycle_col,
         machine.memory.permissions.is_some(),
     );
-    f.extend(LogUp.cycle_families(&machine.lookups));
+    f.extend(logup::cycle_families(&machine.lookups));
     f.extend(
         machine
             .outputs
@@ -222,8 +221,11 @@ pub fn cycle_families(machine: &Machine) -> Vec<CycleFamily> {
 
 /// All table-side fraction families of a machine: initial and final memory, lookup tables.
 pub fn table_families(machine: &Machine) -> Vec<TableFamily> {
-    let mut f = OfflineMemoryChecker.table_families(&machine.memory);
-    f.extend(LogUp.table_families(&tables_used(machine), &machine.bytecode));
+    let mut f = offline_memory::table_families(&machine.memory);
+    f.extend(logup::table_families(
+        &tables_used(machine),
+        &machine.bytecode,
+    ));
     f
 }
 

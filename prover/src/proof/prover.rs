@@ -13,9 +13,9 @@ use crate::gkr;
 use crate::machine::fractions::{
     cycle_columns, cycle_leaves, family_vars, table_committed, table_leaves,
 };
-use crate::machine::memory::small_value;
 use crate::machine::{Machine, PublicValues, Witness};
-use crate::pcs::{DoryPcs, DoryProverData, DorySetup, Pcs};
+use crate::pcs::{DoryPcs, DoryProverData, DorySetup};
+use crate::poly::small_value;
 use crate::poly::DenseMle;
 use crate::spartan;
 use crate::transcript::Transcript;

@@ -13,9 +13,9 @@ use crate::gkr;
 use crate::machine::fractions::{
     cycle_columns, cycle_leaf_values, family_vars, table_committed, table_leaf_values,
 };
-use crate::machine::lookup::{multiplicity_column, table_log_size};
+use crate::machine::logup::{multiplicity_column, table_log_size};
 use crate::machine::{table_cols, Machine, TableId};
-use crate::pcs::{DoryCommitment, DoryPcs, DorySetup, Pcs};
+use crate::pcs::{DoryCommitment, DoryPcs, DorySetup};
 use crate::spartan;
 use crate::transcript::Transcript;
 

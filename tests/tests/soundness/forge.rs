@@ -16,9 +16,9 @@ use ark_bn254::Fr;
 use ark_ff::Zero;
 use zkvm_prover::lower::{self, Witness};
 use zkvm_prover::machine::balance::{unbalanced_multisets, Multiset};
-use zkvm_prover::machine::memory::small_value;
 use zkvm_prover::machine::{table_cols, LookupUse, Machine, PublicValues, TableId};
 use zkvm_prover::pipeline::{self, setup_for, PipelineError};
+use zkvm_prover::poly::small_value;
 use zkvm_prover::proof::{self, ProofError, VmProof};
 
 /// The program a forgery is for.
@@ -450,7 +450,7 @@ impl Forge {
         table_columns[table_cols::MEM_FINAL_TS] = final_ts;
         table_columns[table_cols::MEM_FINAL_FLAG] = flag;
         for table in lower::tables_used(m) {
-            table_columns[zkvm_prover::machine::lookup::multiplicity_column(table)] =
+            table_columns[zkvm_prover::machine::logup::multiplicity_column(table)] =
                 multiplicities(m, cols, table);
         }
         Witness {

@@ -19,7 +19,7 @@ use ark_bn254::Fr;
 use ark_ff::{Field, One, Zero};
 use zkvm_prover::lower::riscv::{machine, ram_base};
 use zkvm_prover::machine::balance::Multiset;
-use zkvm_prover::machine::memory::small_value;
+use zkvm_prover::poly::small_value;
 use zkvm_riscv::{Instruction as I, Program};
 
 use super::forge::{self, Forge};

@@ -56,7 +56,7 @@ use rayon::prelude::*;
 use zkvm_riscv::{Program, Step};
 
 use super::{finish_witness, LowerError, Witness};
-use crate::machine::memory::{MemoryChecker, OfflineMemoryChecker};
+use crate::machine::offline_memory;
 use crate::machine::{
     Builder, LookupUse, Machine, MemSlot, MemoryLayout, OutputLane, PublicValues, RowExpr, TableId,
 };
@@ -128,7 +128,7 @@ pub fn machine_with_cols(program: &Program, mem_log_size: usize) -> (Machine, Rv
     ecall::eval(&mut bld, &c, &ecall::Span { lo, hi });
 
     let slots = memory_slots(&c);
-    let mut memory_lookups = OfflineMemoryChecker.constrain(&mut bld, &slots, c.cycle);
+    let mut memory_lookups = offline_memory::constrain(&mut bld, &slots, c.cycle);
     memory_lookups.push(LookupUse {
         name: "instruction fetch".into(),
         table: TableId::Bytecode,

@@ -85,7 +85,7 @@ pub fn public_output_bytes(stdout: &[u8]) -> Vec<Fr> {
 pub fn output_bytes(output: &[Fr]) -> Option<Vec<u8>> {
     output
         .iter()
-        .map(|v| crate::machine::memory::small_value(*v).and_then(|b| u8::try_from(b).ok()))
+        .map(|v| crate::poly::small_value(*v).and_then(|b| u8::try_from(b).ok()))
         .collect()
 }
 

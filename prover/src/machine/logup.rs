@@ -2,27 +2,15 @@
 //! a tuple `f` is in table `T` on every active row iff, for a random `α`,
 //! `Σ_rows active/(α − φ(f)) = Σ_j m_j/(α − φ(T_j))` where `m_j` counts the lookups of row `j`.
 //! The multiplicities are committed (small integers, cheap with Dory); the sums are proven with
-//! GKR together with memory checking. Behind the [`Lookup`] trait so that Lasso/Shout can take its
-//! place.
+//! GKR together with memory checking. Shout (Setty–Thaler 2025) is to sit beside it.
 
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
 
 use super::fractions::{CycleFamily, TableExpr, TableFamily};
-use super::memory::small_value;
 use super::tables::{bitwise_value, BitwiseColumn, BITWISE_LOG_SIZE, BITWISE_ROWS};
 use super::{table_cols, LookupUse, RowExpr, TableId};
-
-/// A lookup argument: its fractions on the cycle side and on the tables.
-pub trait Lookup {
-    /// The fractions contributed on every row.
-    fn cycle_families(&self, uses: &[LookupUse]) -> Vec<CycleFamily>;
-    /// The fractions contributed by the tables in use.
-    fn table_families(&self, tables: &[TableId], bytecode: &[Vec<Fr>]) -> Vec<TableFamily>;
-}
-
-/// LogUp with committed multiplicities.
-pub struct LogUp;
+use crate::poly::small_value;
 
 /// log2 of the number of rows of a table.
 pub fn table_log_size(table: TableId, bytecode_len: usize) -> usize {
@@ -42,65 +30,66 @@ pub fn multiplicity_column(table: TableId) -> usize {
     }
 }
 
-impl Lookup for LogUp {
-    fn cycle_families(&self, uses: &[LookupUse]) -> Vec<CycleFamily> {
-        uses.iter()
-            .map(|u| {
-                let mut tuple = vec![RowExpr::constant(Fr::from(u.table.tag()))];
-                tuple.extend(u.tuple.iter().cloned());
-                CycleFamily {
-                    name: format!("lookup: {}", u.name),
-                    numerator: u.active.clone(),
-                    tuple,
-                }
-            })
-            .collect()
-    }
-
-    fn table_families(&self, tables: &[TableId], bytecode: &[Vec<Fr>]) -> Vec<TableFamily> {
-        tables
-            .iter()
-            .map(|&table| {
-                // The tag is public and nonzero only on the table's real rows, so a padding row
-                // (or an unused bitwise row) has tag 0 and matches no lookup, whose tag is a
-                // nonzero constant: padding can never be fetched.
-                let tag = table.tag();
-                let mut tuple = vec![match table {
-                    TableId::Bytecode => TableExpr::Ranges(vec![(0, bytecode.len() as u64, tag)]),
-                    TableId::Range16 => TableExpr::Const(Fr::from(tag)),
-                    TableId::Bitwise => TableExpr::Ranges(vec![(0, BITWISE_ROWS, tag)]),
-                }];
-                match table {
-                    TableId::Bytecode => {
-                        let width = bytecode.first().map_or(0, |r| r.len());
-                        tuple.extend((0..width).map(|c| {
-                            TableExpr::Public(bytecode.iter().map(|row| row[c]).collect())
-                        }));
-                    }
-                    TableId::Range16 => tuple.push(TableExpr::Index),
-                    TableId::Bitwise => tuple.extend(
-                        [
-                            BitwiseColumn::Op,
-                            BitwiseColumn::A,
-                            BitwiseColumn::B,
-                            BitwiseColumn::Result,
-                        ]
-                        .into_iter()
-                        .map(TableExpr::Bitwise),
-                    ),
-                }
-                TableFamily {
-                    name: format!("table: {table:?}"),
-                    log_size: table_log_size(table, bytecode.len()),
-                    sign: -Fr::one(),
-                    numerator: TableExpr::Committed(multiplicity_column(table)),
-                    tuple,
-                }
-            })
-            .collect()
-    }
+/// The fractions contributed on every row.
+pub fn cycle_families(uses: &[LookupUse]) -> Vec<CycleFamily> {
+    uses.iter()
+        .map(|u| {
+            let mut tuple = vec![RowExpr::constant(Fr::from(u.table.tag()))];
+            tuple.extend(u.tuple.iter().cloned());
+            CycleFamily {
+                name: format!("lookup: {}", u.name),
+                numerator: u.active.clone(),
+                tuple,
+            }
+        })
+        .collect()
 }
 
+/// The fractions contributed by the tables in use.
+pub fn table_families(tables: &[TableId], bytecode: &[Vec<Fr>]) -> Vec<TableFamily> {
+    tables
+        .iter()
+        .map(|&table| {
+            // The tag is public and nonzero only on the table's real rows, so a padding row
+            // (or an unused bitwise row) has tag 0 and matches no lookup, whose tag is a
+            // nonzero constant: padding can never be fetched.
+            let tag = table.tag();
+            let mut tuple = vec![match table {
+                TableId::Bytecode => TableExpr::Ranges(vec![(0, bytecode.len() as u64, tag)]),
+                TableId::Range16 => TableExpr::Const(Fr::from(tag)),
+                TableId::Bitwise => TableExpr::Ranges(vec![(0, BITWISE_ROWS, tag)]),
+            }];
+            match table {
+                TableId::Bytecode => {
+                    let width = bytecode.first().map_or(0, |r| r.len());
+                    tuple.extend(
+                        (0..width).map(|c| {
+                            TableExpr::Public(bytecode.iter().map(|row| row[c]).collect())
+                        }),
+                    );
+                }
+                TableId::Range16 => tuple.push(TableExpr::Index),
+                TableId::Bitwise => tuple.extend(
+                    [
+                        BitwiseColumn::Op,
+                        BitwiseColumn::A,
+                        BitwiseColumn::B,
+                        BitwiseColumn::Result,
+                    ]
+                    .into_iter()
+                    .map(TableExpr::Bitwise),
+                ),
+            }
+            TableFamily {
+                name: format!("table: {table:?}"),
+                log_size: table_log_size(table, bytecode.len()),
+                sign: -Fr::one(),
+                numerator: TableExpr::Committed(multiplicity_column(table)),
+                tuple,
+            }
+        })
+        .collect()
+}
 /// The prover's side: how often each row of `table` is looked up.
 pub fn multiplicities(
     table: TableId,

@@ -1,0 +1,300 @@
+//! Offline memory checking (Blum, Evans, Gemmell, Kannan, Naor 1991), with timestamps as in
+//! Spice (Setty, Angel, Gupta, Lee 2018) and Jolt before Twist.
+//!
+//! Every access on row `t` in slot `s` happens at time `now = S·t + s + 1` and
+//! - consumes the tuple `(addr, read_value, read_ts, read_flag)` — the cell as the last write
+//!   (or the initial memory, at time 0) left it;
+//! - produces `(addr, write_value, now, 1)`.
+//!
+//! With the initial tuples `(a, init(a), 0, init_flag)` for every address and the final tuples
+//! `(a, final(a), final_ts(a), final_flag(a))`, the multisets satisfy
+//! `init ∪ writes = reads ∪ final`, and each `read_ts < now` (range-checked through two 16-bit
+//! limbs of `now − read_ts − 1`). Since every produced tuple carries a distinct time and can be
+//! consumed once, each read consumes exactly the tuple of the latest earlier access to its cell:
+//! it returns the value last written. The multiset equality is a LogUp sum proven by GKR.
+//! Twist (Setty–Thaler 2025) will sit beside it as a second argument; until then this module is
+//! plain functions (a trait with one implementation only hid the call sites).
+
+use ark_bn254::Fr;
+use ark_ff::{One, Zero};
+
+use super::fractions::{CycleFamily, TableExpr, TableFamily};
+use super::{
+    cur, fr, konst, sub, table_cols, tags, Builder, Col, LookupUse, MemSlot, MemoryLayout, RowExpr,
+    TableId,
+};
+use crate::poly::small_value;
+use crate::r1cs::LinComb;
+
+/// `now` of slot `s` as an expression of the cycle column.
+fn now_expr(num_slots: usize, s: usize, cycle_col: Col) -> RowExpr {
+    RowExpr::constant(Fr::from((s + 1) as u64)).plus(cycle_col, Fr::from(num_slots as u64))
+}
+
+fn permission_expr(permission: Option<Col>) -> RowExpr {
+    match permission {
+        Some(c) => RowExpr::col(c),
+        None => RowExpr::constant(Fr::from(2u64)),
+    }
+}
+
+fn flag_expr(flag: Option<Col>) -> RowExpr {
+    match flag {
+        Some(c) => RowExpr::col(c),
+        None => RowExpr::constant(Fr::one()),
+    }
+}
+
+/// Add the per-row constraints and lookups the argument needs.
+pub fn constrain(b: &mut Builder, slots: &[MemSlot], cycle_col: Col) -> Vec<LookupUse> {
+    let mut lookups = Vec::new();
+    for (s, slot) in slots.iter().enumerate() {
+        let (lo, hi) = slot.ts_diff_limbs;
+        // active · (now − read_ts − 1 − lo − 2^16·hi) = 0
+        let now = now_expr(slots.len(), s, cycle_col).to_lincomb();
+        let diff = sub(sub(now, cur(slot.read_ts)), konst(Fr::one()));
+        let limbs = LinComb {
+            terms: vec![
+                (crate::r1cs::Var::Cur(lo), Fr::one()),
+                (crate::r1cs::Var::Cur(hi), fr(1 << 16)),
+            ],
+        };
+        b.constrain(
+            &format!(
+                "memory: {} reads an earlier write (timestamp limbs)",
+                slot.name
+            ),
+            slot.active.to_lincomb(),
+            sub(diff, limbs),
+            LinComb { terms: Vec::new() },
+        );
+        if let Some(flag) = slot.read_init_flag {
+            b.boolean(&format!("memory: {} read flag is boolean", slot.name), flag);
+        }
+        if let Some(p) = slot.permission {
+            // (p − 1)(p − 2) = 0: the cell is accessible (1 read-only, 2 read-write) ...
+            b.constrain(
+                &format!("memory: {} touches an accessible cell", slot.name),
+                sub(cur(p), konst(Fr::one())),
+                sub(cur(p), konst(Fr::from(2u64))),
+                LinComb { terms: Vec::new() },
+            );
+            // ... and writable when the access changes it.
+            b.constrain(
+                &format!("memory: {} writes a writable cell", slot.name),
+                slot.writes.to_lincomb(),
+                sub(cur(p), konst(Fr::from(2u64))),
+                LinComb { terms: Vec::new() },
+            );
+        }
+        for (limb, which) in [(lo, "low"), (hi, "high")] {
+            lookups.push(LookupUse {
+                name: format!("memory: {} timestamp {which} limb", slot.name),
+                table: TableId::Range16,
+                active: slot.active.clone(),
+                tuple: vec![RowExpr::col(limb)],
+            });
+        }
+    }
+    lookups
+}
+
+/// The fractions contributed on every row (with a permission component when
+/// `permissions` is set).
+pub fn cycle_families(slots: &[MemSlot], cycle_col: Col, permissions: bool) -> Vec<CycleFamily> {
+    let tag = RowExpr::constant(Fr::from(tags::MEMORY));
+    let mut families = Vec::new();
+    for (s, slot) in slots.iter().enumerate() {
+        let negated = RowExpr {
+            terms: slot.active.terms.iter().map(|(c, k)| (*c, -*k)).collect(),
+            constant: -slot.active.constant,
+        };
+        families.push(CycleFamily {
+            name: format!("memory read: {}", slot.name),
+            numerator: negated,
+            tuple: vec![
+                tag.clone(),
+                slot.addr.clone(),
+                RowExpr::col(slot.read_value),
+                RowExpr::col(slot.read_ts),
+                flag_expr(slot.read_init_flag),
+            ]
+            .into_iter()
+            .chain(permissions.then(|| permission_expr(slot.permission)))
+            .collect(),
+        });
+        families.push(CycleFamily {
+            name: format!("memory write: {}", slot.name),
+            numerator: slot.active.clone(),
+            tuple: vec![
+                tag.clone(),
+                slot.addr.clone(),
+                RowExpr::col(slot.write_value),
+                now_expr(slots.len(), s, cycle_col),
+                RowExpr::constant(Fr::one()),
+            ]
+            .into_iter()
+            .chain(permissions.then(|| permission_expr(slot.permission)))
+            .collect(),
+        });
+    }
+    families
+}
+
+/// The fractions contributed by the initial and final memory.
+pub fn table_families(layout: &MemoryLayout) -> Vec<TableFamily> {
+    let tag = TableExpr::Const(Fr::from(tags::MEMORY));
+    let mut init: Vec<Fr> = Vec::new();
+    for (a, v) in &layout.init {
+        let a = *a as usize;
+        if init.len() <= a {
+            init.resize(a + 1, Fr::zero());
+        }
+        init[a] = *v;
+    }
+    let perms = layout.permissions.clone().map(TableExpr::Ranges);
+    vec![
+        TableFamily {
+            name: "memory: initial".into(),
+            log_size: layout.log_size,
+            sign: Fr::one(),
+            numerator: TableExpr::Const(Fr::one()),
+            tuple: vec![
+                tag.clone(),
+                TableExpr::Index,
+                TableExpr::Public(init),
+                TableExpr::Const(Fr::zero()),
+                TableExpr::Const(layout.init_flag),
+            ]
+            .into_iter()
+            .chain(perms.clone())
+            .collect(),
+        },
+        TableFamily {
+            name: "memory: final".into(),
+            log_size: layout.log_size,
+            sign: -Fr::one(),
+            numerator: TableExpr::Const(Fr::one()),
+            tuple: vec![
+                tag,
+                TableExpr::Index,
+                TableExpr::Committed(table_cols::MEM_FINAL_VALUE),
+                TableExpr::Committed(table_cols::MEM_FINAL_TS),
+                TableExpr::Committed(table_cols::MEM_FINAL_FLAG),
+            ]
+            .into_iter()
+            .chain(perms)
+            .collect(),
+        },
+    ]
+}
+/// The prover's side: fill the timestamp columns of every slot and compute the final memory.
+///
+/// Row `t` is cycle `t`. `columns` must already hold each slot's `active`, address, read and write values. Returns the
+/// final value, timestamp and flag columns (length `2^layout.log_size`), or the first row whose
+/// access is out of the layout's address range or reads a value other than the cell holds.
+pub fn fill_memory(
+    slots: &[MemSlot],
+    columns: &mut [Vec<Fr>],
+    layout: &MemoryLayout,
+) -> Result<[Vec<Fr>; 3], MemoryFillError> {
+    let size = 1usize << layout.log_size;
+    let mut value = vec![Fr::zero(); size];
+    let mut ts = vec![0u64; size];
+    let mut flag = vec![layout.init_flag; size];
+    for (a, v) in &layout.init {
+        value[*a as usize] = *v;
+    }
+    let permission = |a: u64| -> u64 {
+        layout.permissions.as_ref().map_or(2, |ranges| {
+            ranges
+                .iter()
+                .find(|(start, end, _)| (*start..*end).contains(&a))
+                .map_or(0, |r| r.2)
+        })
+    };
+    let rows = columns.first().map_or(0, |c| c.len());
+    let num_slots = slots.len() as u64;
+    for t in 0..rows {
+        for (s, slot) in slots.iter().enumerate() {
+            if slot.active.eval_row(columns, t).is_zero() {
+                if let Some(p) = slot.permission {
+                    columns[p][t] = Fr::from(2u64);
+                }
+                continue;
+            }
+            let addr = slot.addr.eval_row(columns, t);
+            let a = small_value(addr).filter(|a| (*a as usize) < size).ok_or(
+                MemoryFillError::AddressOutOfRange {
+                    row: t,
+                    slot: slot.name.clone(),
+                },
+            )? as usize;
+            if columns[slot.read_value][t] != value[a] {
+                return Err(MemoryFillError::StaleRead {
+                    row: t,
+                    slot: slot.name.clone(),
+                    addr: a,
+                });
+            }
+            let now = num_slots * t as u64 + s as u64 + 1;
+            let diff = now - ts[a] - 1;
+            let perm = permission(a as u64);
+            let writes = !slot.writes.eval_row(columns, t).is_zero();
+            if perm == 0 || (writes && perm != 2) {
+                return Err(MemoryFillError::Forbidden {
+                    row: t,
+                    slot: slot.name.clone(),
+                    addr: a,
+                });
+            }
+            if let Some(p) = slot.permission {
+                columns[p][t] = Fr::from(perm);
+            }
+            columns[slot.read_ts][t] = Fr::from(ts[a]);
+            columns[slot.ts_diff_limbs.0][t] = Fr::from(diff & 0xffff);
+            columns[slot.ts_diff_limbs.1][t] = Fr::from(diff >> 16);
+            if let Some(f) = slot.read_init_flag {
+                columns[f][t] = flag[a];
+            }
+            value[a] = columns[slot.write_value][t];
+            ts[a] = now;
+            flag[a] = Fr::one();
+        }
+    }
+    Ok([value, ts.into_iter().map(Fr::from).collect(), flag])
+}
+
+/// Why the memory columns could not be filled (a lowering bug or an unprovable run).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MemoryFillError {
+    /// An address beyond the memory table.
+    #[error("row {row}: slot {slot} accesses an address outside the memory table")]
+    AddressOutOfRange {
+        /// The row.
+        row: usize,
+        /// The slot.
+        slot: String,
+    },
+    /// An access to a cell outside the program's memory, or a write to a read-only cell.
+    #[error("row {row}: slot {slot} may not access address {addr} this way (memory permissions)")]
+    Forbidden {
+        /// The row.
+        row: usize,
+        /// The slot.
+        slot: String,
+        /// The address.
+        addr: usize,
+    },
+    /// A read that does not return the cell's current value.
+    #[error("row {row}: slot {slot} reads a value that address {addr} does not hold")]
+    StaleRead {
+        /// The row.
+        row: usize,
+        /// The slot.
+        slot: String,
+        /// The address.
+        addr: usize,
+    },
+}
