@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use zkvm_riscv::{InstrClass, Machine, Opcode, RunConfig};
+use zkvm_riscv::{Emulator, InstrClass, Opcode, RunConfig};
 
 use crate::RunArgs;
 
@@ -86,7 +86,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<u8> {
         max_cycles: args.max_cycles,
         record_trace: args.trace,
     };
-    let mut machine = Machine::new(&program, input)?;
+    let mut machine = Emulator::new(&program, input)?;
     let started = std::time::Instant::now();
     let result = machine.run(&config);
     let elapsed = started.elapsed();

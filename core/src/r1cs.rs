@@ -93,6 +93,49 @@ impl LinComb {
     pub fn vars(&self) -> impl Iterator<Item = Var> + '_ {
         self.terms.iter().map(|(v, _)| *v)
     }
+
+    /// The columns read on the current row.
+    pub fn cur_columns(&self) -> impl Iterator<Item = usize> + '_ {
+        self.vars().filter_map(|v| match v {
+            Var::Cur(c) => Some(c),
+            _ => None,
+        })
+    }
+
+    /// Whether the combination reads only the current row and constants: what the tuples and
+    /// numerators of memory checking and lookups are made of, which the verifier evaluates from
+    /// the columns' openings at one point.
+    pub fn is_row_local(&self) -> bool {
+        self.vars().all(|v| matches!(v, Var::Cur(_) | Var::One))
+    }
+
+    /// The value on row `row` of `columns` (vectors of values, or polynomials' hypercube
+    /// values) of a [row-local](Self::is_row_local) combination.
+    ///
+    /// # Panics
+    /// On any other variable: a lowering that puts one into a fingerprint is a bug, and
+    /// `zkvm-prover`'s tests check every machine for it.
+    pub fn eval_row<C: AsRef<[Fr]>>(&self, columns: &[C], row: usize) -> Fr {
+        self.evaluate(|v| match v {
+            Var::Cur(c) => columns[c].as_ref()[row],
+            Var::One => Fr::one(),
+            other => panic!("{other:?} in a row-local expression"),
+        })
+    }
+
+    /// The value of a [row-local](Self::is_row_local) combination given the multilinear
+    /// extensions of the columns at one point (`column_evals[c]` for column `c`; the constant
+    /// column is 1 on the hypercube, so 1 everywhere).
+    ///
+    /// # Panics
+    /// On any other variable, as [`Self::eval_row`].
+    pub fn eval_at(&self, column_evals: &[Fr]) -> Fr {
+        self.evaluate(|v| match v {
+            Var::Cur(c) => column_evals[c],
+            Var::One => Fr::one(),
+            other => panic!("{other:?} in a row-local expression"),
+        })
+    }
 }
 
 impl From<Var> for LinComb {

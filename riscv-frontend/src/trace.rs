@@ -2,8 +2,8 @@
 
 use serde::Serialize;
 
+use crate::emulator::syscall;
 use crate::instruction::{InstrClass, Instruction, Opcode};
-use crate::machine::syscall;
 
 /// One executed instruction, as the prover's witness generator consumes it.
 ///

@@ -398,7 +398,8 @@ fn fr_string(v: &Fr) -> String {
     zkvm_isa::fmt_fr(v)
 }
 
-struct Machine<'a> {
+/// What executes: the decoded code, the memory and the I/O ([`Vm`] adds the registers).
+struct Cpu<'a> {
     code: Vec<Dec>,
     mem: Memory,
     inputs: &'a [Fr],
@@ -412,7 +413,7 @@ enum Flow {
     Halt,
 }
 
-impl Machine<'_> {
+impl Cpu<'_> {
     #[inline(always)]
     fn jump_target(&self, pc: u32, d: &Dec, v: &Fr, relative: bool) -> R<u32> {
         let len = self.code.len();
@@ -713,7 +714,7 @@ pub fn run(program: &Program, inputs: &[Fr], config: &RunConfig) -> Result<Execu
 /// calls the registers can be read and set, as a debugger does. [`run`] is the one-call form.
 pub struct Vm<'a> {
     program: &'a Program,
-    machine: Machine<'a>,
+    cpu: Cpu<'a>,
     registers: Registers,
     cycle: u64,
     record_trace: bool,
@@ -746,7 +747,7 @@ impl<'a> Vm<'a> {
         }
         Ok(Vm {
             program,
-            machine: Machine {
+            cpu: Cpu {
                 code: program.instructions.iter().map(Dec::new).collect(),
                 mem: Memory::new(config.max_memory),
                 inputs,
@@ -774,9 +775,9 @@ impl<'a> Vm<'a> {
         }
         let (regs, cycle, trace) = (&mut self.registers, &mut self.cycle, &mut self.trace);
         let result = if self.record_trace {
-            self.machine.run::<true>(regs, cycle, stop_at, trace)
+            self.cpu.run::<true>(regs, cycle, stop_at, trace)
         } else {
-            self.machine.run::<false>(regs, cycle, stop_at, trace)
+            self.cpu.run::<false>(regs, cycle, stop_at, trace)
         };
         self.halted = result.map_err(|f| self.error(f))?;
         Ok(self.halted)
@@ -818,7 +819,7 @@ impl<'a> Vm<'a> {
     fn call_sites(&self) -> Vec<String> {
         const MAX_FRAMES: usize = 64;
         let small = |v: Fr| zkvm_isa::fr_to_u64(&v).and_then(|v| u32::try_from(v).ok());
-        let mem = &self.machine.mem;
+        let mem = &self.cpu.mem;
         let mut sites = Vec::new();
         let mut fp = self.registers.fp;
         while sites.len() < MAX_FRAMES && fp >= DATA_START + 2 {
@@ -843,7 +844,7 @@ impl<'a> Vm<'a> {
 
     /// The result of the run so far: output, trace (if recorded), counts and registers.
     pub fn into_execution(self) -> Execution {
-        let m = self.machine;
+        let m = self.cpu;
         let mut per_opcode = [0u64; Opcode::COUNT];
         for (ins, c) in self.program.instructions.iter().zip(&m.counts) {
             per_opcode[ins.opcode.code() as usize] += c;

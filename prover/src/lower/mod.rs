@@ -31,10 +31,78 @@ macro_rules! bytecode_fields {
     };
 }
 
+/// Declares an ISA's typed column struct: the bytecode fields (`fields`, in the table's order,
+/// declared first; those listed as `wide` hold arbitrary field elements) and one struct field per
+/// column, in commitment order. A column's name is its field's name; `name: kind[n]` declares
+/// the columns `name0..`, and `kind[n from k]` numbers them from `k`. A `small` column holds
+/// values below 2^32 on every honest row (committed through the small-value path); a `field`
+/// column holds arbitrary field elements.
+macro_rules! air_columns {
+    ($(#[$meta:meta])* pub struct $name:ident {
+        fields: $fields:ident, wide [$($wide:ident),*];
+        $($(#[$doc:meta])* $col:ident: $kind:ident $([$n:literal $(from $start:literal)?])?,)*
+    }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug)]
+        pub struct $name {
+            /// The bytecode fields' columns, in table order.
+            pub fields: Vec<$crate::machine::Col>,
+            $($(#[$doc])* pub $col: air_columns!(@type $([$n])?),)*
+        }
+
+        impl $name {
+            /// Declare every column (the bytecode fields first), in commitment order.
+            pub fn declare(bld: &mut $crate::machine::Builder) -> Self {
+                let fields = $fields::ALL
+                    .iter()
+                    .map(|f| match f {
+                        $($fields::$wide => bld.field_col(f.name()),)*
+                        _ => bld.small_col(f.name()),
+                    })
+                    .collect();
+                $name {
+                    fields,
+                    $($col: air_columns!(@declare bld, $col, $kind $([$n $(from $start)?])?),)*
+                }
+            }
+
+            /// A bytecode field's column.
+            pub fn field(&self, f: $fields) -> $crate::machine::Col {
+                self.fields[f as usize]
+            }
+
+            /// A bytecode field on the current row.
+            pub fn f(&self, f: $fields) -> $crate::r1cs::LinComb {
+                $crate::machine::cur(self.field(f))
+            }
+
+            /// The sum of flags on the current row (one of them is set, or none).
+            pub fn any(&self, fs: &[$fields]) -> $crate::r1cs::LinComb {
+                fs.iter().fold($crate::r1cs::LinComb::zero(), |acc, f| acc + self.f(*f))
+            }
+        }
+    };
+    (@type) => { $crate::machine::Col };
+    (@type [$n:literal]) => { [$crate::machine::Col; $n] };
+    (@declare $b:ident, $col:ident, small) => { $b.small_col(stringify!($col)) };
+    (@declare $b:ident, $col:ident, field) => { $b.field_col(stringify!($col)) };
+    (@declare $b:ident, $col:ident, $kind:ident [$n:literal]) => {
+        air_columns!(@declare $b, $col, $kind [$n from 0])
+    };
+    (@declare $b:ident, $col:ident, small [$n:literal from $start:literal]) => {
+        std::array::from_fn(|i| $b.small_col(&format!("{}{}", stringify!($col), i + $start)))
+    };
+    (@declare $b:ident, $col:ident, field [$n:literal from $start:literal]) => {
+        std::array::from_fn(|i| $b.field_col(&format!("{}{}", stringify!($col), i + $start)))
+    };
+}
+
 pub mod riscv;
 pub mod zasm;
 
 use ark_bn254::Fr;
+use ark_ff::Zero;
+use rayon::prelude::*;
 
 use crate::machine::logup::{multiplicities, LookupMiss};
 use crate::machine::offline_memory::{fill_memory, MemoryFillError};
@@ -86,4 +154,76 @@ pub fn finish_witness(
         columns,
         table_columns,
     })
+}
+
+/// The witness columns of `n_rows` rows, each filled independently by `fill_row(t, row)` from a
+/// row of `num_columns` zeros. Rows are filled in parallel, in blocks (row-major), and each block
+/// is scattered into the columns in parallel.
+pub fn fill_rows<F>(
+    num_columns: usize,
+    n_rows: usize,
+    fill_row: F,
+) -> Result<Vec<Vec<Fr>>, LowerError>
+where
+    F: Fn(usize, &mut [Fr]) -> Result<(), LowerError> + Sync,
+{
+    const BLOCK: usize = 1 << 12;
+    let mut columns = vec![vec![Fr::zero(); n_rows]; num_columns];
+    for start in (0..n_rows).step_by(BLOCK) {
+        let end = (start + BLOCK).min(n_rows);
+        let block: Vec<Vec<Fr>> = (start..end)
+            .into_par_iter()
+            .map(|t| {
+                let mut row = vec![Fr::zero(); num_columns];
+                fill_row(t, &mut row)?;
+                Ok(row)
+            })
+            .collect::<Result<_, LowerError>>()?;
+        columns.par_iter_mut().enumerate().for_each(|(j, column)| {
+            for (i, row) in block.iter().enumerate() {
+                column[start + i] = row[j];
+            }
+        });
+    }
+    Ok(columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Memory tuples, lookup tuples and output lanes are evaluated from the columns' openings
+    /// at one point ([`crate::r1cs::LinComb::eval_at`]): none may read the next row, a row
+    /// selector or a public value.
+    #[test]
+    fn fingerprints_read_only_the_current_row() {
+        let zasm_program = zkvm_isa::Program {
+            instructions: Vec::new(),
+            entry: 0,
+            debug: None,
+        };
+        let rv_program = zkvm_riscv::Program::from_instructions(0x1000, &[], None);
+        for machine in [
+            zasm::machine(&zasm_program, 4).0,
+            riscv::machine(&rv_program, 6),
+        ] {
+            let slots = machine
+                .slots
+                .iter()
+                .flat_map(|s| [&s.active, &s.addr, &s.writes]);
+            let lookups = machine
+                .lookups
+                .iter()
+                .flat_map(|u| std::iter::once(&u.active).chain(&u.tuple));
+            let outputs = machine
+                .outputs
+                .iter()
+                .flat_map(|o| [&o.active, &o.index, &o.value]);
+            let expressions: Vec<_> = slots.chain(lookups).chain(outputs).collect();
+            assert!(expressions.len() > 10);
+            for e in expressions {
+                assert!(e.is_row_local(), "{}: {e:?}", machine.isa);
+            }
+        }
+    }
 }

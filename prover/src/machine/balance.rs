@@ -16,7 +16,6 @@ use rand_chacha::rand_core::SeedableRng;
 
 use super::fractions::{table_values, Challenges};
 use super::{tags, Machine, PublicValues, TableId};
-use crate::proof::{cycle_families, table_families};
 
 /// A multiset the proof balances, named by its fingerprint tag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,8 +65,8 @@ pub fn unbalanced_multisets(
     table_columns: &[Vec<Fr>],
 ) -> Vec<Multiset> {
     let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(0x0062_616c_616e_6365);
-    let cycle = cycle_families(machine);
-    let tables = table_families(machine);
+    let cycle = machine.cycle_families();
+    let tables = machine.table_families();
     let width = cycle
         .iter()
         .map(|f| f.tuple.len())

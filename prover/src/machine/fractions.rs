@@ -12,8 +12,9 @@ use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, One, Zero};
 use rayon::prelude::*;
 
-use super::{Col, RowExpr};
+use super::Col;
 use crate::poly::{eq_eval, DenseMle};
+use crate::r1cs::LinComb;
 
 /// Fractions contributed by every row: `numerator / (α − φ(tuple))`.
 #[derive(Clone, Debug)]
@@ -21,9 +22,9 @@ pub struct CycleFamily {
     /// For diagnostics.
     pub name: String,
     /// The numerator, with its sign (e.g. `−active` for a memory read).
-    pub numerator: RowExpr,
+    pub numerator: LinComb,
     /// The tuple; component 0 is the tag.
-    pub tuple: Vec<RowExpr>,
+    pub tuple: Vec<LinComb>,
 }
 
 /// An expression over a table's rows `j ∈ 0..2^log_size`.
@@ -130,11 +131,9 @@ pub fn cycle_columns(families: &[CycleFamily]) -> Vec<Col> {
         .iter()
         .flat_map(|f| {
             f.numerator
-                .terms
-                .iter()
-                .chain(f.tuple.iter().flat_map(|e| e.terms.iter()))
+                .cur_columns()
+                .chain(f.tuple.iter().flat_map(|e| e.cur_columns()))
         })
-        .map(|(c, _)| *c)
         .collect();
     cols.sort_unstable();
     cols.dedup();
@@ -163,12 +162,8 @@ pub fn cycle_leaf_values(
         let w = eq_eval(r_k, &bits);
         match families.get(k) {
             Some(fam) => {
-                p += w * fam.numerator.eval_with(column_evals, Fr::one());
-                q += w * ch.denominator(
-                    fam.tuple
-                        .iter()
-                        .map(|e| e.eval_with(column_evals, Fr::one())),
-                );
+                p += w * fam.numerator.eval_at(column_evals);
+                q += w * ch.denominator(fam.tuple.iter().map(|e| e.eval_at(column_evals)));
             }
             None => q += w,
         }
@@ -371,10 +366,10 @@ mod tests {
         let families: Vec<CycleFamily> = (0..3)
             .map(|k| CycleFamily {
                 name: format!("f{k}"),
-                numerator: RowExpr::col(k),
+                numerator: crate::machine::cur(k),
                 tuple: vec![
-                    RowExpr::constant(Fr::from(k as u64 + 1)),
-                    RowExpr::col((k + 1) % 3).plus(k, Fr::from(5u64)),
+                    LinComb::from(Fr::from(k as u64 + 1)),
+                    crate::machine::cur((k + 1) % 3) + crate::machine::cur(k) * 5,
                 ],
             })
             .collect();

@@ -9,8 +9,9 @@ use ark_ff::{One, Zero};
 
 use super::fractions::{CycleFamily, TableExpr, TableFamily};
 use super::tables::{bitwise_value, BitwiseColumn, BITWISE_LOG_SIZE, BITWISE_ROWS};
-use super::{table_cols, LookupUse, RowExpr, TableId};
+use super::{table_cols, LookupUse, TableId};
 use crate::poly::small_value;
+use crate::r1cs::LinComb;
 
 /// log2 of the number of rows of a table.
 pub fn table_log_size(table: TableId, bytecode_len: usize) -> usize {
@@ -34,7 +35,7 @@ pub fn multiplicity_column(table: TableId) -> usize {
 pub fn cycle_families(uses: &[LookupUse]) -> Vec<CycleFamily> {
     uses.iter()
         .map(|u| {
-            let mut tuple = vec![RowExpr::constant(Fr::from(u.table.tag()))];
+            let mut tuple = vec![LinComb::from(Fr::from(u.table.tag()))];
             tuple.extend(u.tuple.iter().cloned());
             CycleFamily {
                 name: format!("lookup: {}", u.name),

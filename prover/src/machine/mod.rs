@@ -28,78 +28,12 @@ pub mod offline_memory;
 pub mod tables;
 
 use ark_bn254::Fr;
-use ark_ff::{One, Zero};
 
+use self::fractions::{CycleFamily, TableFamily};
 use crate::r1cs::{Constraint, LinComb, UniformR1cs, Var};
 
 /// Index of a witness column.
 pub type Col = usize;
-
-/// `Σ coeff · column + constant` over the current row: what fingerprints and table entries are
-/// made of (no next-row references).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct RowExpr {
-    /// `(column, coefficient)` pairs.
-    pub terms: Vec<(Col, Fr)>,
-    /// The constant term.
-    pub constant: Fr,
-}
-
-impl RowExpr {
-    /// The column itself.
-    pub fn col(c: Col) -> Self {
-        Self {
-            terms: vec![(c, Fr::one())],
-            constant: Fr::zero(),
-        }
-    }
-
-    /// A constant.
-    pub fn constant(v: Fr) -> Self {
-        Self {
-            terms: Vec::new(),
-            constant: v,
-        }
-    }
-
-    /// `self + coeff · column`.
-    pub fn plus(mut self, c: Col, coeff: Fr) -> Self {
-        self.terms.push((c, coeff));
-        self
-    }
-
-    /// `self + v`.
-    pub fn plus_const(mut self, v: Fr) -> Self {
-        self.constant += v;
-        self
-    }
-
-    /// Value on row `row` of `columns` (vectors of values, or polynomials' hypercube values).
-    pub fn eval_row<C: AsRef<[Fr]>>(&self, columns: &[C], row: usize) -> Fr {
-        self.terms.iter().fold(self.constant, |acc, (c, k)| {
-            acc + columns[*c].as_ref()[row] * k
-        })
-    }
-
-    /// Value given the evaluations of the columns at a point (`evals[c]` for column `c`).
-    pub fn eval_with(&self, evals: &[Fr], at_one: Fr) -> Fr {
-        // `at_one` is the multilinear extension of the constant-1 column at the point (1 on the
-        // hypercube, so 1 everywhere).
-        self.terms
-            .iter()
-            .fold(self.constant * at_one, |acc, (c, k)| acc + evals[*c] * k)
-    }
-
-    /// The same expression as an R1CS linear combination over the current row.
-    pub fn to_lincomb(&self) -> LinComb {
-        let mut terms: Vec<(Var, Fr)> =
-            self.terms.iter().map(|(c, k)| (Var::Cur(*c), *k)).collect();
-        if !self.constant.is_zero() {
-            terms.push((Var::One, self.constant));
-        }
-        LinComb { terms }
-    }
-}
 
 /// One memory access per cycle in a fixed slot.
 #[derive(Clone, Debug)]
@@ -107,9 +41,9 @@ pub struct MemSlot {
     /// Name for diagnostics (`"dst"`, `"rs1"`, …).
     pub name: String,
     /// 1 when the access happens on this row, 0 otherwise (linear in the columns).
-    pub active: RowExpr,
+    pub active: LinComb,
     /// The address (linear in the columns).
-    pub addr: RowExpr,
+    pub addr: LinComb,
     /// The value the access reads (the cell's previous value).
     pub read_value: Col,
     /// The value the access leaves in the cell (equal to `read_value` for a pure read; the ISA
@@ -127,7 +61,7 @@ pub struct MemSlot {
     /// touches read-write cells (the constant 2).
     pub permission: Option<Col>,
     /// 1 on rows where this access changes the cell (then its permission must be 2).
-    pub writes: RowExpr,
+    pub writes: LinComb,
 }
 
 /// A lookup of a tuple of row expressions into a table, on the rows where `active` is 1.
@@ -138,9 +72,9 @@ pub struct LookupUse {
     /// The table.
     pub table: TableId,
     /// 1 on rows that look up, 0 elsewhere.
-    pub active: RowExpr,
+    pub active: LinComb,
     /// The tuple looked up (the table's columns, in order).
-    pub tuple: Vec<RowExpr>,
+    pub tuple: Vec<LinComb>,
 }
 
 /// The tables lookups can target.
@@ -268,11 +202,11 @@ impl std::fmt::Display for ProgramDigest {
 #[derive(Clone, Debug)]
 pub struct OutputLane {
     /// 1 when the lane outputs an element on the row, else 0.
-    pub active: RowExpr,
+    pub active: LinComb,
     /// The element's position in the public output.
-    pub index: RowExpr,
+    pub index: LinComb,
     /// The element.
-    pub value: RowExpr,
+    pub value: LinComb,
 }
 
 /// A machine: the constraint system of one ISA for one program, and its public inputs.
@@ -306,6 +240,40 @@ pub struct Machine {
     pub outputs: Vec<OutputLane>,
     /// The bitwise table is used (RV32IM).
     pub uses_bitwise: bool,
+}
+
+impl Machine {
+    /// All cycle-side fraction families of a machine: memory, lookups, public output.
+    pub fn cycle_families(&self) -> Vec<CycleFamily> {
+        let mut f = offline_memory::cycle_families(
+            &self.slots,
+            self.cycle_col,
+            self.memory.permissions.is_some(),
+        );
+        f.extend(logup::cycle_families(&self.lookups));
+        f.extend(
+            self.outputs
+                .iter()
+                .enumerate()
+                .map(|(k, lane)| CycleFamily {
+                    name: format!("public output lane {k}"),
+                    numerator: lane.active.clone(),
+                    tuple: vec![
+                        LinComb::from(Fr::from(tags::OUTPUT)),
+                        lane.index.clone(),
+                        lane.value.clone(),
+                    ],
+                }),
+        );
+        f
+    }
+
+    /// All table-side fraction families of a machine: initial and final memory, lookup tables.
+    pub fn table_families(&self) -> Vec<TableFamily> {
+        let mut f = offline_memory::table_families(&self.memory);
+        f.extend(logup::table_families(&tables_used(self), &self.bytecode));
+        f
+    }
 }
 
 /// The public values of a statement about a [`Machine`]: given to the prover and the verifier
@@ -394,30 +362,20 @@ impl Builder {
         });
     }
 
-    /// Constrain `gate · (x − y) = 0`.
-    pub fn when_eq(&mut self, name: &str, gate: LinComb, x: LinComb, y: LinComb) {
-        self.constrain(name, gate, sub(x, y), LinComb { terms: Vec::new() });
-    }
-
     /// Constraints that hold where `gate` is nonzero: `when(gate).assert_zero(name, e)` is
     /// `gate · e = 0`.
     pub fn when(&mut self, gate: LinComb) -> Gated<'_> {
         Gated { bld: self, gate }
     }
 
-    /// Constrain `x = y` (a linear constraint).
-    pub fn eq(&mut self, name: &str, x: LinComb, y: LinComb) {
-        self.when_eq(name, one(), x, y);
+    /// Constrain `expr = 0` on every row (a linear constraint).
+    pub fn assert_zero(&mut self, name: &str, expr: LinComb) {
+        self.when(one()).assert_zero(name, expr);
     }
 
     /// Constrain a column to be 0 or 1.
     pub fn boolean(&mut self, name: &str, c: Col) {
-        self.constrain(
-            name,
-            cur(c),
-            sub(one(), cur(c)),
-            LinComb { terms: Vec::new() },
-        );
+        self.constrain(name, cur(c), one() - cur(c), zero());
     }
 
     /// Column names so far.
@@ -444,83 +402,43 @@ pub struct Gated<'a> {
 impl Gated<'_> {
     /// Constrain `gate · expr = 0`.
     pub fn assert_zero(self, name: &str, expr: LinComb) {
-        self.bld
-            .constrain(name, self.gate, expr, LinComb { terms: Vec::new() });
+        self.bld.constrain(name, self.gate, expr, zero());
     }
 }
 
-/// The linear combination `1·column` on the current row.
+/// A column on the current row.
 pub fn cur(c: Col) -> LinComb {
-    LinComb {
-        terms: vec![(Var::Cur(c), Fr::one())],
-    }
+    LinComb::from(Var::Cur(c))
 }
 
-/// The linear combination `1·column` on the next row.
+/// A column on the next row (0 past the last row).
 pub fn next(c: Col) -> LinComb {
-    LinComb {
-        terms: vec![(Var::Next(c), Fr::one())],
-    }
+    LinComb::from(Var::Next(c))
 }
 
-/// The constant `v`.
-pub fn konst(v: Fr) -> LinComb {
-    LinComb {
-        terms: vec![(Var::One, v)],
-    }
+/// The constant 0.
+pub fn zero() -> LinComb {
+    LinComb::zero()
 }
 
 /// The constant 1.
 pub fn one() -> LinComb {
-    konst(Fr::one())
+    LinComb::from(Var::One)
 }
 
 /// 1 on the first row only.
 pub fn first() -> LinComb {
-    LinComb {
-        terms: vec![(Var::First, Fr::one())],
-    }
+    LinComb::from(Var::First)
 }
 
 /// 1 on the last row only.
 pub fn last() -> LinComb {
-    LinComb {
-        terms: vec![(Var::Last, Fr::one())],
-    }
+    LinComb::from(Var::Last)
 }
 
 /// `1 − last`: 1 on every row that has a next row.
 pub fn not_last() -> LinComb {
-    sub(one(), last())
-}
-
-/// `a + b`.
-pub fn add(mut a: LinComb, b: LinComb) -> LinComb {
-    a.terms.extend(b.terms);
-    a
-}
-
-/// `a − b`.
-pub fn sub(mut a: LinComb, b: LinComb) -> LinComb {
-    a.terms.extend(b.terms.into_iter().map(|(v, k)| (v, -k)));
-    a
-}
-
-/// `k · a`.
-pub fn scale(mut a: LinComb, k: Fr) -> LinComb {
-    for t in &mut a.terms {
-        t.1 *= k;
-    }
-    a
-}
-
-/// A field element from a signed integer.
-pub fn fr(v: i64) -> Fr {
-    if v >= 0 {
-        Fr::from(v as u64)
-    } else {
-        -Fr::from(v.unsigned_abs())
-    }
+    one() - last()
 }
 
 /// A machine's complete witness: the per-row columns and the table-side columns.

@@ -20,29 +20,22 @@ use ark_ff::{One, Zero};
 
 use super::fractions::{CycleFamily, TableExpr, TableFamily};
 use super::{
-    cur, fr, konst, sub, table_cols, tags, Builder, Col, LookupUse, MemSlot, MemoryLayout, RowExpr,
-    TableId,
+    cur, one, table_cols, tags, zero, Builder, Col, LookupUse, MemSlot, MemoryLayout, TableId,
 };
 use crate::poly::small_value;
 use crate::r1cs::LinComb;
 
 /// `now` of slot `s` as an expression of the cycle column.
-fn now_expr(num_slots: usize, s: usize, cycle_col: Col) -> RowExpr {
-    RowExpr::constant(Fr::from((s + 1) as u64)).plus(cycle_col, Fr::from(num_slots as u64))
+fn now_expr(num_slots: usize, s: usize, cycle_col: Col) -> LinComb {
+    cur(cycle_col) * Fr::from(num_slots as u64) + Fr::from((s + 1) as u64)
 }
 
-fn permission_expr(permission: Option<Col>) -> RowExpr {
-    match permission {
-        Some(c) => RowExpr::col(c),
-        None => RowExpr::constant(Fr::from(2u64)),
-    }
+fn permission_expr(permission: Option<Col>) -> LinComb {
+    permission.map_or(LinComb::from(2), cur)
 }
 
-fn flag_expr(flag: Option<Col>) -> RowExpr {
-    match flag {
-        Some(c) => RowExpr::col(c),
-        None => RowExpr::constant(Fr::one()),
-    }
+fn flag_expr(flag: Option<Col>) -> LinComb {
+    flag.map_or(one(), cur)
 }
 
 /// Add the per-row constraints and lookups the argument needs.
@@ -51,22 +44,13 @@ pub fn constrain(b: &mut Builder, slots: &[MemSlot], cycle_col: Col) -> Vec<Look
     for (s, slot) in slots.iter().enumerate() {
         let (lo, hi) = slot.ts_diff_limbs;
         // active · (now − read_ts − 1 − lo − 2^16·hi) = 0
-        let now = now_expr(slots.len(), s, cycle_col).to_lincomb();
-        let diff = sub(sub(now, cur(slot.read_ts)), konst(Fr::one()));
-        let limbs = LinComb {
-            terms: vec![
-                (crate::r1cs::Var::Cur(lo), Fr::one()),
-                (crate::r1cs::Var::Cur(hi), fr(1 << 16)),
-            ],
-        };
-        b.constrain(
+        let now = now_expr(slots.len(), s, cycle_col);
+        b.when(slot.active.clone()).assert_zero(
             &format!(
                 "memory: {} reads an earlier write (timestamp limbs)",
                 slot.name
             ),
-            slot.active.to_lincomb(),
-            sub(diff, limbs),
-            LinComb { terms: Vec::new() },
+            now - cur(slot.read_ts) - 1 - cur(lo) - cur(hi) * (1 << 16),
         );
         if let Some(flag) = slot.read_init_flag {
             b.boolean(&format!("memory: {} read flag is boolean", slot.name), flag);
@@ -75,16 +59,14 @@ pub fn constrain(b: &mut Builder, slots: &[MemSlot], cycle_col: Col) -> Vec<Look
             // (p − 1)(p − 2) = 0: the cell is accessible (1 read-only, 2 read-write) ...
             b.constrain(
                 &format!("memory: {} touches an accessible cell", slot.name),
-                sub(cur(p), konst(Fr::one())),
-                sub(cur(p), konst(Fr::from(2u64))),
-                LinComb { terms: Vec::new() },
+                cur(p) - 1,
+                cur(p) - 2,
+                zero(),
             );
             // ... and writable when the access changes it.
-            b.constrain(
+            b.when(slot.writes.clone()).assert_zero(
                 &format!("memory: {} writes a writable cell", slot.name),
-                slot.writes.to_lincomb(),
-                sub(cur(p), konst(Fr::from(2u64))),
-                LinComb { terms: Vec::new() },
+                cur(p) - 2,
             );
         }
         for (limb, which) in [(lo, "low"), (hi, "high")] {
@@ -92,7 +74,7 @@ pub fn constrain(b: &mut Builder, slots: &[MemSlot], cycle_col: Col) -> Vec<Look
                 name: format!("memory: {} timestamp {which} limb", slot.name),
                 table: TableId::Range16,
                 active: slot.active.clone(),
-                tuple: vec![RowExpr::col(limb)],
+                tuple: vec![cur(limb)],
             });
         }
     }
@@ -102,21 +84,17 @@ pub fn constrain(b: &mut Builder, slots: &[MemSlot], cycle_col: Col) -> Vec<Look
 /// The fractions contributed on every row (with a permission component when
 /// `permissions` is set).
 pub fn cycle_families(slots: &[MemSlot], cycle_col: Col, permissions: bool) -> Vec<CycleFamily> {
-    let tag = RowExpr::constant(Fr::from(tags::MEMORY));
+    let tag = LinComb::from(Fr::from(tags::MEMORY));
     let mut families = Vec::new();
     for (s, slot) in slots.iter().enumerate() {
-        let negated = RowExpr {
-            terms: slot.active.terms.iter().map(|(c, k)| (*c, -*k)).collect(),
-            constant: -slot.active.constant,
-        };
         families.push(CycleFamily {
             name: format!("memory read: {}", slot.name),
-            numerator: negated,
+            numerator: -slot.active.clone(),
             tuple: vec![
                 tag.clone(),
                 slot.addr.clone(),
-                RowExpr::col(slot.read_value),
-                RowExpr::col(slot.read_ts),
+                cur(slot.read_value),
+                cur(slot.read_ts),
                 flag_expr(slot.read_init_flag),
             ]
             .into_iter()
@@ -129,9 +107,9 @@ pub fn cycle_families(slots: &[MemSlot], cycle_col: Col, permissions: bool) -> V
             tuple: vec![
                 tag.clone(),
                 slot.addr.clone(),
-                RowExpr::col(slot.write_value),
+                cur(slot.write_value),
                 now_expr(slots.len(), s, cycle_col),
-                RowExpr::constant(Fr::one()),
+                one(),
             ]
             .into_iter()
             .chain(permissions.then(|| permission_expr(slot.permission)))

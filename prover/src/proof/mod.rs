@@ -28,8 +28,7 @@ use crate::format::{from_bytes, to_bytes, FormatError, ProofKind};
 use crate::gkr::FractionalSumProof;
 use crate::machine::fractions::{Challenges, CycleFamily, TableFamily};
 use crate::machine::tables_used;
-use crate::machine::{logup, offline_memory};
-use crate::machine::{tags, Machine, PublicValues, RowExpr};
+use crate::machine::{tags, Machine, PublicValues};
 use crate::pcs::{DoryCommitment, DoryProof};
 use crate::spartan::SpartanProof;
 use crate::transcript::Transcript;
@@ -191,42 +190,6 @@ pub fn committed_table_columns(machine: &Machine) -> Vec<usize> {
             .map(crate::machine::logup::multiplicity_column),
     );
     cols
-}
-
-/// All cycle-side fraction families of a machine: memory, lookups, public output.
-pub fn cycle_families(machine: &Machine) -> Vec<CycleFamily> {
-    let mut f = offline_memory::cycle_families(
-        &machine.slots,
-        machine.cycle_col,
-        machine.memory.permissions.is_some(),
-    );
-    f.extend(logup::cycle_families(&machine.lookups));
-    f.extend(
-        machine
-            .outputs
-            .iter()
-            .enumerate()
-            .map(|(k, lane)| CycleFamily {
-                name: format!("public output lane {k}"),
-                numerator: lane.active.clone(),
-                tuple: vec![
-                    RowExpr::constant(Fr::from(tags::OUTPUT)),
-                    lane.index.clone(),
-                    lane.value.clone(),
-                ],
-            }),
-    );
-    f
-}
-
-/// All table-side fraction families of a machine: initial and final memory, lookup tables.
-pub fn table_families(machine: &Machine) -> Vec<TableFamily> {
-    let mut f = offline_memory::table_families(&machine.memory);
-    f.extend(logup::table_families(
-        &tables_used(machine),
-        &machine.bytecode,
-    ));
-    f
 }
 
 /// Squeeze the fingerprint challenges `α, γ` (with enough powers of `γ` for the longest tuple).

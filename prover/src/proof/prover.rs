@@ -5,10 +5,7 @@ use std::time::{Duration, Instant};
 use ark_bn254::Fr;
 use rayon::prelude::*;
 
-use super::{
-    absorb_statement, committed_table_columns, cycle_families, labels, table_families, ProofError,
-    VmProof,
-};
+use super::{absorb_statement, committed_table_columns, labels, ProofError, VmProof};
 use crate::gkr;
 use crate::machine::fractions::{
     cycle_columns, cycle_leaves, family_vars, table_committed, table_leaves,
@@ -149,8 +146,8 @@ pub fn prove(
     stats.record(PHASE_SPARTAN, &mut clock);
 
     // LogUp-GKR for memory checking, lookups and the public output.
-    let cycle = cycle_families(machine);
-    let tables = table_families(machine);
+    let cycle = machine.cycle_families();
+    let tables = machine.table_families();
     let (gkr_proof, leaf_claims) = {
         let ch = super::fingerprint_challenges(&cycle, &tables, &mut t);
         let mut instances = vec![cycle_leaves(&cycle, &polys, log_rows as usize, &ch)];

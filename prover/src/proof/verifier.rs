@@ -6,8 +6,8 @@ use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
 
 use super::{
-    absorb_statement, committed_table_columns, cycle_families, labels, public_output_sum,
-    table_families, ProofError, VmProof, MAX_LOG_ROWS,
+    absorb_statement, committed_table_columns, labels, public_output_sum, ProofError, VmProof,
+    MAX_LOG_ROWS,
 };
 use crate::gkr;
 use crate::machine::fractions::{
@@ -81,8 +81,8 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
         .map_err(|e| reject("spartan", e))?;
 
     // LogUp-GKR.
-    let cycle = cycle_families(machine);
-    let tables = table_families(machine);
+    let cycle = machine.cycle_families();
+    let tables = machine.table_families();
     let ch = super::fingerprint_challenges(&cycle, &tables, &mut t);
     let k_vars = family_vars(cycle.len());
     let mut num_vars = vec![k_vars + log_rows as usize];

@@ -182,7 +182,7 @@ impl Forge {
             max_cycles,
             record_trace: true,
         };
-        let mut m = zkvm_riscv::Machine::new(&program, input).expect("a valid program");
+        let mut m = zkvm_riscv::Emulator::new(&program, input).expect("a valid program");
         if cycle > 0 {
             let stopped = m.run(&config(cycle));
             assert!(
@@ -239,7 +239,7 @@ impl Forge {
 
     /// Set `name` on `row` to a small integer (negative values wrap into the field).
     pub fn set_i(&mut self, name: &str, row: usize, v: i64) {
-        self.set(name, row, zkvm_prover::machine::fr(v));
+        self.set(name, row, zkvm_prover::r1cs::fr_from_i64(v));
     }
 
     /// The value of `name` on `row` as an integer.
@@ -547,7 +547,7 @@ fn table_index(m: &Machine, table: TableId) -> Arc<TableIndex> {
     if let Some(hit) = cache.lock().expect("cache").get(&key) {
         return hit.clone();
     }
-    let families = zkvm_prover::proof::table_families(m);
+    let families = m.table_families();
     let fam = families
         .iter()
         .find(|f| f.name == format!("table: {table:?}"))

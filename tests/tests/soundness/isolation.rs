@@ -107,7 +107,7 @@ fn isolate(honest: &Forge, target: &Target, index: &ColumnIndex) -> Option<Strin
             .tuple
             .iter()
             .chain(std::iter::once(&u.active))
-            .flat_map(|e| e.terms.iter().map(|(c, _)| (*c, false)))
+            .flat_map(|e| e.cur_columns().map(|c| (c, false)))
             .collect(),
     };
     let rows = honest.rows();
@@ -248,7 +248,7 @@ fn repair(
         Target::Lookup(u) => u
             .tuple
             .iter()
-            .flat_map(|x| x.terms.iter().map(|(j, _)| (*j, e)))
+            .flat_map(|x| x.cur_columns().map(|j| (j, e)))
             .collect(),
     };
     let frozen = |j: usize| fixed.contains(&j) || index.fetched.contains(&j);
@@ -372,7 +372,7 @@ pub fn isolate_all(honest: &Forge) -> (Vec<String>, Vec<String>) {
         .lookups
         .iter()
         .filter(|u| u.table == zkvm_prover::machine::TableId::Bytecode)
-        .flat_map(|u| u.tuple.iter().flat_map(|e| e.terms.iter().map(|(c, _)| *c)))
+        .flat_map(|u| u.tuple.iter().flat_map(|e| e.cur_columns()))
         .collect();
     let mut uses = vec![0; m.column_names.len()];
     for c in &m.r1cs.constraints {

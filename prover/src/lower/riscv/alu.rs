@@ -6,16 +6,16 @@
 
 use ark_bn254::Fr;
 
-use super::columns::{bytes, cur, limbs, RvCols};
+use super::columns::{bytes, limbs, RvCols};
 use super::flags::{Field, Flags};
 use super::trace::RowIn;
 use super::{fi, Scratch, TWO32};
-use crate::machine::Builder;
+use crate::machine::{cur, Builder};
 
 /// The ALU constraints.
 pub fn eval(bld: &mut Builder, c: &RvCols) {
     bld.boolean("boolean: carry", c.carry);
-    bld.eq("rd: limbs", c.rd(), limbs(c.rd_lo, c.rd_hi));
+    bld.assert_zero("rd: limbs", c.rd() - limbs(c.rd_lo, c.rd_hi));
     bld.when(c.f(Field::Add)).assert_zero(
         "alu: add",
         c.xx() + c.yy() - c.rd() - cur(c.carry) * fi(TWO32),

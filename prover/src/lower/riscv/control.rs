@@ -5,11 +5,11 @@
 //! are linear in it, and a misaligned or out-of-program target fails the fetch of the next row.
 //! JAL/JALR: `rd = pc + 4`; JALR's target is `(rs1 + imm) & ~1`.
 
-use super::columns::{cur, k, nxt, one, zero, RvCols};
+use super::columns::{k, RvCols};
 use super::flags::{Field, Flags, BRANCHES, COMPARISONS, SIGNED_COMPARISONS};
 use super::trace::RowIn;
 use super::{fi, Scratch, TWO32};
-use crate::machine::Builder;
+use crate::machine::{cur, next, one, zero, Builder};
 use crate::r1cs::{LinComb, Var};
 use ark_bn254::Fr;
 
@@ -63,13 +63,13 @@ pub fn eval(bld: &mut Builder, c: &RvCols, entry: u32) {
     bld.constrain(
         "next: pc",
         not_last(),
-        nxt(c.field(Field::Pc)) - cur(c.pc_new),
+        next(c.field(Field::Pc)) - cur(c.pc_new),
         zero(),
     );
     bld.constrain(
         "next: cycle",
         not_last(),
-        nxt(c.cycle) - cur(c.cycle) - 1,
+        next(c.cycle) - cur(c.cycle) - 1,
         zero(),
     );
     bld.constrain("start: cycle 0", first(), cur(c.cycle), zero());
@@ -83,7 +83,7 @@ pub fn eval(bld: &mut Builder, c: &RvCols, entry: u32) {
     bld.constrain(
         "next: sub follows an ecall's first row, a chunk row with more to do, or an exit",
         not_last(),
-        nxt(c.field(Field::Sub)) - c.ecall0() - cur(c.is_exit) - cur(c.cont),
+        next(c.field(Field::Sub)) - c.ecall0() - cur(c.is_exit) - cur(c.cont),
         zero(),
     );
     bld.when(c.any(&[Field::Jal, Field::Jalr]))

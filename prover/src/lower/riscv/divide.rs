@@ -4,10 +4,10 @@
 
 use ark_bn254::Fr;
 
-use super::columns::{cur, one, zero, RvCols};
+use super::columns::RvCols;
 use super::flags::{Field, Flags, DIVISIONS, SIGNED_DIVISIONS};
 use super::{fi, Scratch, TWO32};
-use crate::machine::Builder;
+use crate::machine::{cur, one, zero, Builder};
 
 /// The division constraints.
 pub fn eval(bld: &mut Builder, c: &RvCols) {

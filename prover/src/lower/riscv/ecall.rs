@@ -28,11 +28,11 @@
 use ark_bn254::Fr;
 use ark_ff::{Field as _, Zero};
 
-use super::columns::{cur, nxt, one, zero, RvCols};
+use super::columns::RvCols;
 use super::flags::{Field, Flags};
 use super::trace::RowIn;
 use super::{fi, Scratch, SYS_EXIT, SYS_READ, SYS_WRITE};
-use crate::machine::{public, public_value, Builder};
+use crate::machine::{cur, next, one, public, public_value, zero, Builder};
 use crate::r1cs::{LinComb, Var};
 
 /// The program's part in the system calls: its memory span `[lo, hi)`. (The exit code and the
@@ -77,13 +77,12 @@ fn calls(bld: &mut Builder, c: &RvCols, span: &Span) {
         .assert_zero("ecall: a0", cur(c.sys_a0) - cur(c.v2));
     let carry_gate = || c.ecall0() + cur(c.is_exit) + cur(c.cont) - Var::Last;
     bld.when(carry_gate())
-        .assert_zero("ecall: a7 carried", nxt(c.sys_a7) - cur(c.sys_a7));
+        .assert_zero("ecall: a7 carried", next(c.sys_a7) - cur(c.sys_a7));
     bld.when(carry_gate())
-        .assert_zero("ecall: a0 carried", nxt(c.sys_a0) - cur(c.sys_a0));
-    bld.eq(
+        .assert_zero("ecall: a0 carried", next(c.sys_a0) - cur(c.sys_a0));
+    bld.assert_zero(
         "ecall: one call per second row",
-        cur(c.is_exit) + cur(c.is_write) + cur(c.is_read),
-        sub(),
+        cur(c.is_exit) + cur(c.is_write) + cur(c.is_read) - sub(),
     );
     bld.when(cur(c.is_exit))
         .assert_zero("ecall: exit is 93", cur(c.sys_a7) - i64::from(SYS_EXIT));
@@ -91,7 +90,7 @@ fn calls(bld: &mut Builder, c: &RvCols, span: &Span) {
         .assert_zero("ecall: write is 64", cur(c.sys_a7) - i64::from(SYS_WRITE));
     bld.when(cur(c.is_read))
         .assert_zero("ecall: read is 63", cur(c.sys_a7) - i64::from(SYS_READ));
-    bld.eq("ecall: write fd", cur(c.w1) + cur(c.w2), cur(c.is_write));
+    bld.assert_zero("ecall: write fd", cur(c.w1) + cur(c.w2) - cur(c.is_write));
     bld.when(cur(c.w1))
         .assert_zero("ecall: write fd 1", cur(c.sys_a0) - 1);
     bld.when(cur(c.w2))
@@ -197,15 +196,15 @@ fn chunks(bld: &mut Builder, c: &RvCols) {
     bld.constrain(
         "io: a call's first chunk starts at 0",
         c.ecall0(),
-        nxt(c.done),
+        next(c.done),
         zero(),
     );
     bld.when(cur(c.cont)).assert_zero(
         "io: the next chunk starts after this one",
-        nxt(c.done) - cur(c.done) - c.count(),
+        next(c.done) - cur(c.done) - c.count(),
     );
     bld.when(cur(c.cont))
-        .assert_zero("io: total carried", nxt(c.total) - cur(c.total));
+        .assert_zero("io: total carried", next(c.total) - cur(c.total));
     bld.when(cur(c.w1)).assert_zero(
         "io: a public write handles len bytes",
         cur(c.total) - cur(c.v2),
@@ -230,10 +229,10 @@ fn input(bld: &mut Builder, c: &RvCols) {
     );
     // eof · (1 − next eof) = 0 on every row but the last (which has no next row).
     bld.when(cur(c.eof))
-        .assert_zero("input: stays ended", one() - Var::Last - nxt(c.eof));
+        .assert_zero("input: stays ended", one() - Var::Last - next(c.eof));
     bld.when(cur(c.cont)).assert_zero(
         "input: eof is the same on a call's chunk rows",
-        nxt(c.eof) - cur(c.eof),
+        next(c.eof) - cur(c.eof),
     );
     bld.constrain(
         "input: read_last = read · (1 − cont)",
@@ -244,7 +243,7 @@ fn input(bld: &mut Builder, c: &RvCols) {
     bld.constrain(
         "input: more = read_last · (1 − next eof)",
         cur(c.read_last),
-        one() - nxt(c.eof),
+        one() - next(c.eof),
         cur(c.more),
     );
     bld.when(cur(c.more)).assert_zero(
@@ -268,7 +267,7 @@ fn output(bld: &mut Builder, c: &RvCols) {
     bld.constrain(
         "output: counts",
         one() - Var::Last,
-        nxt(c.out_idx) - cur(c.out_idx) - lanes(),
+        next(c.out_idx) - cur(c.out_idx) - lanes(),
         zero(),
     );
     bld.constrain(

@@ -8,27 +8,21 @@
 
 use ark_bn254::Fr;
 
-use super::columns::{cur, one, RvCols};
+use super::columns::RvCols;
 use super::flags::{Field, Flags, LOADS, STORES};
 use super::trace::RowIn;
 use super::{fi, Scratch, TWO32};
-use crate::machine::{Builder, LookupUse, RowExpr, TableId};
+use crate::machine::{cur, one, Builder, LookupUse, TableId};
+use crate::r1cs::LinComb;
 
 /// The RAM slot is active: loads, stores and chunk rows.
-pub fn ram_on(c: &RvCols) -> RowExpr {
-    LOADS
-        .iter()
-        .chain(STORES)
-        .fold(RowExpr::col(c.put).plus(c.got, Fr::from(1u64)), |e, f| {
-            e.plus(c.field(*f), Fr::from(1u64))
-        })
+pub fn ram_on(c: &RvCols) -> LinComb {
+    c.any(LOADS) + c.any(STORES) + cur(c.put) + cur(c.got)
 }
 
 /// The accesses that change a RAM word: stores and the private-input word of `read`.
-pub fn ram_writes(c: &RvCols) -> RowExpr {
-    STORES.iter().fold(RowExpr::col(c.got), |e, f| {
-        e.plus(c.field(*f), Fr::from(1u64))
-    })
+pub fn ram_writes(c: &RvCols) -> LinComb {
+    c.any(STORES) + cur(c.got)
 }
 
 /// The address, selection, load and store constraints; `base` is the RAM's lowest word and
@@ -38,7 +32,7 @@ pub fn eval(bld: &mut Builder, c: &RvCols, lookups: &mut Vec<LookupUse>, base: u
         bld.boolean(&format!("boolean: {name}"), col);
     }
     let f = |field| c.f(field);
-    let ram_on = c.any(LOADS) + c.any(STORES) + cur(c.put) + cur(c.got);
+    let ram_on = ram_on(c);
     // System calls whose buffer is bounds-checked without a RAM access (there E = a1 − lo):
     // debug writes, and reads and public writes of no bytes.
     let buffer_checked = cur(c.w2) + cur(c.is_read) - cur(c.got) + cur(c.w1) - cur(c.put);
@@ -51,10 +45,9 @@ pub fn eval(bld: &mut Builder, c: &RvCols, lookups: &mut Vec<LookupUse>, base: u
                 - cur(c.done)
                 + cur(c.ecarry) * fi(TWO32),
         );
-    bld.eq(
+    bld.assert_zero(
         "address: word and low bits",
-        cur(c.w) * 4 + cur(c.b0) + cur(c.b1) * 2,
-        c.eff(),
+        cur(c.w) * 4 + cur(c.b0) + cur(c.b1) * 2 - c.eff(),
     );
     bld.when(c.any(&[Field::Lw, Field::Sw]))
         .assert_zero("address: word aligned", cur(c.b0) + cur(c.b1));
@@ -64,8 +57,8 @@ pub fn eval(bld: &mut Builder, c: &RvCols, lookups: &mut Vec<LookupUse>, base: u
         lookups.push(LookupUse {
             name: format!("range: address {name} limb"),
             table: TableId::Range16,
-            active: RowExpr::constant(Fr::from(1u64)),
-            tuple: vec![RowExpr::col(col)],
+            active: one(),
+            tuple: vec![cur(col)],
         });
     }
 

@@ -51,14 +51,13 @@
 use std::collections::HashMap;
 
 use ark_bn254::Fr;
-use ark_ff::{One, Zero};
-use rayon::prelude::*;
+use ark_ff::One;
 use zkvm_riscv::{Program, Step};
 
-use super::{finish_witness, LowerError, Witness};
-use crate::machine::offline_memory;
+use super::{fill_rows, finish_witness, LowerError, Witness};
 use crate::machine::{
-    Builder, LookupUse, Machine, MemSlot, MemoryLayout, OutputLane, PublicValues, RowExpr, TableId,
+    cur, offline_memory, one, zero, Builder, LookupUse, Machine, MemSlot, MemoryLayout, OutputLane,
+    PublicValues, TableId,
 };
 
 mod alu;
@@ -132,8 +131,8 @@ pub fn machine_with_cols(program: &Program, mem_log_size: usize) -> (Machine, Rv
     memory_lookups.push(LookupUse {
         name: "instruction fetch".into(),
         table: TableId::Bytecode,
-        active: RowExpr::constant(Fr::one()),
-        tuple: c.fields.iter().map(|&col| RowExpr::col(col)).collect(),
+        active: one(),
+        tuple: c.fields.iter().map(|&col| cur(col)).collect(),
     });
     // The shared range-checked words: rd (always) and aux (each group's spare u32).
     for (name, col) in [
@@ -145,8 +144,8 @@ pub fn machine_with_cols(program: &Program, mem_log_size: usize) -> (Machine, Rv
         memory_lookups.push(LookupUse {
             name: format!("range: {name} limb"),
             table: TableId::Range16,
-            active: RowExpr::constant(Fr::one()),
-            tuple: vec![RowExpr::col(col)],
+            active: one(),
+            tuple: vec![cur(col)],
         });
     }
     memory_lookups.extend(lookups);
@@ -172,11 +171,9 @@ pub fn machine_with_cols(program: &Program, mem_log_size: usize) -> (Machine, Rv
         },
         outputs: (0..4)
             .map(|k| OutputLane {
-                active: RowExpr::col(c.out_lane[k]),
-                index: (0..k).fold(RowExpr::col(c.out_idx), |e, j| {
-                    e.plus(c.out_lane[j], Fr::one())
-                }),
-                value: RowExpr::col(c.x[k]),
+                active: cur(c.out_lane[k]),
+                index: (0..k).fold(cur(c.out_idx), |e, j| e + cur(c.out_lane[j])),
+                value: cur(c.x[k]),
             })
             .collect(),
         uses_bitwise: true,
@@ -188,15 +185,15 @@ pub fn machine_with_cols(program: &Program, mem_log_size: usize) -> (Machine, Rv
 fn memory_slots(c: &RvCols) -> Vec<MemSlot> {
     let register_read = |name: &str, field, value, read_ts, limbs| MemSlot {
         name: name.into(),
-        active: RowExpr::constant(Fr::one()),
-        addr: RowExpr::col(c.field(field)),
+        active: one(),
+        addr: cur(c.field(field)),
         read_value: value,
         write_value: value,
         read_ts,
         read_init_flag: None,
         ts_diff_limbs: limbs,
         permission: None,
-        writes: RowExpr::constant(Fr::zero()),
+        writes: zero(),
     };
     vec![
         register_read(
@@ -216,7 +213,7 @@ fn memory_slots(c: &RvCols) -> Vec<MemSlot> {
         MemSlot {
             name: "ram".into(),
             active: memory::ram_on(c),
-            addr: RowExpr::col(c.w).plus_const(Fr::from(NUM_REGS)),
+            addr: cur(c.w) + Fr::from(NUM_REGS),
             read_value: c.ram_old,
             write_value: c.ram_new,
             read_ts: c.ram_read_ts,
@@ -227,17 +224,15 @@ fn memory_slots(c: &RvCols) -> Vec<MemSlot> {
         },
         MemSlot {
             name: "rd".into(),
-            active: RowExpr::col(c.field(Field::RdW))
-                .plus(c.is_write, Fr::one())
-                .plus(c.is_read, Fr::one()),
-            addr: RowExpr::col(c.field(Field::Rd)),
+            active: c.f(Field::RdW) + cur(c.is_write) + cur(c.is_read),
+            addr: cur(c.field(Field::Rd)),
             read_value: c.rd_old,
             write_value: c.rd_val,
             read_ts: c.rd_read_ts,
             read_init_flag: None,
             ts_diff_limbs: (c.rd_ts_lo, c.rd_ts_hi),
             permission: None,
-            writes: RowExpr::constant(Fr::zero()),
+            writes: zero(),
         },
     ]
 }
@@ -276,37 +271,19 @@ fn fill(
     program: &Program,
 ) -> Result<Vec<Vec<Fr>>, LowerError> {
     let base = ram_base(program);
-    let ncols = machine.column_names.len();
-    let mut cols = vec![vec![Fr::zero(); n_rows]; ncols];
     let table = &machine.bytecode;
-    // Rows are independent: fill blocks of rows in parallel (row-major), then
-    // scatter each block into the columns in parallel.
-    const BLOCK: usize = 1 << 12;
-    for start in (0..n_rows).step_by(BLOCK) {
-        let end = (start + BLOCK).min(n_rows);
-        let block: Vec<Vec<Fr>> = (start..end)
-            .into_par_iter()
-            .map(|t| {
-                let r = &rows[t.min(rows.len() - 1)];
-                let table_row = table_index
-                    .get(&(r.pc, r.sub))
-                    .and_then(|&i| table.get(i))
-                    .ok_or_else(|| unprovable(r.pc, "instruction not in the bytecode table"))?;
-                let mut row_vals = vec![Fr::zero(); ncols];
-                for (col, v) in c.fields.iter().zip(table_row) {
-                    row_vals[*col] = *v;
-                }
-                fill_row(c, &mut row_vals, r, t as u64, base, program.span());
-                Ok(row_vals)
-            })
-            .collect::<Result<_, LowerError>>()?;
-        cols.par_iter_mut().enumerate().for_each(|(j, col)| {
-            for (i, row) in block.iter().enumerate() {
-                col[start + i] = row[j];
-            }
-        });
-    }
-    Ok(cols)
+    fill_rows(machine.column_names.len(), n_rows, |t, v| {
+        let r = &rows[t.min(rows.len() - 1)];
+        let table_row = table_index
+            .get(&(r.pc, r.sub))
+            .and_then(|&i| table.get(i))
+            .ok_or_else(|| unprovable(r.pc, "instruction not in the bytecode table"))?;
+        for (col, value) in c.fields.iter().zip(table_row) {
+            v[*col] = *value;
+        }
+        fill_row(c, v, r, t as u64, base, program.span());
+        Ok(())
+    })
 }
 
 /// What a row's groups compute and hand on while its witness is filled ([`fill_row`]'s order).

@@ -10,12 +10,12 @@
 use ark_bn254::Fr;
 use ark_ff::{Field as _, Zero};
 
-use super::columns::{cur, one, zero, RvCols};
+use super::columns::RvCols;
 use super::flags::{Field, Flags, SUBWORD};
 use super::trace::RowIn;
 use super::{fi, Scratch};
 use crate::machine::tables::bitwise_op;
-use crate::machine::{Builder, LookupUse, RowExpr, TableId};
+use crate::machine::{cur, one, zero, Builder, LookupUse, TableId};
 
 /// The operand constraints and lookups.
 pub fn eval(bld: &mut Builder, c: &RvCols, lookups: &mut Vec<LookupUse>) {
@@ -63,11 +63,8 @@ pub fn eval(bld: &mut Builder, c: &RvCols, lookups: &mut Vec<LookupUse>) {
     let range = |name: &str, top: usize, sign| LookupUse {
         name: name.into(),
         table: TableId::Range16,
-        active: RowExpr::constant(Fr::from(1u64)),
-        tuple: vec![RowExpr {
-            terms: vec![(top, Fr::from(512u64)), (sign, -Fr::from(65536u64))],
-            constant: Fr::zero(),
-        }],
+        active: one(),
+        tuple: vec![cur(top) * 512 - cur(sign) * 65536],
     };
     lookups.push(range("sign: X", c.x[3], c.s1));
     lookups.push(range("sign: Y", c.y[3], c.s2));
@@ -75,12 +72,12 @@ pub fn eval(bld: &mut Builder, c: &RvCols, lookups: &mut Vec<LookupUse>) {
         lookups.push(LookupUse {
             name: format!("bytes: operand byte {i}"),
             table: TableId::Bitwise,
-            active: RowExpr::constant(Fr::from(1u64)),
+            active: one(),
             tuple: vec![
-                RowExpr::col(c.field(Field::BwOp)),
-                RowExpr::col(c.x[i]),
-                RowExpr::col(c.y[i]),
-                RowExpr::col(c.r[i]),
+                cur(c.field(Field::BwOp)),
+                cur(c.x[i]),
+                cur(c.y[i]),
+                cur(c.r[i]),
             ],
         });
     }

@@ -8,11 +8,12 @@
 
 use ark_bn254::Fr;
 
-use super::columns::{cur, k, one, RvCols};
+use super::columns::{k, RvCols};
 use super::flags::{Field, Flags};
 use super::{fi, Scratch, TWO32};
 use crate::machine::tables::bitwise_op;
-use crate::machine::{Builder, LookupUse, RowExpr, TableId};
+use crate::machine::{cur, one, zero, Builder, LookupUse, TableId};
+use crate::r1cs::LinComb;
 
 /// The shift and multiplication constraints, and the shift amount's lookup.
 pub fn eval(bld: &mut Builder, c: &RvCols, lookups: &mut Vec<LookupUse>) {
@@ -47,17 +48,15 @@ pub fn eval(bld: &mut Builder, c: &RvCols, lookups: &mut Vec<LookupUse>) {
         cur(c.pow),
     );
     bld.constrain("shift: 2^(32 − shamt)", cur(c.pow), cur(c.powr), k(TWO32));
-    let shamt = (0..5).fold(RowExpr::constant(Fr::from(0u64)), |e, i| {
-        e.plus(c.sh[i], Fr::from(1u64 << i))
-    });
+    let shamt = (0..5).fold(zero(), |e, i| e + cur(c.sh[i]) * (1 << i));
     lookups.push(LookupUse {
         name: "shift: shamt = y0 & 31".into(),
         table: TableId::Bitwise,
-        active: RowExpr::constant(Fr::from(1u64)),
+        active: one(),
         tuple: vec![
-            RowExpr::constant(Fr::from(bitwise_op::AND)),
-            RowExpr::col(c.y[0]),
-            RowExpr::constant(Fr::from(31u64)),
+            LinComb::from(Fr::from(bitwise_op::AND)),
+            cur(c.y[0]),
+            LinComb::from(Fr::from(31u64)),
             shamt,
         ],
     });

@@ -237,7 +237,7 @@ use crate::elf::PAGE_SHIFT;
 
 /// A machine: registers, memory, I/O buffers. [`run`] is the one-call form.
 #[derive(Debug)]
-pub struct Machine<'a> {
+pub struct Emulator<'a> {
     regs: [u32; 32],
     pc: u32,
     mem: Vec<u8>,
@@ -279,17 +279,17 @@ pub fn run<'a>(
     input: impl Into<Input<'a>>,
     config: &RunConfig,
 ) -> Result<Execution, RunError> {
-    let mut m = Machine::new(program, input)?;
+    let mut m = Emulator::new(program, input)?;
     let code = m.run(config)?;
     Ok(m.into_execution(code))
 }
 
-impl<'a> Machine<'a> {
+impl<'a> Emulator<'a> {
     /// Load `program`: memory image, predecoded code, pc at the entry point, registers zero.
     /// Programs from [`crate::load_elf`] are always accepted; a hand-built one is checked the
     /// same way (segments disjoint, file bytes within memory size, span at most
     /// [`crate::elf::MAX_SPAN`]).
-    pub fn new(program: &Program, input: impl Into<Input<'a>>) -> Result<Machine<'a>, RunError> {
+    pub fn new(program: &Program, input: impl Into<Input<'a>>) -> Result<Emulator<'a>, RunError> {
         validate(program)?;
         let (lo, hi) = program.span();
         let span = (hi - u64::from(lo)) as usize;
@@ -319,7 +319,7 @@ impl<'a> Machine<'a> {
                 };
             }
         }
-        Ok(Machine {
+        Ok(Emulator {
             regs: initial_registers(program),
             pc: program.entry,
             mem,
@@ -348,7 +348,7 @@ impl<'a> Machine<'a> {
     }
 
     /// Set the program counter for the next instruction, as a debugger does between two calls
-    /// of [`Machine::run`].
+    /// of [`Emulator::run`].
     pub fn set_pc(&mut self, pc: u32) {
         self.pc = pc;
     }
@@ -388,7 +388,7 @@ impl<'a> Machine<'a> {
         }
     }
 
-    /// The result after [`Machine::run`] returned `Ok(exit_code)`.
+    /// The result after [`Emulator::run`] returned `Ok(exit_code)`.
     pub fn into_execution(mut self, exit_code: u32) -> Execution {
         let summary = self.summary();
         Execution {

@@ -1,0 +1,179 @@
+//! zasm → the constraint system. One row per cycle; a field operation costs one constraint.
+//!
+//! The semantics encoded here are `isa/README.md`'s: three memory slots `dst`, `op0`, `op1`
+//! (`Instruction::{dst_use, op0_use, op1_use}` say which are read or written), `res = op1`,
+//! `op0 + op1` or `op0 · op1`, and the pc/ap/fp updates. Every instruction field is fetched from
+//! the public bytecode table, so the constraints may trust them.
+//!
+//! # Layout
+//! One file per instruction group, each with its constraints (`eval`) beside the witness code
+//! that satisfies them (`fill`): [`operands`] (addresses, op1's source, the memory slots),
+//! [`alu`] (the result, assignments, assertions, calls) and [`control`] (pc/ap/fp updates, `jnz`,
+//! transitions, boundaries, the output count). [`columns`] declares every column once (with the
+//! column-by-column review), [`flags`] the bytecode fields. This file assembles the machine and
+//! fills the witness row by row.
+
+pub mod alu;
+pub mod columns;
+pub mod control;
+pub mod flags;
+pub mod operands;
+
+use ark_bn254::Fr;
+use ark_ff::Zero;
+use zkvm_isa::{Instruction, Opcode, Program};
+use zkvm_vm::Step;
+
+use super::{fill_rows, finish_witness, LowerError, Witness};
+use crate::machine::{
+    cur, offline_memory, one, Builder, LookupUse, Machine, MemoryLayout, OutputLane, ProgramDigest,
+    PublicValues, TableId,
+};
+pub use columns::ZasmCols;
+pub use flags::{bytecode_row, Field};
+
+/// The zasm machine for `program` over a memory of `2^mem_log_size` cells (the run's output is
+/// a public value beside it).
+pub fn machine(program: &Program, mem_log_size: usize) -> (Machine, ZasmCols) {
+    let mut bld = Builder::default();
+    let c = ZasmCols::declare(&mut bld);
+    let mut lookups = Vec::new();
+    operands::eval(&mut bld, &c, &mut lookups);
+    alu::eval(&mut bld, &c);
+    control::eval(&mut bld, &c, &mut lookups, program.entry);
+    let slots = operands::memory_slots(&c);
+    let mut all_lookups = offline_memory::constrain(&mut bld, &slots, c.cycle);
+    all_lookups.extend(lookups);
+    all_lookups.push(LookupUse {
+        name: "instruction fetch".into(),
+        table: TableId::Bytecode,
+        active: one(),
+        tuple: c.fields.iter().map(|&col| cur(col)).collect(),
+    });
+    let (column_names, small_columns, r1cs) = bld.finish();
+    let bytecode = bytecode_table(program);
+    let machine = Machine {
+        isa: "zasm".into(),
+        program_digest: program_digest_of(program, &bytecode),
+        column_names,
+        small_columns,
+        r1cs,
+        slots,
+        cycle_col: c.cycle,
+        lookups: all_lookups,
+        bytecode,
+        memory: MemoryLayout {
+            log_size: mem_log_size,
+            init: Vec::new(),
+            init_flag: Fr::zero(),
+            permissions: None,
+        },
+        outputs: vec![OutputLane {
+            active: c.f(Field::OpOutput),
+            index: cur(c.out_idx),
+            value: cur(c.dst_read_value),
+        }],
+        uses_bitwise: false,
+    };
+    (machine, c)
+}
+
+/// The digest that identifies a zasm program (`zkvm id`).
+pub fn program_digest(program: &Program) -> ProgramDigest {
+    program_digest_of(program, &bytecode_table(program))
+}
+
+/// zasm has no initial memory: the program's encoded words (instruction words and
+/// immediates) stand in the image's place, so that programs whose bytecode rows agree but
+/// whose instructions differ (two advice kinds, which the constraints leave unconstrained
+/// alike) still have different digests.
+fn program_digest_of(program: &Program, bytecode: &[Vec<Fr>]) -> ProgramDigest {
+    let words: Vec<(u64, Fr)> = (0u64..).zip(program.words()).collect();
+    ProgramDigest::new("zasm", program.entry.into(), bytecode, &words, None)
+}
+
+/// The public bytecode table: one row per instruction.
+pub fn bytecode_table(program: &Program) -> Vec<Vec<Fr>> {
+    program
+        .instructions
+        .iter()
+        .enumerate()
+        .map(|(pc, i)| bytecode_row(pc, i))
+        .collect()
+}
+
+/// What one row is filled from.
+pub struct RowIn<'a> {
+    /// The step (the final `halt` again on padding rows).
+    pub step: &'a Step,
+    /// Its instruction.
+    pub instr: &'a Instruction,
+    /// The next step: `None` on the last step and on padding rows, which stay where they are.
+    pub next: Option<&'a Step>,
+    /// A padding row past the end of the run: it accesses no memory.
+    pub padding: bool,
+    /// The row index.
+    pub cycle: u64,
+    /// Outputs before this row.
+    pub out_idx: u64,
+}
+
+/// Lower a zasm run (its trace, which must end with `halt`) to a machine and a witness for the
+/// public values `public` (its output; exit code 0).
+pub fn lower(
+    program: &Program,
+    trace: &[Step],
+    public: &PublicValues,
+) -> Result<(Machine, Witness), LowerError> {
+    let instr = |s: &Step| &program.instructions[s.pc as usize];
+    let halted = trace
+        .last()
+        .and_then(|s| program.instructions.get(s.pc as usize))
+        .is_some_and(|i| i.opcode == Opcode::Halt);
+    if !halted {
+        return Err(LowerError::Unprovable(
+            "the run did not end with `halt`".into(),
+        ));
+    }
+    let n_rows = trace.len().next_power_of_two().max(2);
+    let max_addr = trace
+        .iter()
+        .flat_map(|s| s.accesses.iter().flatten().map(|a| a.addr as u64))
+        .chain(trace.iter().flat_map(|s| [s.ap as u64, s.fp as u64]))
+        .max()
+        .unwrap_or(0);
+    let mem_log_size = ((max_addr + 1).next_power_of_two().trailing_zeros() as usize).max(4);
+    let (machine, c) = machine(program, mem_log_size);
+    // The output count is the one value that runs along the trace: a prefix sum.
+    let out_idx: Vec<u64> = trace
+        .iter()
+        .scan(0u64, |count, s| {
+            let before = *count;
+            *count += u64::from(instr(s).opcode == Opcode::Output);
+            Some(before)
+        })
+        .collect();
+    let columns = fill_rows(machine.column_names.len(), n_rows, |t, v| {
+        let last = trace.len() - 1;
+        let step = &trace[t.min(last)];
+        let padding = t > last;
+        let r = RowIn {
+            step,
+            instr: instr(step),
+            next: trace.get(t + 1).filter(|_| !padding),
+            padding,
+            cycle: t as u64,
+            // Padding rows repeat the final halt, which outputs nothing.
+            out_idx: out_idx[t.min(last)],
+        };
+        for (col, value) in c.fields.iter().zip(bytecode_row(step.pc as usize, r.instr)) {
+            v[*col] = value;
+        }
+        let reads = operands::fill(&c, v, &r);
+        alu::fill(&c, v, &r, reads);
+        control::fill(&c, v, &r, reads);
+        Ok(())
+    })?;
+    let witness = finish_witness(&machine, public, columns)?;
+    Ok((machine, witness))
+}
