@@ -9,9 +9,11 @@
 //! ```
 pub mod format;
 pub mod gkr;
+pub mod one_hot;
 pub mod pcs;
 pub mod poly;
 pub mod r1cs;
+pub mod shout;
 pub mod spartan;
 pub mod sumcheck;
 pub mod transcript;

@@ -42,7 +42,7 @@ pub struct DoryPcs;
 /// Dory public parameters for up to `max_num_vars` variables (prover and verifier parts).
 #[derive(Clone, Debug)]
 pub struct DorySetup {
-    prover: ProverSetup<BN254>,
+    pub(super) prover: ProverSetup<BN254>,
     verifier: VerifierSetup<BN254>,
     /// The row generators' precomputed multiples, built on the first commitment (a verifier
     /// never needs them).
@@ -57,7 +57,7 @@ impl DorySetup {
     }
 
     /// The row width `σ` and row count `ν` of a polynomial with `n` variables.
-    fn split(&self, n: usize) -> (usize, usize) {
+    pub(super) fn split(&self, n: usize) -> (usize, usize) {
         let sigma = n.min(self.log_n / 2);
         (n - sigma, sigma)
     }
@@ -65,7 +65,7 @@ impl DorySetup {
     /// The precomputed multiples of the `2^σ` row generators. Building them also fills
     /// `dory-pcs`'s cache of the generators' prepared pairing forms, which every commitment
     /// (`Σ_i e(row_i, Γ2[i])`) and opening would otherwise recompute.
-    fn fixed_bases(&self) -> &FixedBaseTable {
+    pub(super) fn fixed_bases(&self) -> &FixedBaseTable {
         self.fixed_bases.get_or_init(|| {
             let width = 1usize << (self.log_n / 2);
             dory_pcs::backends::arkworks::init_cache(
@@ -80,7 +80,7 @@ impl DorySetup {
         })
     }
 
-    fn check_size(&self, num_vars: usize) -> Result<(), PcsError> {
+    pub(super) fn check_size(&self, num_vars: usize) -> Result<(), PcsError> {
         if num_vars > self.log_n {
             return Err(PcsError::TooLarge {
                 num_vars,
@@ -103,14 +103,14 @@ pub struct DoryCommitment {
 /// The prover's row commitments (affine) of a committed polynomial.
 #[derive(Clone, Debug)]
 pub struct DoryProverData {
-    rows: Vec<G1Affine>,
-    num_vars: usize,
+    pub(super) rows: Vec<G1Affine>,
+    pub(super) num_vars: usize,
 }
 
 /// A Dory opening proof (transparent mode).
 #[derive(Clone, Debug, PartialEq)]
 pub struct DoryProof {
-    inner: ArkDoryProof,
+    pub(super) inner: ArkDoryProof,
 }
 
 /// The most reduce rounds a proof may claim (a setup of 2^64 values).
@@ -242,7 +242,7 @@ impl MultilinearLagrange<ArkFr> for Matrix<'_> {
     }
 }
 
-fn finish_commit(
+pub(super) fn finish_commit(
     setup: &DorySetup,
     num_vars: usize,
     rows: Vec<G1Projective>,
@@ -263,7 +263,12 @@ fn finish_commit(
     )
 }
 
-fn absorb_statement(transcript: &mut Transcript, point: &[Fr], sizes: &[usize], evals: &[Fr]) {
+pub(super) fn absorb_statement(
+    transcript: &mut Transcript,
+    point: &[Fr],
+    sizes: &[usize],
+    evals: &[Fr],
+) {
     transcript.absorb_fields(labels::OPEN_POINT, point);
     let bytes: Vec<u8> = sizes
         .iter()
@@ -274,7 +279,7 @@ fn absorb_statement(transcript: &mut Transcript, point: &[Fr], sizes: &[usize], 
 }
 
 /// `Π_{k < n - m} (1 - r_k)`: the factor of a polynomial with `m` variables zero-padded to `n`.
-fn padding_factor(point: &[Fr], m: usize) -> Fr {
+pub(super) fn padding_factor(point: &[Fr], m: usize) -> Fr {
     let n = point.len();
     point
         .iter()

@@ -28,6 +28,7 @@
 
 pub mod dory;
 mod msm;
+mod one_hot;
 mod setup_cache;
 
 pub use dory::{DoryCommitment, DoryPcs, DoryProof, DoryProverData, DorySetup};

@@ -47,6 +47,11 @@ impl FixedBaseTable {
         }
     }
 
+    /// Generator `i` itself.
+    pub fn base(&self, i: usize) -> G1Affine {
+        self.multiples[i * WINDOWS]
+    }
+
     /// `Σ_i scalars[i] · bases[i]` for field elements (at most as many as the generators).
     ///
     /// A scalar whose negation has fewer significant bytes — a small negative integer such as

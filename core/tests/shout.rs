@@ -1,0 +1,271 @@
+//! Shout end to end: `ra` committed with Dory, the Shout sumcheck, `ra` opened at its final
+//! point, and the verifier's answer. Malicious provers build an `ra` that is not one-hot (two
+//! hot entries, none, non-boolean entries), claim a wrong value or read from another table, and
+//! prove it with a dense prover that follows the protocol's transcript exactly; the verifier
+//! must reject each, at the check named.
+
+use ark_bn254::Fr;
+use ark_ff::{One, UniformRand, Zero};
+use zkvm_core::one_hot::OneHotMle;
+use zkvm_core::pcs::{DoryCommitment, DoryPcs, DoryProof, DorySetup};
+use zkvm_core::poly::{eq_table, DenseMle};
+use zkvm_core::shout::{self, ShoutError, ShoutProof};
+use zkvm_core::sumcheck;
+use zkvm_core::transcript::Transcript;
+
+const LOG_K: usize = 3;
+const LOG_T: usize = 4;
+
+fn table() -> Vec<Fr> {
+    let mut rng = ark_std::test_rng();
+    (0..1 << LOG_K).map(|_| Fr::rand(&mut rng)).collect()
+}
+
+fn addresses() -> Vec<u32> {
+    (0..1u32 << LOG_T)
+        .map(|j| (j * 5 + 3) % (1 << LOG_K))
+        .collect()
+}
+
+fn setup() -> DorySetup {
+    DoryPcs::setup(LOG_K + LOG_T).expect("setup")
+}
+
+/// What a prover sends: the commitment to `ra`, the claimed evaluation, the Shout proof and the
+/// opening of `ra`.
+struct Sent {
+    commitment: DoryCommitment,
+    rv: Fr,
+    proof: ShoutProof,
+    opening: DoryProof,
+}
+
+/// The verifier `zkvm` runs for a Shout instance: absorb the commitment, draw `r_cycle`, verify
+/// Shout, open `ra`.
+fn verify(setup: &DorySetup, table: &[Fr], sent: &Sent) -> Result<(), String> {
+    let mut t = Transcript::new(b"shout-test");
+    t.absorb_bytes(b"ra", &commitment_bytes(&sent.commitment));
+    let r_cycle = t.challenges(LOG_T);
+    let claim = shout::verify(table, LOG_T, &r_cycle, sent.rv, &sent.proof, &mut t)
+        .map_err(|e| format!("shout: {e:?}"))?;
+    DoryPcs::verify_batch(
+        setup,
+        &[&sent.commitment],
+        &claim.point,
+        &[claim.value],
+        &sent.opening,
+        &mut t,
+    )
+    .map_err(|e| format!("pcs: {e:?}"))
+}
+
+fn commitment_bytes(c: &DoryCommitment) -> Vec<u8> {
+    use ark_serialize::CanonicalSerialize;
+    let mut bytes = Vec::new();
+    c.serialize_compressed(&mut bytes).expect("serialize");
+    bytes
+}
+
+/// A prover for any `ra` given by its dense values (not necessarily one-hot), following the
+/// protocol's transcript: it claims `rv` (by default the sum its `ra` gives) and proves the
+/// batched sum it claims with the generic dense sumcheck prover.
+fn prove_dense(setup: &DorySetup, table: &[Fr], ra: &DenseMle, rv_shift: Fr) -> Sent {
+    let n = LOG_K + LOG_T;
+    let (commitment, data) = DoryPcs::commit(setup, ra).expect("commit");
+    let mut t = Transcript::new(b"shout-test");
+    t.absorb_bytes(b"ra", &commitment_bytes(&commitment));
+    let r_cycle = t.challenges(LOG_T);
+    let eq_cycle = eq_table(&r_cycle);
+    // rv = Σ_{k,j} eq(r_cycle, j) ra(k, j) Val(k), as this ra gives it.
+    let rv: Fr = (0..1usize << n)
+        .map(|x| ra.evals()[x] * eq_cycle[x % (1 << LOG_T)] * table[x >> LOG_T])
+        .sum::<Fr>()
+        + rv_shift;
+    t.absorb_u64(shout::labels::SHAPE, ((LOG_K as u64) << 32) | LOG_T as u64);
+    t.absorb_field(shout::labels::CLAIM, &rv);
+    let beta = t.challenge();
+    let gamma = t.challenge();
+    let r_bool = t.challenges(LOG_K);
+    let eq_bool = eq_table(&r_bool);
+    // The summand's factors as polynomials over (k, j).
+    let spread = |f: &dyn Fn(usize, usize) -> Fr| {
+        DenseMle::new(
+            (0..1usize << n)
+                .map(|x| f(x >> LOG_T, x % (1 << LOG_T)))
+                .collect(),
+        )
+    };
+    let polys = vec![
+        spread(&|_, j| eq_cycle[j]),
+        ra.clone(),
+        spread(&|k, _| table[k]),
+        spread(&|k, _| eq_bool[k]),
+    ];
+    let combine = |p: &[Fr]| p[0] * p[1] * (p[2] + beta + gamma * p[3] * (p[1] - Fr::one()));
+    let (sumcheck, point, evals) = sumcheck::prove(rv + beta, polys, 3, combine, &mut t);
+    let ra_eval = evals[1];
+    t.absorb_field(shout::labels::RA_EVAL, &ra_eval);
+    let opening =
+        DoryPcs::open_batch_with_evals(setup, &[ra], &[&data], &point, &[ra_eval], &mut t)
+            .expect("open");
+    Sent {
+        commitment,
+        rv,
+        proof: ShoutProof { sumcheck, ra_eval },
+        opening,
+    }
+}
+
+fn one_hot_dense(addresses: &[u32]) -> DenseMle {
+    OneHotMle::new(LOG_K, addresses.to_vec())
+        .expect("one-hot")
+        .to_dense()
+}
+
+fn set(ra: &DenseMle, k: usize, j: usize, v: Fr) -> DenseMle {
+    let mut values = ra.evals().to_vec();
+    values[(k << LOG_T) | j] = v;
+    DenseMle::new(values)
+}
+
+#[test]
+fn an_honest_lookup_is_accepted_and_proves_the_values_read() {
+    let (setup, table, addresses) = (setup(), table(), addresses());
+    let ra = OneHotMle::new(LOG_K, addresses.clone()).expect("one-hot");
+    let sent = prove_honest(&setup, &table, &ra);
+    verify(&setup, &table, &sent).expect("accepted");
+    // rv is the multilinear extension of the values read, at r_cycle.
+    let mut t = Transcript::new(b"shout-test");
+    t.absorb_bytes(b"ra", &commitment_bytes(&sent.commitment));
+    let r_cycle = t.challenges(LOG_T);
+    let read: Vec<Fr> = addresses.iter().map(|a| table[*a as usize]).collect();
+    assert_eq!(sent.rv, DenseMle::new(read).evaluate(&r_cycle));
+    // The dense prover, on the same one-hot ra, produces an accepted proof too (so the
+    // rejections below are the statements', not the dense prover's).
+    verify(
+        &setup,
+        &table,
+        &prove_dense(&setup, &table, &ra.to_dense(), Fr::zero()),
+    )
+    .expect("dense prover accepted");
+}
+
+/// The honest prover: the one-hot commitment and the sparse algorithm; the final point is
+/// read off a verifier run on a copy of the transcript.
+fn prove_honest(setup: &DorySetup, table: &[Fr], ra: &OneHotMle) -> Sent {
+    let (commitment, data) = DoryPcs::commit_one_hot(setup, ra).expect("commit");
+    let mut t = Transcript::new(b"shout-test");
+    t.absorb_bytes(b"ra", &commitment_bytes(&commitment));
+    let r_cycle = t.challenges(LOG_T);
+    let mut replay = t.clone();
+    let (proof, rv) = shout::prove(table, ra, &r_cycle, &mut t).expect("prove");
+    let claim = shout::verify(table, LOG_T, &r_cycle, rv, &proof, &mut replay).expect("replay");
+    assert_eq!(claim.value, ra.evaluate(&claim.point));
+    let opening = DoryPcs::open_one_hot_batch(
+        setup,
+        &[ra],
+        &[&data],
+        &claim.point,
+        &[proof.ra_eval],
+        &mut t,
+    )
+    .expect("open");
+    Sent {
+        commitment,
+        rv,
+        proof,
+        opening,
+    }
+}
+
+#[test]
+fn a_wrong_value_read_is_rejected() {
+    let (setup, table, addresses) = (setup(), table(), addresses());
+    let sent = prove_dense(&setup, &table, &one_hot_dense(&addresses), Fr::one());
+    let err = verify(&setup, &table, &sent).unwrap_err();
+    assert!(err.contains("FinalCheck"), "{err}");
+}
+
+#[test]
+fn a_lookup_into_another_table_is_rejected() {
+    let (setup, table, addresses) = (setup(), table(), addresses());
+    // The prover reads from a table whose entry 3 (read on cycle 0) differs, and proves it.
+    let mut other = table.clone();
+    other[3] += Fr::one();
+    let sent = prove_dense(&setup, &other, &one_hot_dense(&addresses), Fr::zero());
+    let err = verify(&setup, &table, &sent).unwrap_err();
+    assert!(err.contains("FinalCheck"), "{err}");
+}
+
+#[test]
+fn an_address_with_two_hot_entries_is_rejected() {
+    let (setup, table, addresses) = (setup(), table(), addresses());
+    // Cycle 0 reads address 3; a second 1 at address 6 adds table[6] to its value.
+    let ra = set(&one_hot_dense(&addresses), 6, 0, Fr::one());
+    let err = verify(
+        &setup,
+        &table,
+        &prove_dense(&setup, &table, &ra, Fr::zero()),
+    )
+    .unwrap_err();
+    assert!(err.contains("FinalCheck"), "{err}");
+}
+
+#[test]
+fn an_address_with_no_hot_entry_is_rejected() {
+    let (setup, table, addresses) = (setup(), table(), addresses());
+    // Cycle 0 reads nothing: its value would be 0.
+    let ra = set(&one_hot_dense(&addresses), 3, 0, Fr::zero());
+    let err = verify(
+        &setup,
+        &table,
+        &prove_dense(&setup, &table, &ra, Fr::zero()),
+    )
+    .unwrap_err();
+    assert!(err.contains("FinalCheck"), "{err}");
+}
+
+#[test]
+fn non_boolean_entries_with_weight_one_are_rejected() {
+    let (setup, table, addresses) = (setup(), table(), addresses());
+    // Cycle 0: 2 at address 3 and −1 at address 6 (the column still sums to 1), so its value is
+    // 2·table[3] − table[6], anything the prover likes.
+    let ra = set(&one_hot_dense(&addresses), 3, 0, Fr::from(2u64));
+    let ra = set(&ra, 6, 0, -Fr::one());
+    let err = verify(
+        &setup,
+        &table,
+        &prove_dense(&setup, &table, &ra, Fr::zero()),
+    )
+    .unwrap_err();
+    assert!(err.contains("FinalCheck"), "{err}");
+}
+
+#[test]
+fn a_wrong_ra_evaluation_is_caught_by_the_opening() {
+    let (setup, table, addresses) = (setup(), table(), addresses());
+    let ra = OneHotMle::new(LOG_K, addresses).expect("one-hot");
+    let mut sent = prove_honest(&setup, &table, &ra);
+    // The final check uses ra_eval; a different value must then fail either that check or the
+    // opening (which binds ra_eval to the commitment).
+    sent.proof.ra_eval += Fr::one();
+    let err = verify(&setup, &table, &sent).unwrap_err();
+    assert!(err.contains("FinalCheck") || err.contains("pcs"), "{err}");
+}
+
+#[test]
+fn an_address_outside_the_table_cannot_be_committed() {
+    let err = OneHotMle::new(LOG_K, vec![8, 0]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cycle 0 reads address 8, beyond a memory of 2^3 cells"
+    );
+    // And a table of another size is a shape error, not a panic.
+    let ra = OneHotMle::new(LOG_K, addresses()).expect("one-hot");
+    let mut t = Transcript::new(b"x");
+    let r_cycle = t.challenges(LOG_T);
+    assert!(matches!(
+        shout::prove(&table()[..4], &ra, &r_cycle, &mut t),
+        Err(ShoutError::Shape(_))
+    ));
+}
