@@ -27,11 +27,13 @@
 //! caller to check against `ra`'s commitment ([`crate::pcs::DoryPcs::open_one_hot_batch`]). The
 //! commitment to `ra` and `r_cycle` must come before this protocol's challenges.
 //!
-//! **Prover.** The address variables are bound first, sparsely: after binding `i` of them,
-//! `ra(r_1..r_i, k', j) = E_j · [a_j's low bits = k']` with `E_j = eq(r_1..r_i, a_j's high bits)`,
-//! so each round is one pass over the `T` cycles and the partially bound `Val` and `eq(r_bool, ·)`
-//! tables (`O(T log K + K)` in all, never `K · T`). Then `ra(r_k, j) = E_j` is a dense vector
-//! of `T` values and the cycle variables are bound by the dense prover.
+//! **Prover.** The address variables are bound first. After binding `i` of them,
+//! `ra(r_1..r_i, k', j) = E(a_j) · [a_j's low bits = k']` with `E(a) = eq(r_1..r_i, a's high
+//! bits)`, so every cycle reading address `a` contributes the same factors but its weight
+//! `eq(r_cycle, j)`: one pass over the trace sums the weights per address, `F(k)`, and the address
+//! rounds run over the `K` addresses (`O(T + K log K)` in all, never `K · T`). Then
+//! `ra(r_k, j) = E(a_j)` is a dense vector of `T` values and the cycle variables are bound by the
+//! dense prover.
 
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
@@ -152,69 +154,78 @@ pub fn prove(
         .sum();
     let (beta, gamma, r_bool) = challenges(log_k, ra.log_t(), rv, transcript);
 
-    // Address rounds: E_j, and the tables of Val and eq(r_bool, ·) bound on the top variables.
+    // Address rounds. Every cycle reading address k contributes the same factors but its
+    // weight eq(r_cycle, j), so the rounds run over the K addresses with the weights
+    // F(k) = Σ_{j: a_j = k} eq(r_cycle, j) (one pass over the trace), E(k) = eq(r_1..r_i, k's
+    // high bits), and the tables of Val and eq(r_bool, ·) bound on the top variables.
+    let k_len = table.len();
+    let weight = addresses
+        .par_iter()
+        .zip(eq_cycle.par_iter())
+        .fold(
+            || vec![Fr::zero(); k_len],
+            |mut f, (a, w)| {
+                f[*a as usize] += w;
+                f
+            },
+        )
+        .reduce(
+            || vec![Fr::zero(); k_len],
+            |mut f, g| {
+                for (x, y) in f.iter_mut().zip(g) {
+                    *x += y;
+                }
+                f
+            },
+        );
     let mut claim = rv + beta;
     let mut rounds = Vec::with_capacity(ra.num_vars());
-    let mut e = vec![Fr::one(); addresses.len()];
+    let mut e = vec![Fr::one(); k_len];
     let mut val = DenseMle::new(table.to_vec());
     let mut eq_bool = DenseMle::new(eq_table(&r_bool));
     for i in 0..log_k {
         let half = 1usize << (log_k - 1 - i);
         let (v, b) = (val.evals(), eq_bool.evals());
         // s(X) at X = 0, 2, 3; s(1) follows from the claim.
-        let sums = addresses
-            .par_iter()
-            .zip(e.par_iter())
-            .zip(eq_cycle.par_iter())
-            .fold(
-                || [Fr::zero(); 3],
-                |mut acc, ((a, e_j), w)| {
-                    let a = *a as usize;
-                    let bit = a & half != 0;
-                    let rest = a & (half - 1);
-                    for (slot, x) in acc.iter_mut().zip([0u64, 2, 3]) {
-                        let x = Fr::from(x);
-                        let ra_x = if bit {
-                            *e_j * x
-                        } else {
-                            *e_j * (Fr::one() - x)
-                        };
-                        let val_x = v[rest] + x * (v[rest + half] - v[rest]);
-                        let b_x = b[rest] + x * (b[rest + half] - b[rest]);
-                        *slot += final_summand(*w, ra_x, val_x, b_x, beta, gamma);
-                    }
-                    acc
-                },
-            )
-            .reduce(
-                || [Fr::zero(); 3],
-                |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]],
-            );
+        let mut sums = [Fr::zero(); 3];
+        for (k, (w, e_k)) in weight.iter().zip(&e).enumerate() {
+            if w.is_zero() {
+                continue;
+            }
+            let bit = k & half != 0;
+            let rest = k & (half - 1);
+            for (slot, x) in sums.iter_mut().zip([0u64, 2, 3]) {
+                let x = Fr::from(x);
+                let ra_x = if bit {
+                    *e_k * x
+                } else {
+                    *e_k * (Fr::one() - x)
+                };
+                let val_x = v[rest] + x * (v[rest + half] - v[rest]);
+                let b_x = b[rest] + x * (b[rest + half] - b[rest]);
+                *slot += final_summand(*w, ra_x, val_x, b_x, beta, gamma);
+            }
+        }
         let round = vec![sums[0], claim - sums[0], sums[1], sums[2]];
         transcript.absorb_fields(sumcheck::labels::ROUND_POLY, &round);
         let r = transcript.challenge();
         claim = interpolate(&round, r);
         rounds.push(round);
-        e.par_iter_mut()
-            .zip(addresses.par_iter())
-            .for_each(|(e_j, a)| {
-                *e_j *= if *a as usize & half != 0 {
-                    r
-                } else {
-                    Fr::one() - r
-                };
-            });
+        for (k, e_k) in e.iter_mut().enumerate() {
+            *e_k *= if k & half != 0 { r } else { Fr::one() - r };
+        }
         val.bind_top(r);
         eq_bool.bind_top(r);
     }
 
-    // Cycle rounds: ra(r_k, j) = E_j, dense.
+    // Cycle rounds: ra(r_k, j) = E(a_j), dense.
     let (val_k, eq_bool_k) = (val.evals()[0], eq_bool.evals()[0]);
+    let ra_cycle: Vec<Fr> = addresses.par_iter().map(|a| e[*a as usize]).collect();
     let ra_eval = if ra.log_t() == 0 {
-        e[0]
+        ra_cycle[0]
     } else {
         let combine = |p: &[Fr]| final_summand(p[0], p[1], val_k, eq_bool_k, beta, gamma);
-        let polys = vec![DenseMle::new(eq_cycle), DenseMle::new(e)];
+        let polys = vec![DenseMle::new(eq_cycle), DenseMle::new(ra_cycle)];
         let (cycle_rounds, _, evals) = sumcheck::prove(claim, polys, 3, combine, transcript);
         rounds.extend(cycle_rounds.rounds);
         evals[1]
@@ -260,4 +271,46 @@ pub fn verify(
         point: sub.point,
         value: proof.ra_eval,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_ff::UniformRand;
+
+    /// Every shape, including one address or one cycle: the verifier accepts the honest proof
+    /// and its claim about `ra` is `ra`'s value.
+    #[test]
+    fn honest_proofs_of_every_shape_verify() {
+        let mut rng = ark_std::test_rng();
+        for (log_k, log_t) in [(0, 0), (0, 3), (3, 0), (2, 5), (5, 2)] {
+            let table: Vec<Fr> = (0..1 << log_k).map(|_| Fr::rand(&mut rng)).collect();
+            let addresses = (0..1u32 << log_t)
+                .map(|j| (j * 7 + 1) % (1 << log_k))
+                .collect();
+            let ra = OneHotMle::new(log_k, addresses).unwrap();
+            let r_cycle: Vec<Fr> = (0..log_t).map(|_| Fr::rand(&mut rng)).collect();
+            let (proof, rv) = prove(&table, &ra, &r_cycle, &mut Transcript::new(b"t")).unwrap();
+            let claim = verify(
+                &table,
+                log_t,
+                &r_cycle,
+                rv,
+                &proof,
+                &mut Transcript::new(b"t"),
+            )
+            .unwrap_or_else(|e| panic!("({log_k}, {log_t}): {e}"));
+            assert_eq!(claim.value, ra.evaluate(&claim.point), "({log_k}, {log_t})");
+            // A different claim is rejected.
+            let wrong = verify(
+                &table,
+                log_t,
+                &r_cycle,
+                rv + Fr::one(),
+                &proof,
+                &mut Transcript::new(b"t"),
+            );
+            assert!(wrong.is_err(), "({log_k}, {log_t})");
+        }
+    }
 }

@@ -368,6 +368,8 @@ impl Forge {
                 .iter()
                 .filter_map(|&(s, t)| small_value(m.slots[s].addr.eval_row(cols, t)))
                 .map(|a| a as usize)
+                // A cell outside the memory table has no initial tuple to book.
+                .filter(|a| *a < size)
                 .fold(Vec::new(), |mut cells, a| {
                     // A cell with several pinned accesses has one initial tuple.
                     if !cells.contains(&a) {
