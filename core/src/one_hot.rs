@@ -22,6 +22,9 @@ pub enum OneHotError {
     /// The number of cycles is not a power of two.
     #[error("{0} cycles is not a power of two")]
     CyclesNotPowerOfTwo(usize),
+    /// More address bits than a `u32` address has.
+    #[error("{0} address bits: a one-hot memory has at most 2^32 cells")]
+    TooManyAddressBits(usize),
     /// An address beyond the memory.
     #[error("cycle {cycle} reads address {address}, beyond a memory of 2^{log_k} cells")]
     AddressOutOfRange {
@@ -46,6 +49,9 @@ impl OneHotMle {
     /// The one-hot matrix of `addresses` (one per cycle, a power of two of them) into a memory of
     /// `2^log_k` cells.
     pub fn new(log_k: usize, addresses: Vec<u32>) -> Result<Self, OneHotError> {
+        if log_k > 32 {
+            return Err(OneHotError::TooManyAddressBits(log_k));
+        }
         let t = addresses.len();
         if !t.is_power_of_two() {
             return Err(OneHotError::CyclesNotPowerOfTwo(t));
@@ -137,6 +143,10 @@ mod tests {
         assert_eq!(
             OneHotMle::new(3, vec![0; 6]),
             Err(OneHotError::CyclesNotPowerOfTwo(6))
+        );
+        assert_eq!(
+            OneHotMle::new(64, vec![0]),
+            Err(OneHotError::TooManyAddressBits(64))
         );
         let err = OneHotMle::new(2, vec![0, 4]).unwrap_err();
         assert_eq!(

@@ -8,7 +8,7 @@
 //! `rv = Σ_j eq(r_cycle, j) · Val(a_j)`. This is how a lookup argument hands a verifier the
 //! evaluation of a "virtual" column (the values read) that is never committed.
 //!
-//! **Protocol.** After `rv` is bound, the verifier draws `β, γ` and a point `r_bool ∈ F^log_k`,
+//! **Protocol.** After the table and `rv` are bound, the verifier draws `β, γ` and a point `r_bool ∈ F^log_k`,
 //! and one sumcheck over `(k, j) ∈ {0,1}^{log_k + log_t}` proves
 //!
 //! ```text
@@ -25,7 +25,8 @@
 //! The sumcheck ends at `(r_k, r_j)`: the verifier evaluates `Val` there itself (`O(K)`, the
 //! table is public), takes `ra(r_k, r_j)` from the proof, and returns it as an [`RaClaim`] for the
 //! caller to check against `ra`'s commitment ([`crate::pcs::DoryPcs::open_one_hot_batch`]). The
-//! commitment to `ra` and `r_cycle` must come before this protocol's challenges.
+//! commitment to `ra` (which the caller checks has `log_k + log_t` variables) and `r_cycle` must
+//! come before this protocol's challenges.
 //!
 //! **Prover.** The address variables are bound first. After binding `i` of them,
 //! `ra(r_1..r_i, k', j) = E(a_j) · [a_j's low bits = k']` with `E(a) = eq(r_1..r_i, a's high
@@ -50,6 +51,8 @@ pub mod labels {
     pub const CLAIM: &[u8] = b"shout-claim";
     /// The table's size and the run's length.
     pub const SHAPE: &[u8] = b"shout-shape";
+    /// The table's entries.
+    pub const TABLE: &[u8] = b"shout-table";
     /// `ra`'s value at the sumcheck's final point.
     pub const RA_EVAL: &[u8] = b"shout-ra-eval";
 }
@@ -107,18 +110,32 @@ fn check_shape(table_len: usize, log_t: usize, r_cycle: &[Fr]) -> Result<usize, 
     Ok(table_len.trailing_zeros() as usize)
 }
 
-/// The challenges `β, γ, r_bool`, after binding the statement.
-fn challenges(
-    log_k: usize,
-    log_t: usize,
-    rv: Fr,
-    transcript: &mut Transcript,
-) -> (Fr, Fr, Vec<Fr>) {
+/// The verifier's challenges of one Shout instance.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Challenges {
+    /// Batches the Hamming-weight check.
+    pub beta: Fr,
+    /// Batches the Booleanity check.
+    pub gamma: Fr,
+    /// The address part of the Booleanity check's point.
+    pub r_bool: Vec<Fr>,
+}
+
+/// Binds the statement — the table's size and entries, the run's length and the claim `rv` —
+/// and draws the challenges. The table is absorbed whole: were it not, a prover could choose
+/// an entry after seeing `r_k` and meet the final check with any `rv`.
+pub fn challenges(table: &[Fr], log_t: usize, rv: Fr, transcript: &mut Transcript) -> Challenges {
+    let log_k = table.len().trailing_zeros() as usize;
     transcript.absorb_u64(labels::SHAPE, ((log_k as u64) << 32) | log_t as u64);
+    transcript.absorb_fields(labels::TABLE, table);
     transcript.absorb_field(labels::CLAIM, &rv);
     let beta = transcript.challenge();
     let gamma = transcript.challenge();
-    (beta, gamma, transcript.challenges(log_k))
+    Challenges {
+        beta,
+        gamma,
+        r_bool: transcript.challenges(log_k),
+    }
 }
 
 /// The summand once every address variable is bound: `ra`, `Val(r_k)` and `eq(r_bool, r_k)`
@@ -152,7 +169,11 @@ pub fn prove(
         .zip(eq_cycle.par_iter())
         .map(|(a, e)| table[*a as usize] * e)
         .sum();
-    let (beta, gamma, r_bool) = challenges(log_k, ra.log_t(), rv, transcript);
+    let Challenges {
+        beta,
+        gamma,
+        r_bool,
+    } = challenges(table, ra.log_t(), rv, transcript);
 
     // Address rounds. Every cycle reading address k contributes the same factors but its
     // weight eq(r_cycle, j), so the rounds run over the K addresses with the weights
@@ -251,7 +272,11 @@ pub fn verify(
     transcript: &mut Transcript,
 ) -> Result<RaClaim, ShoutError> {
     let log_k = check_shape(table.len(), log_t, r_cycle)?;
-    let (beta, gamma, r_bool) = challenges(log_k, log_t, rv, transcript);
+    let Challenges {
+        beta,
+        gamma,
+        r_bool,
+    } = challenges(table, log_t, rv, transcript);
     let sub = sumcheck::verify(rv + beta, log_k + log_t, 3, &proof.sumcheck, transcript)?;
     transcript.absorb_field(labels::RA_EVAL, &proof.ra_eval);
     let (r_k, r_j) = sub.point.split_at(log_k);

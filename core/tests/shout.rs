@@ -5,10 +5,10 @@
 //! must reject each, at the check named.
 
 use ark_bn254::Fr;
-use ark_ff::{One, UniformRand, Zero};
+use ark_ff::{Field, One, UniformRand, Zero};
 use zkvm_core::one_hot::OneHotMle;
 use zkvm_core::pcs::{DoryCommitment, DoryPcs, DoryProof, DorySetup};
-use zkvm_core::poly::{eq_table, DenseMle};
+use zkvm_core::poly::{eq_eval, eq_table, DenseMle};
 use zkvm_core::shout::{self, ShoutError, ShoutProof};
 use zkvm_core::sumcheck;
 use zkvm_core::transcript::Transcript;
@@ -43,6 +43,13 @@ struct Sent {
 /// The verifier `zkvm` runs for a Shout instance: absorb the commitment, draw `r_cycle`, verify
 /// Shout, open `ra`.
 fn verify(setup: &DorySetup, table: &[Fr], sent: &Sent) -> Result<(), String> {
+    // ra has log K + log T variables: a commitment to a smaller matrix is refused outright.
+    if sent.commitment.num_vars as usize != LOG_K + LOG_T {
+        return Err(format!(
+            "commitment of {} variables",
+            sent.commitment.num_vars
+        ));
+    }
     let mut t = Transcript::new(b"shout-test");
     t.absorb_bytes(b"ra", &commitment_bytes(&sent.commitment));
     let r_cycle = t.challenges(LOG_T);
@@ -70,6 +77,24 @@ fn commitment_bytes(c: &DoryCommitment) -> Vec<u8> {
 /// protocol's transcript: it claims `rv` (by default the sum its `ra` gives) and proves the
 /// batched sum it claims with the generic dense sumcheck prover.
 fn prove_dense(setup: &DorySetup, table: &[Fr], ra: &DenseMle, rv_shift: Fr) -> Sent {
+    prove_dense_replay(setup, table, ra, rv_shift).0
+}
+
+/// What a dense prover saw: its challenges, `r_cycle`, the final point and the value the
+/// verifier's final check must meet there.
+struct Replay {
+    challenges: shout::Challenges,
+    r_cycle: Vec<Fr>,
+    point: Vec<Fr>,
+    final_value: Fr,
+}
+
+fn prove_dense_replay(
+    setup: &DorySetup,
+    table: &[Fr],
+    ra: &DenseMle,
+    rv_shift: Fr,
+) -> (Sent, Replay) {
     let n = LOG_K + LOG_T;
     let (commitment, data) = DoryPcs::commit(setup, ra).expect("commit");
     let mut t = Transcript::new(b"shout-test");
@@ -81,12 +106,9 @@ fn prove_dense(setup: &DorySetup, table: &[Fr], ra: &DenseMle, rv_shift: Fr) -> 
         .map(|x| ra.evals()[x] * eq_cycle[x % (1 << LOG_T)] * table[x >> LOG_T])
         .sum::<Fr>()
         + rv_shift;
-    t.absorb_u64(shout::labels::SHAPE, ((LOG_K as u64) << 32) | LOG_T as u64);
-    t.absorb_field(shout::labels::CLAIM, &rv);
-    let beta = t.challenge();
-    let gamma = t.challenge();
-    let r_bool = t.challenges(LOG_K);
-    let eq_bool = eq_table(&r_bool);
+    let challenges = shout::challenges(table, LOG_T, rv, &mut t);
+    let (beta, gamma) = (challenges.beta, challenges.gamma);
+    let eq_bool = eq_table(&challenges.r_bool);
     // The summand's factors as polynomials over (k, j).
     let spread = |f: &dyn Fn(usize, usize) -> Fr| {
         DenseMle::new(
@@ -108,12 +130,24 @@ fn prove_dense(setup: &DorySetup, table: &[Fr], ra: &DenseMle, rv_shift: Fr) -> 
     let opening =
         DoryPcs::open_batch_with_evals(setup, &[ra], &[&data], &point, &[ra_eval], &mut t)
             .expect("open");
-    Sent {
-        commitment,
-        rv,
-        proof: ShoutProof { sumcheck, ra_eval },
-        opening,
-    }
+    let final_value = sumcheck::interpolate(
+        sumcheck.rounds.last().expect("rounds"),
+        *point.last().expect("point"),
+    );
+    (
+        Sent {
+            commitment,
+            rv,
+            proof: ShoutProof { sumcheck, ra_eval },
+            opening,
+        },
+        Replay {
+            challenges,
+            r_cycle,
+            point,
+            final_value,
+        },
+    )
 }
 
 fn one_hot_dense(addresses: &[u32]) -> DenseMle {
@@ -193,8 +227,35 @@ fn a_lookup_into_another_table_is_rejected() {
     let mut other = table.clone();
     other[3] += Fr::one();
     let sent = prove_dense(&setup, &other, &one_hot_dense(&addresses), Fr::zero());
+    // The table is part of the transcript, so the first round already fails.
     let err = verify(&setup, &table, &sent).unwrap_err();
-    assert!(err.contains("FinalCheck"), "{err}");
+    assert!(err.contains("RoundCheckFailed { round: 0"), "{err}");
+}
+
+#[test]
+fn a_table_entry_chosen_after_the_challenges_is_rejected() {
+    let (setup, table, addresses) = (setup(), table(), addresses());
+    // The prover claims a false value for `table` with the honest one-hot ra, then, knowing the
+    // final point r_k, changes one entry so that Val(r_k) meets the final check: were the table
+    // not bound before the challenges, the verifier would accept the claim for that table.
+    let ra = one_hot_dense(&addresses);
+    let (sent, replay) = prove_dense_replay(&setup, &table, &ra, Fr::from(42u64));
+    let (r_k, r_j) = replay.point.split_at(LOG_K);
+    let e = sent.proof.ra_eval;
+    let ch = &replay.challenges;
+    let expected = replay.final_value;
+    let needed = expected
+        * (eq_eval(&replay.r_cycle, r_j) * e)
+            .inverse()
+            .expect("nonzero")
+        - ch.beta
+        - ch.gamma * eq_eval(&ch.r_bool, r_k) * (e - Fr::one());
+    let mut adapted = table.clone();
+    let have = DenseMle::new(table.clone()).evaluate(r_k);
+    adapted[5] += (needed - have) * eq_table(r_k)[5].inverse().expect("nonzero");
+    assert_eq!(DenseMle::new(adapted.clone()).evaluate(r_k), needed);
+    let err = verify(&setup, &adapted, &sent).unwrap_err();
+    assert!(err.contains("RoundCheckFailed { round: 0"), "{err}");
 }
 
 #[test]
