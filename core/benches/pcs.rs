@@ -6,19 +6,15 @@
 
 use ark_bn254::Fr;
 use ark_ff::UniformRand;
+mod common;
+
+use common::env;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use zkvm_core::pcs::DoryPcs;
 use zkvm_core::poly::DenseMle;
 use zkvm_core::transcript::Transcript;
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn bench(c: &mut Criterion) {
     let (lo, hi) = (env("ZKVM_BENCH_MIN_LOG", 16), env("ZKVM_BENCH_MAX_LOG", 22));

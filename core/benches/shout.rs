@@ -8,6 +8,9 @@
 
 use ark_bn254::Fr;
 use ark_ff::UniformRand;
+mod common;
+
+use common::env;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -15,13 +18,6 @@ use zkvm_core::one_hot::OneHotMle;
 use zkvm_core::pcs::DoryPcs;
 use zkvm_core::shout;
 use zkvm_core::transcript::Transcript;
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
 
 fn bench(c: &mut Criterion) {
     let log_k = env("ZKVM_BENCH_LOG_K", 8);

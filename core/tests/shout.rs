@@ -150,6 +150,21 @@ fn prove_dense_replay(
     )
 }
 
+/// Asserts the verifier rejects `sent` with an error that names `check`.
+#[track_caller]
+fn assert_rejected(setup: &DorySetup, table: &[Fr], sent: &Sent, check: &str) {
+    let err = verify(setup, table, sent).unwrap_err();
+    assert!(err.contains(check), "{err}");
+}
+
+/// Proves the lookups `ra` gives with the dense prover and asserts the verifier's final check
+/// rejects them.
+#[track_caller]
+fn assert_final_check_rejects(setup: &DorySetup, table: &[Fr], ra: &DenseMle) {
+    let sent = prove_dense(setup, table, ra, Fr::zero());
+    assert_rejected(setup, table, &sent, "FinalCheck");
+}
+
 fn one_hot_dense(addresses: &[u32]) -> DenseMle {
     OneHotMle::new(LOG_K, addresses.to_vec())
         .expect("one-hot")
@@ -216,8 +231,7 @@ fn prove_honest(setup: &DorySetup, table: &[Fr], ra: &OneHotMle) -> Sent {
 fn a_wrong_value_read_is_rejected() {
     let (setup, table, addresses) = (setup(), table(), addresses());
     let sent = prove_dense(&setup, &table, &one_hot_dense(&addresses), Fr::one());
-    let err = verify(&setup, &table, &sent).unwrap_err();
-    assert!(err.contains("FinalCheck"), "{err}");
+    assert_rejected(&setup, &table, &sent, "FinalCheck");
 }
 
 #[test]
@@ -228,8 +242,7 @@ fn a_lookup_into_another_table_is_rejected() {
     other[3] += Fr::one();
     let sent = prove_dense(&setup, &other, &one_hot_dense(&addresses), Fr::zero());
     // The table is part of the transcript, so the first round already fails.
-    let err = verify(&setup, &table, &sent).unwrap_err();
-    assert!(err.contains("RoundCheckFailed { round: 0"), "{err}");
+    assert_rejected(&setup, &table, &sent, "RoundCheckFailed { round: 0");
 }
 
 #[test]
@@ -254,8 +267,7 @@ fn a_table_entry_chosen_after_the_challenges_is_rejected() {
     let have = DenseMle::new(table.clone()).evaluate(r_k);
     adapted[5] += (needed - have) * eq_table(r_k)[5].inverse().expect("nonzero");
     assert_eq!(DenseMle::new(adapted.clone()).evaluate(r_k), needed);
-    let err = verify(&setup, &adapted, &sent).unwrap_err();
-    assert!(err.contains("RoundCheckFailed { round: 0"), "{err}");
+    assert_rejected(&setup, &adapted, &sent, "RoundCheckFailed { round: 0");
 }
 
 #[test]
@@ -263,13 +275,7 @@ fn an_address_with_two_hot_entries_is_rejected() {
     let (setup, table, addresses) = (setup(), table(), addresses());
     // Cycle 0 reads address 3; a second 1 at address 6 adds table[6] to its value.
     let ra = set(&one_hot_dense(&addresses), 6, 0, Fr::one());
-    let err = verify(
-        &setup,
-        &table,
-        &prove_dense(&setup, &table, &ra, Fr::zero()),
-    )
-    .unwrap_err();
-    assert!(err.contains("FinalCheck"), "{err}");
+    assert_final_check_rejects(&setup, &table, &ra);
 }
 
 #[test]
@@ -277,13 +283,7 @@ fn an_address_with_no_hot_entry_is_rejected() {
     let (setup, table, addresses) = (setup(), table(), addresses());
     // Cycle 0 reads nothing: its value would be 0.
     let ra = set(&one_hot_dense(&addresses), 3, 0, Fr::zero());
-    let err = verify(
-        &setup,
-        &table,
-        &prove_dense(&setup, &table, &ra, Fr::zero()),
-    )
-    .unwrap_err();
-    assert!(err.contains("FinalCheck"), "{err}");
+    assert_final_check_rejects(&setup, &table, &ra);
 }
 
 #[test]
@@ -293,13 +293,7 @@ fn non_boolean_entries_with_weight_one_are_rejected() {
     // 2·table[3] − table[6], anything the prover likes.
     let ra = set(&one_hot_dense(&addresses), 3, 0, Fr::from(2u64));
     let ra = set(&ra, 6, 0, -Fr::one());
-    let err = verify(
-        &setup,
-        &table,
-        &prove_dense(&setup, &table, &ra, Fr::zero()),
-    )
-    .unwrap_err();
-    assert!(err.contains("FinalCheck"), "{err}");
+    assert_final_check_rejects(&setup, &table, &ra);
 }
 
 #[test]

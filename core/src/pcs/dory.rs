@@ -263,12 +263,7 @@ pub(super) fn finish_commit(
     )
 }
 
-pub(super) fn absorb_statement(
-    transcript: &mut Transcript,
-    point: &[Fr],
-    sizes: &[usize],
-    evals: &[Fr],
-) {
+fn absorb_statement(transcript: &mut Transcript, point: &[Fr], sizes: &[usize], evals: &[Fr]) {
     transcript.absorb_fields(labels::OPEN_POINT, point);
     let bytes: Vec<u8> = sizes
         .iter()
@@ -276,6 +271,107 @@ pub(super) fn absorb_statement(
         .collect();
     transcript.absorb_bytes(labels::OPEN_NUM_VARS, &bytes);
     transcript.absorb_fields(labels::OPEN_EVALS, evals);
+}
+
+/// Starts opening a batch of polynomials of `sizes` variables: checks it, absorbs the point,
+/// the sizes and the evaluations, and draws the combination's coefficients `ρ`.
+pub(super) fn begin_opening(
+    setup: &DorySetup,
+    sizes: &[usize],
+    data: &[&DoryProverData],
+    point: &[Fr],
+    evals: &[Fr],
+    transcript: &mut Transcript,
+) -> Result<Vec<Fr>, PcsError> {
+    check_batch(setup, sizes, data, evals, point.len())?;
+    absorb_statement(transcript, point, sizes, evals);
+    Ok(transcript.challenges(sizes.len()))
+}
+
+/// Checks that a batch to open is well formed: as many prover data and evaluations as
+/// polynomials (of `sizes` variables), none larger than the point (`n` coordinates) or the setup.
+fn check_batch(
+    setup: &DorySetup,
+    sizes: &[usize],
+    data: &[&DoryProverData],
+    evals: &[Fr],
+    n: usize,
+) -> Result<(), PcsError> {
+    setup.check_size(n)?;
+    if sizes.is_empty() || sizes.len() != data.len() || sizes.len() != evals.len() {
+        return Err(PcsError::InvalidBatch(format!(
+            "{} polynomials, {} prover data, {} evaluations",
+            sizes.len(),
+            data.len(),
+            evals.len()
+        )));
+    }
+    for (index, (m, d)) in sizes.iter().zip(data).enumerate() {
+        if *m > n {
+            return Err(PcsError::PointTooShort {
+                index,
+                num_vars: *m,
+                point_len: n,
+            });
+        }
+        if *m != d.num_vars {
+            return Err(PcsError::InvalidBatch(format!(
+                "polynomial {index} has {m} variables, its prover data {}",
+                d.num_vars
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The row commitments `Σ_i ρ_i · rows_i` of a batch's combination (`2^nu` rows).
+pub(super) fn combined_rows(data: &[&DoryProverData], rho: &[Fr], nu: usize) -> Vec<G1Projective> {
+    (0..1usize << nu)
+        .into_par_iter()
+        .map(|k| {
+            let (bases, scalars): (Vec<G1Affine>, Vec<Fr>) = data
+                .iter()
+                .zip(rho)
+                .filter_map(|(d, r)| d.rows.get(k).map(|b| (*b, *r)))
+                .unzip();
+            G1Projective::msm_unchecked(&bases, &scalars)
+        })
+        .collect()
+}
+
+/// The Dory evaluation proof of `matrix` (the batch's combination, whose row commitments are
+/// `rows`) at `point`.
+pub(super) fn prove_opening<P: MultilinearLagrange<ArkFr>>(
+    setup: &DorySetup,
+    matrix: &P,
+    point: &[Fr],
+    rows: Vec<G1Projective>,
+    transcript: &mut Transcript,
+) -> Result<DoryProof, PcsError> {
+    let (nu, sigma) = setup.split(point.len());
+    let rows: Vec<ArkG1> = rows.into_iter().map(ArkG1).collect();
+    let z: Vec<ArkFr> = point.iter().rev().map(|x| ArkFr(*x)).collect();
+    let mut dt = DoryTranscript(transcript);
+    let (inner, _) = dory_pcs::evaluation_proof::create_evaluation_proof::<
+        ArkFr,
+        BN254,
+        G1Routines,
+        G2Routines,
+        DoryTranscript<'_>,
+        P,
+        Transparent,
+    >(
+        matrix,
+        &z,
+        Some(rows),
+        ArkFr::zero(),
+        nu,
+        sigma,
+        &setup.prover,
+        &mut dt,
+    )
+    .map_err(|e| PcsError::InvalidBatch(e.to_string()))?;
+    Ok(DoryProof { inner })
 }
 
 /// `Π_{k < n - m} (1 - r_k)`: the factor of a polynomial with `m` variables zero-padded to `n`.
@@ -364,36 +460,10 @@ impl DoryPcs {
         transcript: &mut Transcript,
     ) -> Result<DoryProof, PcsError> {
         let n = point.len();
-        setup.check_size(n)?;
-        if polys.is_empty() || polys.len() != data.len() || polys.len() != evals.len() {
-            return Err(PcsError::InvalidBatch(format!(
-                "{} polynomials, {} prover data, {} evaluations",
-                polys.len(),
-                data.len(),
-                evals.len()
-            )));
-        }
-        let sizes: Vec<usize> = polys.iter().map(|p| p.num_vars()).collect();
-        for (index, (p, d)) in polys.iter().zip(data).enumerate() {
-            if p.num_vars() > n {
-                return Err(PcsError::PointTooShort {
-                    index,
-                    num_vars: p.num_vars(),
-                    point_len: n,
-                });
-            }
-            if p.num_vars() != d.num_vars {
-                return Err(PcsError::InvalidBatch(format!(
-                    "polynomial {index} has {} variables, its prover data {}",
-                    p.num_vars(),
-                    d.num_vars
-                )));
-            }
-        }
         let _span =
             tracing::debug_span!(target: "zkvm::prover", "dory::open_batch", num_vars = n, count = polys.len()).entered();
-        absorb_statement(transcript, point, &sizes, evals);
-        let rho = transcript.challenges(polys.len());
+        let sizes: Vec<usize> = polys.iter().map(|p| p.num_vars()).collect();
+        let rho = begin_opening(setup, &sizes, data, point, evals, transcript)?;
 
         // The combination Σ ρ_i · pad(p_i), its row commitments Σ ρ_i · rows_i.
         let mut table = vec![Fr::zero(); 1 << n];
@@ -414,45 +484,13 @@ impl DoryPcs {
                     }
                 }
             });
-        let (nu, sigma) = setup.split(n);
-        let rows: Vec<G1Projective> = (0..1usize << nu)
-            .into_par_iter()
-            .map(|k| {
-                let (bases, scalars): (Vec<G1Affine>, Vec<Fr>) = data
-                    .iter()
-                    .zip(&rho)
-                    .filter_map(|(d, r)| d.rows.get(k).map(|b| (*b, *r)))
-                    .unzip();
-                G1Projective::msm_unchecked(&bases, &scalars)
-            })
-            .collect();
-        let rows: Vec<ArkG1> = rows.into_iter().map(ArkG1).collect();
-        let z: Vec<ArkFr> = point.iter().rev().map(|x| ArkFr(*x)).collect();
+        let nu = setup.split(n).0;
+        let rows = combined_rows(data, &rho, nu);
         let matrix = Matrix {
             values: &table,
             num_vars: n,
         };
-        let mut dt = DoryTranscript(transcript);
-        let (inner, _) = dory_pcs::evaluation_proof::create_evaluation_proof::<
-            ArkFr,
-            BN254,
-            G1Routines,
-            G2Routines,
-            DoryTranscript<'_>,
-            Matrix<'_>,
-            Transparent,
-        >(
-            &matrix,
-            &z,
-            Some(rows),
-            ArkFr::zero(),
-            nu,
-            sigma,
-            &setup.prover,
-            &mut dt,
-        )
-        .map_err(|e| PcsError::InvalidBatch(e.to_string()))?;
-        Ok(DoryProof { inner })
+        prove_opening(setup, &matrix, point, rows, transcript)
     }
 
     /// Opens `polys` at `point`, computing their evaluations itself.

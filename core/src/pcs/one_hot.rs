@@ -5,16 +5,15 @@
 //! multiplication-addition per cycle. The commitment is the one [`DoryPcs::commit`] would
 //! compute from the dense values, so [`DoryPcs::verify_batch`] checks the openings unchanged.
 
-use ark_bn254::{Fr, G1Affine, G1Projective};
-use ark_ec::VariableBaseMSM;
+use ark_bn254::{Fr, G1Projective};
 use ark_ff::Zero;
-use dory_pcs::backends::arkworks::{ArkFr, ArkG1, G1Routines, G2Routines, BN254};
-use dory_pcs::primitives::arithmetic::{DoryRoutines, Field as DoryField, Group, PairingCurve};
+use dory_pcs::backends::arkworks::ArkFr;
+use dory_pcs::primitives::arithmetic::{DoryRoutines, Group, PairingCurve};
 use dory_pcs::primitives::poly::{MultilinearLagrange, Polynomial};
-use dory_pcs::{DoryError, Mode, ProverSetup, Transparent};
+use dory_pcs::{DoryError, Mode, ProverSetup};
 use rayon::prelude::*;
 
-use super::dory::{absorb_statement, finish_commit, padding_factor, DoryTranscript};
+use super::dory::{begin_opening, combined_rows, finish_commit, padding_factor, prove_opening};
 use super::{DoryCommitment, DoryPcs, DoryProof, DoryProverData, DorySetup, PcsError};
 use crate::one_hot::OneHotMle;
 use crate::transcript::Transcript;
@@ -76,46 +75,9 @@ impl DoryPcs {
         transcript: &mut Transcript,
     ) -> Result<DoryProof, PcsError> {
         let n = point.len();
-        setup.check_size(n)?;
-        if polys.is_empty() || polys.len() != data.len() || polys.len() != evals.len() {
-            return Err(PcsError::InvalidBatch(format!(
-                "{} polynomials, {} prover data, {} evaluations",
-                polys.len(),
-                data.len(),
-                evals.len()
-            )));
-        }
-        for (index, (p, d)) in polys.iter().zip(data).enumerate() {
-            if p.num_vars() > n {
-                return Err(PcsError::PointTooShort {
-                    index,
-                    num_vars: p.num_vars(),
-                    point_len: n,
-                });
-            }
-            if p.num_vars() != d.num_vars {
-                return Err(PcsError::InvalidBatch(format!(
-                    "polynomial {index} has {} variables, its prover data {}",
-                    p.num_vars(),
-                    d.num_vars
-                )));
-            }
-        }
         let sizes: Vec<usize> = polys.iter().map(|p| p.num_vars()).collect();
-        absorb_statement(transcript, point, &sizes, evals);
-        let rho = transcript.challenges(polys.len());
-        let (nu, sigma) = setup.split(n);
-        let rows: Vec<ArkG1> = (0..1usize << nu)
-            .into_par_iter()
-            .map(|k| {
-                let (bases, scalars): (Vec<G1Affine>, Vec<Fr>) = data
-                    .iter()
-                    .zip(&rho)
-                    .filter_map(|(d, r)| d.rows.get(k).map(|b| (*b, *r)))
-                    .unzip();
-                ArkG1(G1Projective::msm_unchecked(&bases, &scalars))
-            })
-            .collect();
+        let rho = begin_opening(setup, &sizes, data, point, evals, transcript)?;
+        let rows = combined_rows(data, &rho, setup.split(n).0);
         let matrix = SparseMatrix {
             entries: polys
                 .iter()
@@ -130,28 +92,7 @@ impl DoryPcs {
                 .map(|((e, r), m)| *r * e * padding_factor(point, *m))
                 .sum(),
         };
-        let z: Vec<ArkFr> = point.iter().rev().map(|x| ArkFr(*x)).collect();
-        let mut dt = DoryTranscript(transcript);
-        let (inner, _) = dory_pcs::evaluation_proof::create_evaluation_proof::<
-            ArkFr,
-            BN254,
-            G1Routines,
-            G2Routines,
-            DoryTranscript<'_>,
-            SparseMatrix,
-            Transparent,
-        >(
-            &matrix,
-            &z,
-            Some(rows),
-            <ArkFr as DoryField>::zero(),
-            nu,
-            sigma,
-            &setup.prover,
-            &mut dt,
-        )
-        .map_err(|e| PcsError::InvalidBatch(e.to_string()))?;
-        Ok(DoryProof { inner })
+        prove_opening(setup, &matrix, point, rows, transcript)
     }
 }
 
