@@ -49,6 +49,21 @@ pub enum Var {
     Public(usize),
 }
 
+impl Var {
+    /// The variable as a tag and an index, as the system's digest and Spartan's transcript hash
+    /// it: one encoding, so two different variables never hash alike.
+    pub fn encoding(&self) -> (u8, usize) {
+        match *self {
+            Var::Cur(j) => (0, j),
+            Var::Next(j) => (1, j),
+            Var::First => (2, 0),
+            Var::Last => (3, 0),
+            Var::One => (4, 0),
+            Var::Public(i) => (5, i),
+        }
+    }
+}
+
 /// A linear combination `Σ coefficient · variable`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LinComb {
@@ -361,14 +376,7 @@ impl UniformR1cs {
             for lc in [&c.a, &c.b, &c.c] {
                 h.update((lc.terms.len() as u64).to_le_bytes());
                 for (var, k) in &lc.terms {
-                    let (tag, index) = match var {
-                        Var::Cur(j) => (0u8, *j),
-                        Var::Next(j) => (1, *j),
-                        Var::First => (2, 0),
-                        Var::Last => (3, 0),
-                        Var::One => (4, 0),
-                        Var::Public(i) => (5, *i),
-                    };
+                    let (tag, index) = var.encoding();
                     h.update([tag]);
                     h.update((index as u64).to_le_bytes());
                     coeff.clear();

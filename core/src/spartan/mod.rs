@@ -186,14 +186,7 @@ pub(crate) fn absorb_instance(r1cs: &UniformR1cs, num_rows_log: usize, t: &mut T
         for l in [&c.a, &c.b, &c.c] {
             bytes.extend_from_slice(&(l.terms.len() as u64).to_le_bytes());
             for (v, coeff) in &l.terms {
-                let (tag, idx) = match v {
-                    Var::Cur(j) => (0u8, *j),
-                    Var::Next(j) => (1, *j),
-                    Var::First => (2, 0),
-                    Var::Last => (3, 0),
-                    Var::One => (4, 0),
-                    Var::Public(i) => (5, *i),
-                };
+                let (tag, idx) = v.encoding();
                 bytes.push(tag);
                 bytes.extend_from_slice(&(idx as u64).to_le_bytes());
                 // Serializing a field element into a Vec cannot fail.
