@@ -45,6 +45,8 @@ use crate::poly::{eq_eval, eq_table, DenseMle};
 use crate::sumcheck::{self, interpolate, SumcheckError, SumcheckProof};
 use crate::transcript::Transcript;
 
+pub mod bits;
+
 /// Transcript labels of Shout.
 pub mod labels {
     /// The claimed evaluation of the values read.
@@ -144,6 +146,29 @@ fn final_summand(eq_cycle: Fr, ra: Fr, val: Fr, eq_bool: Fr, beta: Fr, gamma: Fr
     eq_cycle * ra * (val + beta + gamma * eq_bool * (ra - Fr::one()))
 }
 
+/// `F(k) = Σ_{j: a_j = k} w_j`: the cycles' weights summed per address, in one parallel pass.
+pub(crate) fn weights_per_address(addresses: &[u32], weights: &[Fr], k_len: usize) -> Vec<Fr> {
+    addresses
+        .par_iter()
+        .zip(weights.par_iter())
+        .fold(
+            || vec![Fr::zero(); k_len],
+            |mut f, (a, w)| {
+                f[*a as usize] += w;
+                f
+            },
+        )
+        .reduce(
+            || vec![Fr::zero(); k_len],
+            |mut f, g| {
+                for (x, y) in f.iter_mut().zip(g) {
+                    *x += y;
+                }
+                f
+            },
+        )
+}
+
 /// Proves `rv = Σ_j eq(r_cycle, j) · table[ra's address on cycle j]` and returns the proof and
 /// `rv`. `ra` must already be committed and `r_cycle` drawn after that.
 pub fn prove(
@@ -180,25 +205,7 @@ pub fn prove(
     // F(k) = Σ_{j: a_j = k} eq(r_cycle, j) (one pass over the trace), E(k) = eq(r_1..r_i, k's
     // high bits), and the tables of Val and eq(r_bool, ·) bound on the top variables.
     let k_len = table.len();
-    let weight = addresses
-        .par_iter()
-        .zip(eq_cycle.par_iter())
-        .fold(
-            || vec![Fr::zero(); k_len],
-            |mut f, (a, w)| {
-                f[*a as usize] += w;
-                f
-            },
-        )
-        .reduce(
-            || vec![Fr::zero(); k_len],
-            |mut f, g| {
-                for (x, y) in f.iter_mut().zip(g) {
-                    *x += y;
-                }
-                f
-            },
-        );
+    let weight = weights_per_address(addresses, &eq_cycle, k_len);
     let mut claim = rv + beta;
     let mut rounds = Vec::with_capacity(ra.num_vars());
     let mut e = vec![Fr::one(); k_len];
