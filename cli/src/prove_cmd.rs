@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use zkvm_host::{Output, Program, Report};
+use zkvm_host::{FetchArgument, Output, Program, Report};
 
 use crate::zasm_cmd;
 
@@ -25,6 +25,11 @@ pub struct ProveArgs {
     /// Stop with an error after this many cycles.
     #[arg(long, default_value_t = 1 << 24)]
     pub max_cycles: u64,
+    /// How instruction fetch is proven: `logup` (every bytecode field a committed column, one
+    /// lookup into the bytecode table) or `shout` (the fields virtual, read through the table by
+    /// the committed bits of the row's index). The proof records it; `zkvm verify` reads it.
+    #[arg(long, default_value_t = FetchArgument::default())]
+    pub fetch: FetchArgument,
     /// Prove even when the estimated peak memory exceeds the memory available (the run is
     /// otherwise refused before proving, naming both figures).
     #[arg(long)]
@@ -156,7 +161,7 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
                 "--stdin is for ELF guests; a zasm program takes its private input with --input"
             );
             let fields = zasm_cmd::parse_inputs(&args.input)?;
-            program.prove_with(&fields, None, args.max_cycles)
+            program.prove_with(&fields, None, args.max_cycles, args.fetch)
         }
         Program::Rv32im(_) => {
             crate::usage_ensure!(
@@ -164,7 +169,7 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
                 "--input is for zasm programs; an ELF guest reads its private input from stdin"
             );
             let stdin = crate::program::guest_input(args.stdin.as_deref())?;
-            program.prove_with(&[], Some(stdin), args.max_cycles)
+            program.prove_with(&[], Some(stdin), args.max_cycles, args.fetch)
         }
     }
     .with_context(|| format!("{}: cannot prove", args.program.display()))?;

@@ -28,7 +28,8 @@ pub const MAGIC: [u8; 4] = *b"ZKVP";
 /// The current format version. 3: the constraint system is fixed by the program, and the
 /// public values (exit code, output) are bound as [`crate::r1cs::Var::Public`] (a version-2
 /// proof would not verify against it).
-pub const FORMAT_VERSION: u16 = 3;
+/// 4: the proof records its instruction-fetch argument (LogUp or Shout).
+pub const FORMAT_VERSION: u16 = 4;
 /// The most elements any vector in a proof may claim.
 pub const MAX_VEC_LEN: u64 = 1 << 24;
 

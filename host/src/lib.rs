@@ -36,6 +36,7 @@ use std::path::Path;
 use std::time::Duration;
 
 pub use zkvm_isa::Fr;
+pub use zkvm_prover::machine::fetch::FetchArgument;
 pub use zkvm_prover::machine::ProgramDigest;
 pub use zkvm_prover::pipeline::Report;
 use zkvm_prover::pipeline::{self, PipelineError};
@@ -456,24 +457,35 @@ impl Program {
     /// Run the program on `input` and prove the run.
     pub fn prove(&self, input: &Input) -> Result<Proof, Error> {
         match self {
-            Program::Zasm(_) => self.prove_with(self.fields(input)?, None, DEFAULT_MAX_CYCLES),
-            Program::Rv32im(_) => {
-                self.prove_with(&[], Some(self.stdin(input)?), DEFAULT_MAX_CYCLES)
-            }
+            Program::Zasm(_) => self.prove_with(
+                self.fields(input)?,
+                None,
+                DEFAULT_MAX_CYCLES,
+                FetchArgument::default(),
+            ),
+            Program::Rv32im(_) => self.prove_with(
+                &[],
+                Some(self.stdin(input)?),
+                DEFAULT_MAX_CYCLES,
+                FetchArgument::default(),
+            ),
         }
     }
 
     /// [`Program::prove`] with zasm inputs or a guest's stdin (bytes or a reader pulled from as
-    /// the guest reads), and a limit on the instructions executed.
+    /// the guest reads), a limit on the instructions executed, and the instruction-fetch
+    /// argument.
     pub fn prove_with(
         &self,
         fields: &[Fr],
         stdin: Option<GuestInput<'_>>,
         max_cycles: u64,
+        fetch: FetchArgument,
     ) -> Result<Proof, Error> {
         match self {
             Program::Zasm(p) => {
-                let (output, bytes, report) = pipeline::prove_zasm(p, fields, max_cycles)?;
+                let (output, bytes, report) =
+                    pipeline::prove_zasm_with(p, fields, max_cycles, fetch)?;
                 Ok(Proof {
                     bytes,
                     output: Output::Fields(output),
@@ -483,7 +495,8 @@ impl Program {
             }
             Program::Rv32im(p) => {
                 let stdin = stdin.unwrap_or_else(|| GuestInput::from(&[]));
-                let (outcome, bytes, report) = pipeline::prove_rv32im(p, stdin, max_cycles)?;
+                let (outcome, bytes, report) =
+                    pipeline::prove_rv32im_with(p, stdin, max_cycles, fetch)?;
                 Ok(Proof {
                     bytes,
                     output: Output::Bytes(outcome.stdout),

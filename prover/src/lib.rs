@@ -13,4 +13,4 @@ pub mod machine;
 pub mod pipeline;
 pub mod proof;
 
-pub use zkvm_core::{format, gkr, pcs, poly, r1cs, spartan, sumcheck, transcript};
+pub use zkvm_core::{format, gkr, pcs, poly, r1cs, shout, spartan, sumcheck, transcript};

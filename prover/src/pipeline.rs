@@ -7,6 +7,7 @@ use ark_bn254::Fr;
 use serde::{Deserialize, Serialize};
 
 use crate::lower::{self, LowerError, Witness};
+use crate::machine::fetch::{self, FetchArgument};
 use crate::machine::logup::table_log_size;
 use crate::machine::{Machine, PublicValues};
 use crate::pcs::{DoryPcs, DorySetup, PcsError};
@@ -93,8 +94,14 @@ pub struct Report {
     pub cycles: u64,
     /// Rows after padding to a power of two.
     pub padded_cycles: u64,
+    /// How instruction fetch was proven (`logup` or `shout`).
+    #[serde(default)]
+    pub fetch: String,
     /// Witness columns per row.
     pub columns_per_cycle: usize,
+    /// Of which committed (a Shout fetch's fields are virtual).
+    #[serde(default)]
+    pub committed_columns_per_cycle: usize,
     /// Field elements committed in all (columns and tables).
     pub committed_elements: u64,
     /// Of which through the small-value path.
@@ -196,13 +203,14 @@ pub fn check_memory(isa: &'static str, cycles: u64) -> Result<(), PipelineError>
 
 /// The phases of proving, in order: [`phase_done`] reports each as it ends (as a `tracing`
 /// event with target `zkvm::progress`), so a front end can show which one runs now.
-pub const PHASES: [&str; 8] = [
+pub const PHASES: [&str; 9] = [
     "trace",
     "witness generation",
     crate::proof::prover::PHASE_COMMIT_COLUMNS,
     crate::proof::prover::PHASE_COMMIT_TABLES,
     crate::proof::prover::PHASE_SPARTAN,
     crate::proof::prover::PHASE_GKR,
+    crate::proof::prover::PHASE_FETCH,
     crate::proof::prover::PHASE_OPENINGS,
     "serialize",
 ];
@@ -213,13 +221,17 @@ fn phase_done(report: &mut Report, phase: &str, time: Duration) {
     report.phases.push((phase.into(), secs(time)));
 }
 
-/// Prove a lowered run; fills the report's proving fields.
+/// Prove a lowered run with instruction fetch proven by `fetch`; fills the report's proving
+/// fields.
 fn prove_lowered(
-    machine: &Machine,
+    machine: Machine,
     public: &PublicValues,
-    witness: Witness,
+    mut witness: Witness,
+    fetch: FetchArgument,
     report: &mut Report,
 ) -> Result<Vec<u8>, PipelineError> {
+    let machine = &machine.with_fetch(fetch).map_err(LowerError::Unprovable)?;
+    fetch::extend_witness(machine, &mut witness).map_err(LowerError::Unprovable)?;
     let rows = witness.columns.first().map_or(0, |c| c.len());
     if rows > 1 << MAX_LOG_SIZE || machine.memory.log_size > MAX_LOG_SIZE as usize {
         return Err(LowerError::Unprovable(format!(
@@ -233,7 +245,9 @@ fn prove_lowered(
     let start = Instant::now();
     let bytes = proof.to_bytes();
     report.padded_cycles = rows as u64;
+    report.fetch = fetch.name().into();
     report.columns_per_cycle = machine.column_names.len();
+    report.committed_columns_per_cycle = proof.column_commitments.len();
     report.committed_elements = stats.committed_elements;
     report.committed_small_elements = stats.committed_small_elements;
     report.constraints_per_cycle = machine.r1cs.constraints.len();
@@ -256,6 +270,16 @@ pub fn prove_zasm(
     program: &zkvm_isa::Program,
     inputs: &[Fr],
     max_cycles: u64,
+) -> Result<(Vec<Fr>, Vec<u8>, Report), PipelineError> {
+    prove_zasm_with(program, inputs, max_cycles, FetchArgument::default())
+}
+
+/// [`prove_zasm`] with instruction fetch proven by `fetch`.
+pub fn prove_zasm_with(
+    program: &zkvm_isa::Program,
+    inputs: &[Fr],
+    max_cycles: u64,
+    fetch: FetchArgument,
 ) -> Result<(Vec<Fr>, Vec<u8>, Report), PipelineError> {
     validate_zasm(program)?;
     let mut report = Report {
@@ -281,7 +305,7 @@ pub fn prove_zasm(
     let (machine, witness) = lower::zasm::lower(program, &trace, &public)?;
     drop(trace);
     phase_done(&mut report, "witness generation", start.elapsed());
-    let bytes = prove_lowered(&machine, &public, witness, &mut report)?;
+    let bytes = prove_lowered(machine, &public, witness, fetch, &mut report)?;
     Ok((public.output, bytes, report))
 }
 
@@ -331,6 +355,16 @@ pub fn prove_rv32im<'a>(
     input: impl Into<zkvm_riscv::Input<'a>>,
     max_cycles: u64,
 ) -> Result<(GuestOutcome, Vec<u8>, Report), PipelineError> {
+    prove_rv32im_with(program, input, max_cycles, FetchArgument::default())
+}
+
+/// [`prove_rv32im`] with instruction fetch proven by `fetch`.
+pub fn prove_rv32im_with<'a>(
+    program: &zkvm_riscv::Program,
+    input: impl Into<zkvm_riscv::Input<'a>>,
+    max_cycles: u64,
+    fetch: FetchArgument,
+) -> Result<(GuestOutcome, Vec<u8>, Report), PipelineError> {
     validate_rv32im(program)?;
     let mut report = Report {
         isa: "rv32im".into(),
@@ -364,7 +398,7 @@ pub fn prove_rv32im<'a>(
     let (machine, witness) = lower::riscv::lower(program, &trace, &public)?;
     drop(trace);
     phase_done(&mut report, "witness generation", start.elapsed());
-    let bytes = prove_lowered(&machine, &public, witness, &mut report)?;
+    let bytes = prove_lowered(machine, &public, witness, fetch, &mut report)?;
     let outcome = GuestOutcome {
         stdout: exec.stdout,
         stderr: exec.stderr,

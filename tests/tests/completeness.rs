@@ -1,10 +1,12 @@
 //! Completeness: every example of both ISAs is proven, the proof verifies, and the verified public
 //! output is the run's — and, where a known answer exists (fib, factorial, a sum, SHA-256's FIPS
-//! 180-4 vector), that answer, which no part of zkvm computed. (Soundness is `soundness/`.)
+//! 180-4 vector), that answer, which no part of zkvm computed — under both instruction-fetch
+//! arguments, LogUp and Shout. (Soundness is `soundness/`.)
 
 use std::path::{Path, PathBuf};
 
 use ark_bn254::Fr;
+use zkvm_prover::machine::fetch::FetchArgument;
 use zkvm_prover::pipeline;
 
 fn root() -> PathBuf {
@@ -25,19 +27,22 @@ fn prove_zasm(file: &str, inputs: &[&str], known: Option<&[u64]>) {
     let program = zkvm_assembler::assemble_file(&root().join(file))
         .unwrap_or_else(|d| panic!("{file}: {}", d.render()));
     let inputs: Vec<Fr> = inputs.iter().map(|s| fr(s)).collect();
-    let (output, proof, report) =
-        pipeline::prove_zasm(&program, &inputs, 1 << 20).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let (verified, _) =
-        pipeline::verify_zasm(&program, &proof).unwrap_or_else(|e| panic!("{file}: {e}"));
-    assert_eq!(verified, output, "{file}");
-    if let Some(known) = known {
-        let known: Vec<Fr> = known.iter().map(|v| Fr::from(*v)).collect();
-        assert_eq!(
-            verified, known,
-            "{file}: the proven output is not the known answer"
-        );
+    for fetch in FetchArgument::ALL {
+        let (output, proof, report) = pipeline::prove_zasm_with(&program, &inputs, 1 << 20, fetch)
+            .unwrap_or_else(|e| panic!("{file} ({fetch}): {e}"));
+        let (verified, _) = pipeline::verify_zasm(&program, &proof)
+            .unwrap_or_else(|e| panic!("{file} ({fetch}): {e}"));
+        assert_eq!(verified, output, "{file} ({fetch})");
+        if let Some(known) = known {
+            let known: Vec<Fr> = known.iter().map(|v| Fr::from(*v)).collect();
+            assert_eq!(
+                verified, known,
+                "{file} ({fetch}): the proven output is not the known answer"
+            );
+        }
+        assert!(report.proof_bytes > 0 && report.cycles > 0);
+        assert_eq!(report.fetch, fetch.name());
     }
-    assert!(report.proof_bytes > 0 && report.cycles > 0);
 }
 
 /// Prove and verify a guest; its proven stdout must be its run's, and `known` byte for byte
@@ -47,19 +52,21 @@ fn prove_guest(name: &str, input: &[u8], known: Option<&[u8]>) {
     let elf = zkvm_riscv::build_guest(&dir, &mut |m| eprintln!("{m}"))
         .unwrap_or_else(|e| panic!("building {name}: {e}"));
     let program = zkvm_riscv::load_elf(&std::fs::read(&elf).expect("read the ELF")).expect("ELF");
-    let (outcome, proof, _) =
-        pipeline::prove_rv32im(&program, input, 1 << 22).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let (verified, _) =
-        pipeline::verify_rv32im(&program, &proof).unwrap_or_else(|e| panic!("{name}: {e}"));
-    assert_eq!(verified.stdout, outcome.stdout, "{name}");
-    if let Some(known) = known {
-        assert_eq!(
-            verified.stdout, known,
-            "{name}: the proven output is not the known answer"
-        );
+    for fetch in FetchArgument::ALL {
+        let (outcome, proof, _) = pipeline::prove_rv32im_with(&program, input, 1 << 22, fetch)
+            .unwrap_or_else(|e| panic!("{name} ({fetch}): {e}"));
+        let (verified, _) = pipeline::verify_rv32im(&program, &proof)
+            .unwrap_or_else(|e| panic!("{name} ({fetch}): {e}"));
+        assert_eq!(verified.stdout, outcome.stdout, "{name} ({fetch})");
+        if let Some(known) = known {
+            assert_eq!(
+                verified.stdout, known,
+                "{name} ({fetch}): the proven output is not the known answer"
+            );
+        }
+        assert_eq!(verified.exit_code, 0, "{name} ({fetch})");
+        assert!(!outcome.stdout.is_empty(), "{name} printed nothing");
     }
-    assert_eq!(verified.exit_code, 0, "{name}");
-    assert!(!outcome.stdout.is_empty(), "{name} printed nothing");
 }
 
 #[test]

@@ -173,6 +173,26 @@ pub fn bit_columns(log_k: usize, addresses: &[u32]) -> Vec<Vec<Fr>> {
         .collect()
 }
 
+/// The addresses of `rows` cycles that bit columns (most significant first) encode, or `None`
+/// if a bit is not 0 or 1. The inverse of [`bit_columns`].
+pub fn addresses(bits: &[&[Fr]], rows: usize) -> Option<Vec<u32>> {
+    (0..rows)
+        .into_par_iter()
+        .map(|j| {
+            bits.iter().try_fold(0u32, |a, b| {
+                let bit = b[j];
+                if bit.is_zero() {
+                    Some(a << 1)
+                } else if bit.is_one() {
+                    Some(a << 1 | 1)
+                } else {
+                    None
+                }
+            })
+        })
+        .collect()
+}
+
 /// The verifier's weights: per point, `(column, z)` pairs and the validity weight.
 struct Weights {
     per_point: Vec<(Vec<(usize, Fr)>, Fr)>,

@@ -22,6 +22,7 @@
 //! ALU; this module and the prover know nothing of either ISA.
 
 pub mod balance;
+pub mod fetch;
 pub mod fractions;
 pub mod logup;
 pub mod offline_memory;
@@ -240,6 +241,9 @@ pub struct Machine {
     pub outputs: Vec<OutputLane>,
     /// The bitwise table is used (RV32IM).
     pub uses_bitwise: bool,
+    /// With Shout fetch ([`Machine::with_fetch`]): the virtual field columns and the committed
+    /// address bits; `None` while fetch is the bytecode LogUp lookup in [`Machine::lookups`].
+    pub shout_fetch: Option<fetch::ShoutFetch>,
 }
 
 impl Machine {

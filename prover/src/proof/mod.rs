@@ -26,10 +26,12 @@ use ark_bn254::Fr;
 use crate::format::{from_bytes, to_bytes, FormatError, ProofKind};
 
 use crate::gkr::FractionalSumProof;
+use crate::machine::fetch::FetchArgument;
 use crate::machine::fractions::{Challenges, CycleFamily, TableFamily};
 use crate::machine::tables_used;
 use crate::machine::{tags, Machine, PublicValues};
 use crate::pcs::{DoryCommitment, DoryProof};
+use crate::shout::bits::BitsProof;
 use crate::spartan::SpartanProof;
 use crate::transcript::Transcript;
 
@@ -55,6 +57,8 @@ pub mod labels {
     pub const TABLE_COMMITMENT: &[u8] = b"table-commitment";
     /// Column values at the GKR leaf point.
     pub const LEAF_EVALS: &[u8] = b"gkr-leaf-evals";
+    /// The instruction-fetch argument.
+    pub const FETCH: &[u8] = b"fetch-argument";
 }
 
 /// Largest supported number of rows (`2^28`), so that timestamps stay below `2^32`.
@@ -72,7 +76,9 @@ pub struct VmProof {
     pub log_rows: u32,
     /// log2 of the number of memory cells.
     pub mem_log_size: u32,
-    /// One commitment per witness column.
+    /// How instruction fetch is proven, with Shout's proof.
+    pub fetch: FetchProof,
+    /// One commitment per committed witness column ([`committed_columns`] order).
     pub column_commitments: Vec<DoryCommitment>,
     /// Commitments to the table columns, in [`crate::machine::table_cols`] order, for the
     /// columns present (see [`committed_table_columns`]).
@@ -88,6 +94,62 @@ pub struct VmProof {
     pub leaf_table_evals: Vec<Vec<Fr>>,
     /// One opening proof per distinct point, in the order the verifier derives them.
     pub openings: Vec<DoryProof>,
+}
+
+/// How a proof proves instruction fetch ([`FetchArgument`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FetchProof {
+    /// A LogUp lookup inside the batched GKR: nothing of its own.
+    LogUp,
+    /// Shout over the table index's bits: its sumchecks and the bits' values.
+    Shout(BitsProof),
+}
+
+impl FetchProof {
+    /// The argument this proof uses.
+    pub fn argument(&self) -> FetchArgument {
+        match self {
+            FetchProof::LogUp => FetchArgument::LogUp,
+            FetchProof::Shout(_) => FetchArgument::Shout,
+        }
+    }
+}
+
+zkvm_core::impl_serialization!(FetchProof {
+    write(self, w, c) {
+        match self {
+            FetchProof::LogUp => 0u8.serialize_with_mode(&mut w, c),
+            FetchProof::Shout(p) => {
+                1u8.serialize_with_mode(&mut w, c)?;
+                p.serialize_with_mode(&mut w, c)
+            }
+        }
+    }
+    size(self, c) {
+        1 + match self {
+            FetchProof::LogUp => 0,
+            FetchProof::Shout(p) => p.serialized_size(c),
+        }
+    }
+    read(r, c, v) {
+        match u8::deserialize_with_mode(&mut r, c, v)? {
+            0 => Ok(FetchProof::LogUp),
+            1 => Ok(FetchProof::Shout(BitsProof::deserialize_with_mode(&mut r, c, v)?)),
+            _ => Err(ark_serialize::SerializationError::InvalidData),
+        }
+    }
+});
+
+/// The witness columns a proof commits, in commitment order: all but a Shout fetch's virtual
+/// fields.
+pub fn committed_columns(machine: &Machine) -> Vec<usize> {
+    let virtual_field = machine
+        .shout_fetch
+        .as_ref()
+        .map(|f| f.field_of(machine.column_names.len()));
+    (0..machine.column_names.len())
+        .filter(|c| virtual_field.as_ref().is_none_or(|v| v[*c].is_none()))
+        .collect()
 }
 
 /// Why a proof was rejected, or could not be produced or read.
@@ -136,6 +198,10 @@ fn stage_meaning(stage: &str) -> &'static str {
              instruction fetches, range checks or public output do not match)"
         }
         "gkr" => "the memory-checking argument is malformed",
+        "instruction fetch (shout)" => {
+            "the proof does not hold for this program (its instruction fetches do not match the \
+             bytecode)"
+        }
         s if s.starts_with("opening") => "a committed value does not open to its claimed value",
         _ => "the proof is invalid",
     }
@@ -159,6 +225,7 @@ zkvm_core::impl_serialization!(VmProof {
     public: one,
     log_rows: one,
     mem_log_size: one,
+    fetch: one,
     column_commitments: vec,
     table_commitments: vec,
     spartan: one,
@@ -232,6 +299,7 @@ pub fn absorb_statement(
     t.absorb_bytes(labels::ISA, machine.isa.as_bytes());
     t.absorb_bytes(labels::PROGRAM, &machine.program_digest.0);
     t.absorb_bytes(labels::CONSTRAINTS, &machine.r1cs.digest());
+    t.absorb_bytes(labels::FETCH, machine.fetch_argument().name().as_bytes());
     t.absorb_u64(labels::EXIT_CODE, public.exit_code.into());
     t.absorb_fields(labels::OUTPUT, &public.output);
     t.absorb_bytes(

@@ -5,7 +5,10 @@ use std::time::{Duration, Instant};
 use ark_bn254::Fr;
 use rayon::prelude::*;
 
-use super::{absorb_statement, committed_table_columns, labels, ProofError, VmProof};
+use super::{
+    absorb_statement, committed_columns, committed_table_columns, labels, FetchProof, ProofError,
+    VmProof,
+};
 use crate::gkr;
 use crate::machine::fractions::{
     cycle_columns, cycle_leaves, family_vars, table_committed, table_leaves,
@@ -14,6 +17,7 @@ use crate::machine::{Machine, PublicValues, Witness};
 use crate::pcs::{DoryPcs, DoryProverData, DorySetup};
 use crate::poly::small_value;
 use crate::poly::DenseMle;
+use crate::shout::bits::{self, PointClaims};
 use crate::spartan;
 use crate::transcript::Transcript;
 
@@ -48,7 +52,13 @@ pub const PHASE_SPARTAN: &str = "spartan";
 /// See [`PHASE_COMMIT_COLUMNS`].
 pub const PHASE_GKR: &str = "memory checking and lookups (gkr)";
 /// See [`PHASE_COMMIT_COLUMNS`].
+pub const PHASE_FETCH: &str = "instruction fetch (shout)";
+/// See [`PHASE_COMMIT_COLUMNS`].
 pub const PHASE_OPENINGS: &str = "openings";
+
+fn shout_error(e: crate::shout::ShoutError) -> ProofError {
+    ProofError::Shape(e.to_string())
+}
 
 /// Report the end of a proving phase to the `zkvm::progress` tracing target.
 pub fn progress(phase: &str, time: Duration) {
@@ -118,13 +128,21 @@ pub fn prove(
 
     // Commitments.
     let mut clock = Instant::now();
+    let committed = committed_columns(machine);
     let mut column_commitments = Vec::new();
-    let mut column_data = Vec::new();
-    for (c, poly) in polys.iter().enumerate() {
-        let (comm, data) = commit_column(setup, poly, machine.small_columns[c], &mut stats)?;
+    let mut column_data: Vec<Option<DoryProverData>> = polys.iter().map(|_| None).collect();
+    for &c in &committed {
+        let (comm, data) = commit_column(setup, &polys[c], machine.small_columns[c], &mut stats)?;
         column_commitments.push(comm);
-        column_data.push(data);
+        column_data[c] = Some(data);
     }
+    let data_of = |c: usize| column_data[c].as_ref().expect("a committed column");
+    let virtual_field = |c: usize| {
+        machine
+            .shout_fetch
+            .as_ref()
+            .and_then(|f| f.fields.iter().position(|x| *x == c))
+    };
     stats.record(PHASE_COMMIT_COLUMNS, &mut clock);
     for c in &column_commitments {
         t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
@@ -180,15 +198,61 @@ pub fn prove(
     }
     stats.record(PHASE_GKR, &mut clock);
 
+    // Instruction fetch by Shout: the virtual fields' claims at Spartan's and GKR's points.
+    let mut fetch_claims: Vec<PointClaims> = spartan_claims
+        .iter()
+        .map(|claim| PointClaims {
+            point: claim.point.clone(),
+            values: claim
+                .evals
+                .iter()
+                .filter_map(|(c, v)| virtual_field(*c).map(|i| (i, *v)))
+                .collect(),
+        })
+        .collect();
+    fetch_claims.push(PointClaims {
+        point: r_rows.to_vec(),
+        values: used_cols
+            .iter()
+            .zip(&leaf_column_evals)
+            .filter_map(|(c, v)| virtual_field(*c).map(|i| (i, *v)))
+            .collect(),
+    });
+    let (fetch, fetch_opening) = match &machine.shout_fetch {
+        None => (FetchProof::LogUp, None),
+        Some(f) => {
+            let table = bits::Table::new(&machine.bytecode).map_err(shout_error)?;
+            // The committed bits are the addresses: a witness whose bits are not an address in
+            // the table (only a forged one) is proven as it is, for the verifier to reject.
+            let bit_cols: Vec<&[Fr]> = f.bits.iter().map(|c| polys[*c].evals()).collect();
+            let (proof, opening) = match bits::addresses(&bit_cols, rows)
+                .filter(|a| a.iter().all(|k| (*k as usize) < machine.bytecode.len()))
+            {
+                Some(a) => bits::prove(&table, &a, &fetch_claims, &mut t),
+                None => {
+                    let owned = bit_cols.iter().map(|b| b.to_vec()).collect();
+                    bits::prove_dense(&table, log_rows as usize, owned, &fetch_claims, &mut t)
+                }
+            }
+            .map_err(shout_error)?;
+            (FetchProof::Shout(proof), Some((opening, &f.bits)))
+        }
+    };
+    stats.record(PHASE_FETCH, &mut clock);
+
     // Openings: Spartan's claims, then everything at the GKR point (shorter polynomials at its
     // tail).
     let openings = {
         let mut openings = Vec::new();
         for claim in &spartan_claims {
-            let ps: Vec<&DenseMle> = claim.evals.iter().map(|(c, _)| &polys[*c]).collect();
-            let ds: Vec<&DoryProverData> =
-                claim.evals.iter().map(|(c, _)| &column_data[*c]).collect();
-            let evals: Vec<Fr> = claim.evals.iter().map(|(_, v)| *v).collect();
+            let opened: Vec<&(usize, Fr)> = claim
+                .evals
+                .iter()
+                .filter(|(c, _)| virtual_field(*c).is_none())
+                .collect();
+            let ps: Vec<&DenseMle> = opened.iter().map(|(c, _)| &polys[*c]).collect();
+            let ds: Vec<&DoryProverData> = opened.iter().map(|(c, _)| data_of(*c)).collect();
+            let evals: Vec<Fr> = opened.iter().map(|(_, v)| *v).collect();
             openings.push(DoryPcs::open_batch_with_evals(
                 setup,
                 &ps,
@@ -208,9 +272,12 @@ pub fn prove(
         let longest_table = tables.iter().map(|f| f.log_size).max().unwrap_or(0);
         let mut groups: std::collections::BTreeMap<usize, OpeningGroup> = Default::default();
         for (c, v) in used_cols.iter().zip(&leaf_column_evals) {
+            if virtual_field(*c).is_some() {
+                continue;
+            }
             let g = groups.entry(log_rows as usize).or_default();
             g.0.push(&polys[*c]);
-            g.1.push(&column_data[*c]);
+            g.1.push(data_of(*c));
             g.2.push(*v);
         }
         for (fam, fam_evals) in tables.iter().zip(&leaf_table_evals) {
@@ -232,6 +299,18 @@ pub fn prove(
                 setup, ps, ds, point, evals, &mut t,
             )?);
         }
+        if let Some((opening, bit_cols)) = &fetch_opening {
+            let ps: Vec<&DenseMle> = bit_cols.iter().map(|c| &polys[*c]).collect();
+            let ds: Vec<&DoryProverData> = bit_cols.iter().map(|c| data_of(*c)).collect();
+            openings.push(DoryPcs::open_batch_with_evals(
+                setup,
+                &ps,
+                &ds,
+                &opening.point,
+                &opening.values,
+                &mut t,
+            )?);
+        }
         openings
     };
     stats.record(PHASE_OPENINGS, &mut clock);
@@ -241,6 +320,7 @@ pub fn prove(
         public: public.clone(),
         log_rows,
         mem_log_size,
+        fetch,
         column_commitments,
         table_commitments,
         spartan: spartan_proof,

@@ -6,8 +6,8 @@ use ark_bn254::Fr;
 use ark_ff::{Field, Zero};
 
 use super::{
-    absorb_statement, committed_table_columns, labels, public_output_sum, ProofError, VmProof,
-    MAX_LOG_ROWS,
+    absorb_statement, committed_columns, committed_table_columns, labels, public_output_sum,
+    FetchProof, ProofError, VmProof, MAX_LOG_ROWS,
 };
 use crate::gkr;
 use crate::machine::fractions::{
@@ -16,6 +16,7 @@ use crate::machine::fractions::{
 use crate::machine::logup::{multiplicity_column, table_log_size};
 use crate::machine::{table_cols, Machine, TableId};
 use crate::pcs::{DoryCommitment, DoryPcs, DorySetup};
+use crate::shout::bits::{self, PointClaims};
 use crate::spartan;
 use crate::transcript::Transcript;
 
@@ -26,9 +27,14 @@ fn reject(stage: &'static str, reason: impl ToString) -> ProofError {
     }
 }
 
-/// Verify `proof` for `machine` (built by the verifier from the program and the claimed public
-/// output; its memory size must be the proof's `mem_log_size`).
+/// Verify `proof` for `machine` (built by the verifier from the program, as a lowering builds
+/// it; its memory size must be the proof's `mem_log_size`). The proof's fetch argument decides
+/// how instruction fetch is checked ([`Machine::with_fetch`]).
 pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(), ProofError> {
+    let machine = &machine
+        .clone()
+        .with_fetch(proof.fetch.argument())
+        .map_err(ProofError::Shape)?;
     if proof.program_digest != machine.program_digest.0 {
         return Err(ProofError::WrongProgram {
             proof: crate::machine::ProgramDigest(proof.program_digest),
@@ -47,7 +53,8 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
         ));
     }
     let table_ids = committed_table_columns(machine);
-    if proof.column_commitments.len() != machine.column_names.len()
+    let committed = committed_columns(machine);
+    if proof.column_commitments.len() != committed.len()
         || proof.table_commitments.len() != table_ids.len()
     {
         return Err(ProofError::Shape("wrong number of commitments".into()));
@@ -68,6 +75,16 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
     for c in &proof.column_commitments {
         t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
     }
+    let mut comm_of: Vec<Option<&DoryCommitment>> = vec![None; machine.column_names.len()];
+    for (c, comm) in committed.iter().zip(&proof.column_commitments) {
+        comm_of[*c] = Some(comm);
+    }
+    let virtual_field = |c: usize| {
+        machine
+            .shout_fetch
+            .as_ref()
+            .and_then(|f| f.fields.iter().position(|x| *x == c))
+    };
     for c in &proof.table_commitments {
         t.absorb_serializable(labels::TABLE_COMMITMENT, c);
     }
@@ -163,6 +180,52 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
         ));
     }
 
+    // Instruction fetch by Shout: the virtual fields' claims at Spartan's and GKR's points.
+    let mut fetch_claims: Vec<PointClaims> = spartan_claims
+        .iter()
+        .map(|claim| PointClaims {
+            point: claim.point.clone(),
+            values: claim
+                .evals
+                .iter()
+                .filter_map(|(c, v)| virtual_field(*c).map(|i| (i, *v)))
+                .collect(),
+        })
+        .collect();
+    fetch_claims.push(PointClaims {
+        point: cycle_claim.point[k_vars..].to_vec(),
+        values: used_cols
+            .iter()
+            .zip(&proof.leaf_column_evals)
+            .filter_map(|(c, v)| virtual_field(*c).map(|i| (i, *v)))
+            .collect(),
+    });
+    let fetch_opening = match (&machine.shout_fetch, &proof.fetch) {
+        (None, FetchProof::LogUp) => None,
+        (Some(f), FetchProof::Shout(fetch_proof)) => {
+            let table = bits::Table::new(&machine.bytecode)
+                .map_err(|e| reject("instruction fetch (shout)", e))?;
+            let opening = bits::verify(
+                &table,
+                log_rows as usize,
+                &fetch_claims,
+                fetch_proof,
+                &mut t,
+            )
+            .map_err(|e| reject("instruction fetch (shout)", e))?;
+            let comms: Option<Vec<&DoryCommitment>> = f.bits.iter().map(|c| comm_of[*c]).collect();
+            Some((
+                opening,
+                comms.ok_or_else(|| reject("shout", "a bit is not committed"))?,
+            ))
+        }
+        _ => {
+            return Err(ProofError::Shape(
+                "fetch argument differs from the machine's".into(),
+            ))
+        }
+    };
+
     // Openings.
     let mut openings = proof.openings.iter();
     let mut next_opening = || {
@@ -171,13 +234,17 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
             .ok_or_else(|| ProofError::Shape("missing opening".into()))
     };
     for claim in &spartan_claims {
-        let comms: Option<Vec<&DoryCommitment>> = claim
+        let opened: Vec<&(usize, Fr)> = claim
             .evals
             .iter()
-            .map(|(c, _)| proof.column_commitments.get(*c))
+            .filter(|(c, _)| virtual_field(*c).is_none())
+            .collect();
+        let comms: Option<Vec<&DoryCommitment>> = opened
+            .iter()
+            .map(|(c, _)| comm_of.get(*c).copied().flatten())
             .collect();
         let comms = comms.ok_or_else(|| reject("spartan", "claim about an unknown column"))?;
-        let evals: Vec<Fr> = claim.evals.iter().map(|(_, v)| *v).collect();
+        let evals: Vec<Fr> = opened.iter().map(|(_, v)| *v).collect();
         DoryPcs::verify_batch(setup, &comms, &claim.point, &evals, next_opening()?, &mut t)
             .map_err(|e| reject("opening (spartan)", e))?;
     }
@@ -190,9 +257,13 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
     let mut groups: std::collections::BTreeMap<usize, (Vec<&DoryCommitment>, Vec<Fr>)> =
         Default::default();
     for (c, v) in used_cols.iter().zip(&proof.leaf_column_evals) {
-        let comm = proof
-            .column_commitments
+        if virtual_field(*c).is_some() {
+            continue;
+        }
+        let comm = comm_of
             .get(*c)
+            .copied()
+            .flatten()
             .ok_or_else(|| reject("gkr", "bad column"))?;
         let g = groups.entry(log_rows as usize).or_default();
         g.0.push(comm);
@@ -218,6 +289,17 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
             .ok_or_else(|| reject("gkr", "leaf point too short"))?;
         DoryPcs::verify_batch(setup, comms, point, evals, next_opening()?, &mut t)
             .map_err(|e| reject("opening (memory checking and lookups)", e))?;
+    }
+    if let Some((opening, comms)) = &fetch_opening {
+        DoryPcs::verify_batch(
+            setup,
+            comms,
+            &opening.point,
+            &opening.values,
+            next_opening()?,
+            &mut t,
+        )
+        .map_err(|e| reject("opening (instruction fetch)", e))?;
     }
     if openings.next().is_some() {
         return Err(ProofError::Shape("extra openings".into()));

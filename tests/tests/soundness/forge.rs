@@ -16,10 +16,12 @@ use ark_bn254::Fr;
 use ark_ff::Zero;
 use zkvm_prover::lower::{self, Witness};
 use zkvm_prover::machine::balance::{unbalanced_multisets, Multiset};
+use zkvm_prover::machine::fetch::{FetchArgument, ShoutFetch};
 use zkvm_prover::machine::{table_cols, LookupUse, Machine, PublicValues, TableId};
 use zkvm_prover::pipeline::{self, setup_for, PipelineError};
 use zkvm_prover::poly::small_value;
 use zkvm_prover::proof::{self, ProofError, VmProof};
+use zkvm_prover::shout::bits;
 
 /// The program a forgery is for.
 #[derive(Clone)]
@@ -471,27 +473,71 @@ impl Forge {
     pub fn prove_edited(&mut self, edit: impl FnOnce(&mut Witness)) -> Verdict {
         let mut witness = self.complete();
         edit(&mut witness);
+        let machine = self.machine.clone();
+        self.verdict(&machine, witness)
+    }
+
+    /// [`Forge::prove`] with instruction fetch by Shout: the completed witness gets the bits of
+    /// its index column (modulo the padded table, as a forger fetching past the bytecode would
+    /// set them), `edit` makes a last change (to the bits, say), and the real prover proves it
+    /// against the Shout-fetch machine.
+    pub fn prove_shout(&mut self, edit: impl FnOnce(&mut Witness, &ShoutFetch)) -> Verdict {
+        let (machine, witness) = self.shout_witness(edit);
+        self.verdict(&machine, witness)
+    }
+
+    /// The Shout-fetch machine and the completed witness with its bits, edited by `edit`
+    /// ([`Forge::prove_shout`]).
+    pub fn shout_witness(
+        &mut self,
+        edit: impl FnOnce(&mut Witness, &ShoutFetch),
+    ) -> (Machine, Witness) {
+        let mut witness = self.complete();
+        let machine = self
+            .machine
+            .clone()
+            .with_fetch(FetchArgument::Shout)
+            .expect("a lowering's machine fetches by LogUp");
+        let fetch = machine.shout_fetch.clone().expect("a Shout-fetch machine");
+        let mask = (1u64 << fetch.bits.len()) - 1;
+        let indices: Vec<u32> = witness.columns[fetch.fields[0]]
+            .iter()
+            .map(|v| (small_value(*v).unwrap_or(0) & mask) as u32)
+            .collect();
+        witness
+            .columns
+            .extend(bits::bit_columns(fetch.bits.len(), &indices));
+        edit(&mut witness, &fetch);
+        (machine, witness)
+    }
+
+    /// Check `witness` against `machine` with the row checker and the multiset balance, prove
+    /// it with the real prover and verify the proof as `zkvm verify` does.
+    fn verdict(&self, machine: &Machine, witness: Witness) -> Verdict {
         let constraints = self
             .public
-            .bind(&self.machine)
+            .bind(machine)
             .expect("the machine's public values are bound")
             .unsatisfied(&witness.columns)
             .into_iter()
             .map(|(name, _)| name)
             .collect();
         let multisets = unbalanced_multisets(
-            &self.machine,
+            machine,
             &self.public,
             &witness.columns,
             &witness.table_columns,
         );
-        let lookups = missed_lookups(&self.machine, &witness.columns);
-        let bytes = self.prove_bytes(witness);
+        let lookups = missed_lookups(machine, &witness.columns);
+        let log_rows = witness.columns[0].len().trailing_zeros() as usize;
+        let setup = setup_for(machine, log_rows).expect("setup");
+        let (proof, _) =
+            proof::prove(machine, &self.public, witness, &setup).expect("the prover runs");
         Verdict {
             constraints,
             lookups,
             multisets,
-            rejected_by: self.verify(&bytes).err(),
+            rejected_by: self.verify(&proof.to_bytes()).err(),
         }
     }
 

@@ -14,7 +14,8 @@
 //! - [`io`]: RV32IM byte-exact reads and writes: lanes, chunks, output lanes;
 //! - [`rv32im_pins`]: one RV32IM forgery per check no other test pinned;
 //! - [`elf_layout`]: RV32IM programs whose segments are not 4-byte aligned;
-//! - [`proof_level`]: tampered proof files, claimed sizes, the program and the exit code.
+//! - [`proof_level`]: tampered proof files, claimed sizes, the program and the exit code;
+//! - [`shout_fetch`]: instruction fetch by Shout: forged fetches and tampered Shout proofs.
 
 mod control;
 mod control_rv32im;
@@ -26,4 +27,5 @@ mod isolation;
 mod proof_level;
 mod rv32im;
 mod rv32im_pins;
+mod shout_fetch;
 mod zasm;

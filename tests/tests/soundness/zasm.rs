@@ -9,13 +9,13 @@ use zkvm_prover::machine::balance::Multiset;
 
 use super::forge::{Forge, Program};
 
-fn assemble(source: &str) -> zkvm_isa::Program {
+pub(super) fn assemble(source: &str) -> zkvm_isa::Program {
     zkvm_assembler::assemble_str("claimed.zasm", source).expect("assembles")
 }
 
 /// The honest run of `honest`, claimed as a run of `claimed`: every row fetches `claimed`'s
 /// instruction at its pc (where there is one); values are left to the test to patch.
-fn forge_as(claimed: &str, honest: &str) -> Forge {
+pub(super) fn forge_as(claimed: &str, honest: &str) -> Forge {
     let mut f = Forge::zasm(honest, &[]);
     let program = assemble(claimed);
     let fields = zasm::machine(&program, f.machine.memory.log_size).1.fields;
@@ -91,7 +91,7 @@ fn rederive_alu(f: &mut Forge, t: usize) {
 }
 
 /// Rows fetching the instruction at `pc`.
-fn rows_at(f: &Forge, pc: u64) -> Vec<usize> {
+pub(super) fn rows_at(f: &Forge, pc: u64) -> Vec<usize> {
     f.rows_where(&[("pc", pc)])
 }
 

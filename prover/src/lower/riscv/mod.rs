@@ -177,6 +177,7 @@ pub fn machine_with_cols(program: &Program, mem_log_size: usize) -> (Machine, Rv
             })
             .collect(),
         uses_bitwise: true,
+        shout_fetch: None,
     };
     (machine, c)
 }

@@ -74,6 +74,7 @@ pub fn machine(program: &Program, mem_log_size: usize) -> (Machine, ZasmCols) {
             value: cur(c.dst_read_value),
         }],
         uses_bitwise: false,
+        shout_fetch: None,
     };
     (machine, c)
 }
