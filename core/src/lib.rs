@@ -8,10 +8,11 @@
 //!        └────────────────── pcs (Dory) ────────────────────────────────┘
 //! ```
 //!
-//! [`shout`] (with [`one_hot`] addresses, committed and opened sparsely by
-//! [`pcs::DoryPcs::commit_one_hot`] and [`pcs::DoryPcs::open_one_hot_batch`]) is the read-only
-//! memory argument of Twist and Shout; it is tested on its own and not yet used by the zkVM's
-//! proofs.
+//! [`shout`] is the read-only memory argument of Twist and Shout: [`shout::bits`] (addresses
+//! committed as their bits) proves the zkVM's instruction fetch with `--fetch shout`; the
+//! `d = 1` form (with [`one_hot`] addresses, committed and opened sparsely by
+//! [`pcs::DoryPcs::commit_one_hot`] and [`pcs::DoryPcs::open_one_hot_batch`]) is tested and
+//! benchmarked on its own. [`pcs::reduce`] turns claims at several points into one opening.
 pub mod format;
 pub mod gkr;
 pub mod one_hot;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use clap::Args;
 use zkvm_prover::baseline::Kernel;
+use zkvm_prover::machine::fetch::FetchArgument;
 
 use super::{Column, Measured, Source};
 use crate::program::{detect, resolve, Kind};
@@ -34,6 +35,10 @@ pub struct CompareArgs {
     /// compute them; N = 1, X = 1, K = 2 by default). Repeatable.
     #[arg(long = "baseline", value_name = "KERNEL")]
     pub baseline: Vec<String>,
+    /// Prove every program with each of these instruction-fetch arguments, one column each:
+    /// `--fetch logup,shout` puts LogUp and Shout side by side on the same run.
+    #[arg(long, value_delimiter = ',', default_value = "logup")]
+    pub fetch: Vec<FetchArgument>,
     /// Only run the programs: cycles and instruction mix, no proving.
     #[arg(long)]
     pub execute_only: bool,
@@ -141,51 +146,66 @@ pub(super) fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
         let (i, src) = index_arg(spec, "stdin", count)?;
         stdins[i].extend(stdin_bytes(spec, &src)?);
     }
+    // One column per program and fetch argument (one per program when only executing).
+    let mut fetches = args.fetch.clone();
+    fetches.dedup();
+    if args.execute_only || fetches.is_empty() {
+        fetches = vec![fetches.first().copied().unwrap_or_default()];
+    }
     let mut cols = Vec::new();
     for (i, path) in args.programs.iter().enumerate() {
-        let name = format!("{}:{}", i + 1, short_name(path));
+        let base = format!("{}:{}", i + 1, short_name(path));
         let prepared = prepare(path);
-        let (kind, source, result) = match prepared {
-            Ok((Kind::Elf, elf)) => {
-                crate::usage_ensure!(
-                    inputs[i].is_empty(),
-                    "--input {}=...: program {} is an RV32IM guest; give its input with --stdin",
-                    i + 1,
-                    i + 1
-                );
-                let stdin = std::mem::take(&mut stdins[i]);
-                (
-                    "rv32im",
-                    Source::Elf { path: elf, stdin },
-                    Ok(Measured::default()),
-                )
-            }
-            Ok((_, p)) => {
-                crate::usage_ensure!(
-                    stdins[i].is_empty(),
-                    "--stdin {}=...: program {} is a zasm program; give its input with --input",
-                    i + 1,
-                    i + 1
-                );
-                let inputs = std::mem::take(&mut inputs[i]);
-                (
-                    "zasm",
-                    Source::Zasm { path: p, inputs },
-                    Ok(Measured::default()),
-                )
-            }
-            Err(e) => (
-                "?",
-                Source::Broken { path: path.clone() },
-                Err(format!("{e:#}")),
-            ),
-        };
-        cols.push(Column {
-            name,
-            kind,
-            source,
-            result,
-        });
+        let inputs = std::mem::take(&mut inputs[i]);
+        let stdin = std::mem::take(&mut stdins[i]);
+        for &fetch in &fetches {
+            let name = if fetches.len() > 1 {
+                format!("{base} [{fetch}]")
+            } else {
+                base.clone()
+            };
+            let (kind, source, result) = match &prepared {
+                Ok((Kind::Elf, elf)) => {
+                    crate::usage_ensure!(
+                        inputs.is_empty(),
+                        "--input {}=...: program {} is an RV32IM guest; give its input with --stdin",
+                        i + 1,
+                        i + 1
+                    );
+                    let source = Source::Elf {
+                        path: elf.clone(),
+                        stdin: stdin.clone(),
+                        fetch,
+                    };
+                    ("rv32im", source, Ok(Measured::default()))
+                }
+                Ok((_, p)) => {
+                    crate::usage_ensure!(
+                        stdin.is_empty(),
+                        "--stdin {}=...: program {} is a zasm program; give its input with --input",
+                        i + 1,
+                        i + 1
+                    );
+                    let source = Source::Zasm {
+                        path: p.clone(),
+                        inputs: inputs.clone(),
+                        fetch,
+                    };
+                    ("zasm", source, Ok(Measured::default()))
+                }
+                Err(e) => (
+                    "?",
+                    Source::Broken { path: path.clone() },
+                    Err(format!("{e:#}")),
+                ),
+            };
+            cols.push(Column {
+                name,
+                kind,
+                source,
+                result,
+            });
+        }
     }
     for spec in &args.baseline {
         let k = Kernel::parse(spec)?;

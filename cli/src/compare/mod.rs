@@ -18,6 +18,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use zkvm_prover::baseline::Kernel;
+use zkvm_prover::machine::fetch::FetchArgument;
 use zkvm_prover::pipeline::Report;
 
 use args::columns;
@@ -29,10 +30,18 @@ use table::{outputs_agree, render_table, rows, table_json, verdict};
 /// What one column stands for.
 #[derive(Clone, Debug)]
 enum Source {
-    /// A zasm program with its inputs.
-    Zasm { path: PathBuf, inputs: Vec<String> },
-    /// An ELF guest with its stdin.
-    Elf { path: PathBuf, stdin: Vec<u8> },
+    /// A zasm program with its inputs, proven with a fetch argument.
+    Zasm {
+        path: PathBuf,
+        inputs: Vec<String>,
+        fetch: FetchArgument,
+    },
+    /// An ELF guest with its stdin, proven with a fetch argument.
+    Elf {
+        path: PathBuf,
+        stdin: Vec<u8>,
+        fetch: FetchArgument,
+    },
     /// A direct circuit.
     Baseline(Kernel),
     /// A program that could not even be prepared (bad file, failed build).

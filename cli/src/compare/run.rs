@@ -37,7 +37,7 @@ fn fmt_bytes_output(bytes: &[u8]) -> String {
 /// Runs a column without proving (`--execute-only`): its output, cycles and instruction mix.
 pub(super) fn execute(source: &Source, max_cycles: u64) -> anyhow::Result<Measured> {
     match source {
-        Source::Zasm { path, inputs } => {
+        Source::Zasm { path, inputs, .. } => {
             let program = zasm_cmd::load(path)?
                 .with_context(|| format!("{}: assembly failed", path.display()))?;
             let inputs: Vec<Fr> = inputs
@@ -62,7 +62,7 @@ pub(super) fn execute(source: &Source, max_cycles: u64) -> anyhow::Result<Measur
                 report: None,
             })
         }
-        Source::Elf { path, stdin } => {
+        Source::Elf { path, stdin, .. } => {
             let bytes =
                 std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
             let program = zkvm_riscv::load_elf(&bytes)
@@ -182,7 +182,7 @@ pub(super) fn prove(source: &Source, i: usize, max_cycles: u64) -> anyhow::Resul
 fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow::Result<Measured> {
     let proof_arg = proof_path.display().to_string();
     match source {
-        Source::Zasm { path, .. } | Source::Elf { path, .. } => {
+        Source::Zasm { path, fetch, .. } | Source::Elf { path, fetch, .. } => {
             let mut args = vec![
                 "prove".to_string(),
                 path.display().to_string(),
@@ -190,6 +190,7 @@ fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow
                 "-o".into(),
                 proof_arg,
                 format!("--max-cycles={max_cycles}"),
+                format!("--fetch={fetch}"),
             ];
             let mut stdin: &[u8] = &[];
             match source {

@@ -90,9 +90,12 @@ pub(super) fn rows(cols: &[Column], execute_only: bool) -> Vec<Row> {
     }
     let rep = |f: fn(&Report) -> f64| move |m: &Measured| m.report.as_ref().map(f);
     // The report's measures of the trace and its cost per cycle, before the phases' times.
-    let shape: [ReportMeasure; 7] = [
+    let shape: [ReportMeasure; 8] = [
         ("padded cycles", Unit::Count, |r| r.padded_cycles as f64),
         ("columns/cycle", Unit::Count, |r| r.columns_per_cycle as f64),
+        ("committed columns/cycle", Unit::Count, |r| {
+            r.committed_columns_per_cycle as f64
+        }),
         ("committed elements", Unit::Count, |r| {
             r.committed_elements as f64
         }),

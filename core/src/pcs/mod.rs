@@ -29,6 +29,7 @@
 pub mod dory;
 mod msm;
 mod one_hot;
+pub mod reduce;
 mod setup_cache;
 
 pub use dory::{DoryCommitment, DoryPcs, DoryProof, DoryProverData, DorySetup};

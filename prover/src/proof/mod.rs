@@ -10,7 +10,9 @@
 //!    the public output (cycle side, and one instance per table); the prover sends the columns'
 //!    values at the GKR leaf point, from which the verifier recomputes the leaves' values, and the
 //!    verifier checks that all root fractions and the public output's fractions sum to zero;
-//! 5. one batched Dory opening per distinct point for all claims.
+//! 5. Shout for instruction fetch, when the proof uses it ([`FetchProof`]);
+//! 6. every claim about a committed polynomial, at every point, reduced to one point by a
+//!    sumcheck and proven by one batched Dory opening ([`crate::pcs::reduce`]).
 //!
 //! Proofs are succinct but **not zero-knowledge**: openings and sumcheck messages leak
 //! information about the witness (see the README).
@@ -27,11 +29,15 @@ use crate::format::{from_bytes, to_bytes, FormatError, ProofKind};
 
 use crate::gkr::FractionalSumProof;
 use crate::machine::fetch::FetchArgument;
+use crate::machine::fractions::table_committed;
 use crate::machine::fractions::{Challenges, CycleFamily, TableFamily};
 use crate::machine::tables_used;
 use crate::machine::{tags, Machine, PublicValues};
-use crate::pcs::{DoryCommitment, DoryProof};
+use crate::pcs::reduce::{EvalClaim, ReducedOpening};
+use crate::pcs::DoryCommitment;
+use crate::shout::bits::BitsOpening;
 use crate::shout::bits::BitsProof;
+use crate::spartan::OpeningClaim;
 use crate::spartan::SpartanProof;
 use crate::transcript::Transcript;
 
@@ -92,8 +98,8 @@ pub struct VmProof {
     pub leaf_column_evals: Vec<Fr>,
     /// Per table family, the values of the committed table columns it reads at its leaf point.
     pub leaf_table_evals: Vec<Vec<Fr>>,
-    /// One opening proof per distinct point, in the order the verifier derives them.
-    pub openings: Vec<DoryProof>,
+    /// Every claim about a committed polynomial, reduced to one point and opened there.
+    pub opening: ReducedOpening,
 }
 
 /// How a proof proves instruction fetch ([`FetchArgument`]).
@@ -232,18 +238,107 @@ zkvm_core::impl_serialization!(VmProof {
     gkr: one,
     leaf_column_evals: vec,
     leaf_table_evals: vecs(16),
-    openings: vec,
+    opening: one,
 });
 
-/// The length of the tail of the GKR point at which a table column of `log_size` variables is
-/// opened: with the cycle columns (`log_rows`) when it fits, else with the longest table. So at
-/// most two openings serve the whole LogUp-GKR, and no polynomial is padded beyond the larger of
-/// the trace and the largest table.
-pub fn opening_len(log_size: usize, log_rows: usize, longest_table: usize) -> usize {
-    if log_size <= log_rows {
-        log_rows
-    } else {
-        longest_table
+/// Every claim a proof leaves for the commitment scheme, about the committed polynomials in
+/// opening order (the committed columns, then the committed table columns), at their points:
+/// Spartan's, the GKR cycle leaf's, each table instance's and Shout's. One reduction
+/// ([`crate::pcs::reduce`]) and one Dory opening discharge them all.
+pub(crate) struct OpeningStatement {
+    /// The points.
+    pub points: Vec<Vec<Fr>>,
+    /// The claims.
+    pub claims: Vec<EvalClaim>,
+}
+
+/// What the opening statement is built from: the claims of each stage, as the verifier sees
+/// them.
+pub(crate) struct StageClaims<'a> {
+    /// Spartan's claims (every column).
+    pub spartan: &'a [OpeningClaim],
+    /// The cycle leaf's point (its row coordinates), the columns the cycle families read and
+    /// their values there.
+    pub cycle: (&'a [Fr], &'a [usize], &'a [Fr]),
+    /// Per table family: its leaf point and the values of its committed table columns.
+    pub tables: Vec<(&'a TableFamily, &'a [Fr], &'a [Fr])>,
+    /// Shout fetch's claim about the bits (their columns, point and values).
+    pub fetch: Option<(&'a [usize], &'a BitsOpening)>,
+}
+
+impl OpeningStatement {
+    /// The claims about committed polynomials; a claim about a virtual column (proven by
+    /// Shout instead) is left out. `None` when a claim names a column or table column that is
+    /// not committed and not virtual.
+    pub(crate) fn new(machine: &Machine, stages: &StageClaims) -> Option<Self> {
+        let committed = committed_columns(machine);
+        let table_ids = committed_table_columns(machine);
+        let virtual_field = machine
+            .shout_fetch
+            .as_ref()
+            .map(|f| f.field_of(machine.column_names.len()));
+        let mut column_poly = vec![None; machine.column_names.len()];
+        for (k, c) in committed.iter().enumerate() {
+            column_poly[*c] = Some(k);
+        }
+        let mut statement = OpeningStatement {
+            points: Vec::new(),
+            claims: Vec::new(),
+        };
+        // Claims about columns at `point`; virtual columns are Shout's.
+        let columns_at = |s: &mut OpeningStatement,
+                          point: &[Fr],
+                          evals: &mut dyn Iterator<Item = (usize, Fr)>|
+         -> Option<()> {
+            let p = s.points.len();
+            s.points.push(point.to_vec());
+            for (c, value) in evals {
+                match column_poly.get(c)? {
+                    Some(poly) => s.claims.push(EvalClaim {
+                        poly: *poly,
+                        point: p,
+                        value,
+                    }),
+                    None => {
+                        virtual_field.as_ref().and_then(|v| v[c])?;
+                    }
+                }
+            }
+            Some(())
+        };
+        for claim in stages.spartan {
+            columns_at(
+                &mut statement,
+                &claim.point,
+                &mut claim.evals.iter().copied(),
+            )?;
+        }
+        let (point, cols, values) = stages.cycle;
+        columns_at(
+            &mut statement,
+            point,
+            &mut cols.iter().copied().zip(values.iter().copied()),
+        )?;
+        if let Some((bits, opening)) = stages.fetch {
+            columns_at(
+                &mut statement,
+                &opening.point,
+                &mut bits.iter().copied().zip(opening.values.iter().copied()),
+            )?;
+        }
+        for (fam, point, values) in &stages.tables {
+            let p = statement.points.len();
+            statement.points.push(point.to_vec());
+            for (i, value) in table_committed(fam).iter().zip(values.iter()) {
+                let k = table_ids.iter().position(|x| x == i)?;
+                statement.claims.push(EvalClaim {
+                    poly: committed.len() + k,
+                    point: p,
+                    value: *value,
+                });
+            }
+        }
+        Some(statement)
     }
 }
 

@@ -6,23 +6,20 @@ use ark_bn254::Fr;
 use rayon::prelude::*;
 
 use super::{
-    absorb_statement, committed_columns, committed_table_columns, labels, FetchProof, ProofError,
-    VmProof,
+    absorb_statement, committed_columns, committed_table_columns, labels, FetchProof,
+    OpeningStatement, ProofError, StageClaims, VmProof,
 };
 use crate::gkr;
 use crate::machine::fractions::{
     cycle_columns, cycle_leaves, family_vars, table_committed, table_leaves,
 };
 use crate::machine::{Machine, PublicValues, Witness};
-use crate::pcs::{DoryPcs, DoryProverData, DorySetup};
+use crate::pcs::{reduce, DoryPcs, DoryProverData, DorySetup};
 use crate::poly::small_value;
 use crate::poly::DenseMle;
 use crate::shout::bits::{self, PointClaims};
 use crate::spartan;
 use crate::transcript::Transcript;
-
-/// Polynomials opened together at one point: the polynomials, their prover data, their values.
-type OpeningGroup<'a> = (Vec<&'a DenseMle>, Vec<&'a DoryProverData>, Vec<Fr>);
 
 /// What the prover measured: time per phase and sizes.
 #[derive(Clone, Debug, Default)]
@@ -240,79 +237,46 @@ pub fn prove(
     };
     stats.record(PHASE_FETCH, &mut clock);
 
-    // Openings: Spartan's claims, then everything at the GKR point (shorter polynomials at its
-    // tail).
-    let openings = {
-        let mut openings = Vec::new();
-        for claim in &spartan_claims {
-            let opened: Vec<&(usize, Fr)> = claim
-                .evals
+    // Every claim about a committed polynomial, reduced to one point and opened there.
+    let table_points: Vec<&[Fr]> = leaf_claims[1..]
+        .iter()
+        .map(|c| c.point.as_slice())
+        .collect();
+    let statement = OpeningStatement::new(
+        machine,
+        &StageClaims {
+            spartan: &spartan_claims,
+            cycle: (r_rows, &used_cols, &leaf_column_evals),
+            tables: tables
                 .iter()
-                .filter(|(c, _)| virtual_field(*c).is_none())
-                .collect();
-            let ps: Vec<&DenseMle> = opened.iter().map(|(c, _)| &polys[*c]).collect();
-            let ds: Vec<&DoryProverData> = opened.iter().map(|(c, _)| data_of(*c)).collect();
-            let evals: Vec<Fr> = opened.iter().map(|(_, v)| *v).collect();
-            openings.push(DoryPcs::open_batch_with_evals(
-                setup,
-                &ps,
-                &ds,
-                &claim.point,
-                &evals,
-                &mut t,
-            )?);
-        }
-        // Every leaf point is a tail of the longest; cycle columns open at the tail of length
-        // log_rows, table columns at the shortest tail that covers them (see `opening_len`).
-        let common = leaf_claims
-            .iter()
-            .map(|c| &c.point)
-            .max_by_key(|p| p.len())
-            .expect("cycle");
-        let longest_table = tables.iter().map(|f| f.log_size).max().unwrap_or(0);
-        let mut groups: std::collections::BTreeMap<usize, OpeningGroup> = Default::default();
-        for (c, v) in used_cols.iter().zip(&leaf_column_evals) {
-            if virtual_field(*c).is_some() {
-                continue;
-            }
-            let g = groups.entry(log_rows as usize).or_default();
-            g.0.push(&polys[*c]);
-            g.1.push(data_of(*c));
-            g.2.push(*v);
-        }
-        for (fam, fam_evals) in tables.iter().zip(&leaf_table_evals) {
-            let len = super::opening_len(fam.log_size, log_rows as usize, longest_table);
-            for (i, v) in table_committed(fam).iter().zip(fam_evals) {
-                let k = table_ids
-                    .iter()
-                    .position(|x| x == i)
-                    .expect("committed table column");
-                let g = groups.entry(len).or_default();
-                g.0.push(&table_polys[k]);
-                g.1.push(&table_data[k]);
-                g.2.push(*v);
-            }
-        }
-        for (len, (ps, ds, evals)) in &groups {
-            let point = &common[common.len() - len..];
-            openings.push(DoryPcs::open_batch_with_evals(
-                setup, ps, ds, point, evals, &mut t,
-            )?);
-        }
-        if let Some((opening, bit_cols)) = &fetch_opening {
-            let ps: Vec<&DenseMle> = bit_cols.iter().map(|c| &polys[*c]).collect();
-            let ds: Vec<&DoryProverData> = bit_cols.iter().map(|c| data_of(*c)).collect();
-            openings.push(DoryPcs::open_batch_with_evals(
-                setup,
-                &ps,
-                &ds,
-                &opening.point,
-                &opening.values,
-                &mut t,
-            )?);
-        }
-        openings
-    };
+                .zip(&table_points)
+                .zip(&leaf_table_evals)
+                .map(|((f, p), e)| (f, *p, e.as_slice()))
+                .collect(),
+            fetch: fetch_opening
+                .as_ref()
+                .map(|(opening, bits)| (bits.as_slice(), opening)),
+        },
+    )
+    .ok_or_else(|| ProofError::Shape("a claim about a column that is not committed".into()))?;
+    let opened: Vec<&DenseMle> = committed
+        .iter()
+        .map(|c| &polys[*c])
+        .chain(&table_polys)
+        .collect();
+    let data: Vec<&DoryProverData> = committed
+        .iter()
+        .map(|c| data_of(*c))
+        .chain(&table_data)
+        .collect();
+    let opening = reduce::prove(
+        setup,
+        &opened,
+        &data,
+        &statement.points,
+        &statement.claims,
+        &mut t,
+    )?;
     stats.record(PHASE_OPENINGS, &mut clock);
 
     let proof = VmProof {
@@ -327,7 +291,7 @@ pub fn prove(
         gkr: gkr_proof,
         leaf_column_evals,
         leaf_table_evals,
-        openings,
+        opening,
     };
     Ok((proof, stats))
 }

@@ -7,7 +7,7 @@ use ark_ff::{Field, Zero};
 
 use super::{
     absorb_statement, committed_columns, committed_table_columns, labels, public_output_sum,
-    FetchProof, ProofError, VmProof, MAX_LOG_ROWS,
+    FetchProof, OpeningStatement, ProofError, StageClaims, VmProof, MAX_LOG_ROWS,
 };
 use crate::gkr;
 use crate::machine::fractions::{
@@ -15,7 +15,7 @@ use crate::machine::fractions::{
 };
 use crate::machine::logup::{multiplicity_column, table_log_size};
 use crate::machine::{table_cols, Machine, TableId};
-use crate::pcs::{DoryCommitment, DoryPcs, DorySetup};
+use crate::pcs::{reduce, DoryCommitment, DorySetup};
 use crate::shout::bits::{self, PointClaims};
 use crate::spartan;
 use crate::transcript::Transcript;
@@ -74,10 +74,6 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
     absorb_statement(machine, &proof.public, log_rows, proof.mem_log_size, &mut t);
     for c in &proof.column_commitments {
         t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
-    }
-    let mut comm_of: Vec<Option<&DoryCommitment>> = vec![None; machine.column_names.len()];
-    for (c, comm) in committed.iter().zip(&proof.column_commitments) {
-        comm_of[*c] = Some(comm);
     }
     let virtual_field = |c: usize| {
         machine
@@ -213,11 +209,7 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
                 &mut t,
             )
             .map_err(|e| reject("instruction fetch (shout)", e))?;
-            let comms: Option<Vec<&DoryCommitment>> = f.bits.iter().map(|c| comm_of[*c]).collect();
-            Some((
-                opening,
-                comms.ok_or_else(|| reject("shout", "a bit is not committed"))?,
-            ))
+            Some((opening, &f.bits))
         }
         _ => {
             return Err(ProofError::Shape(
@@ -226,84 +218,46 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
         }
     };
 
-    // Openings.
-    let mut openings = proof.openings.iter();
-    let mut next_opening = || {
-        openings
-            .next()
-            .ok_or_else(|| ProofError::Shape("missing opening".into()))
-    };
-    for claim in &spartan_claims {
-        let opened: Vec<&(usize, Fr)> = claim
-            .evals
-            .iter()
-            .filter(|(c, _)| virtual_field(*c).is_none())
-            .collect();
-        let comms: Option<Vec<&DoryCommitment>> = opened
-            .iter()
-            .map(|(c, _)| comm_of.get(*c).copied().flatten())
-            .collect();
-        let comms = comms.ok_or_else(|| reject("spartan", "claim about an unknown column"))?;
-        let evals: Vec<Fr> = opened.iter().map(|(_, v)| *v).collect();
-        DoryPcs::verify_batch(setup, &comms, &claim.point, &evals, next_opening()?, &mut t)
-            .map_err(|e| reject("opening (spartan)", e))?;
-    }
-    let common = leaf_claims
+    // Every claim about a committed polynomial, reduced to one point and opened there.
+    let table_points: Vec<&[Fr]> = leaf_claims[1..]
         .iter()
-        .map(|c| &c.point)
-        .max_by_key(|p| p.len())
-        .ok_or_else(|| reject("gkr", "no instances"))?;
-    let longest_table = tables.iter().map(|f| f.log_size).max().unwrap_or(0);
-    let mut groups: std::collections::BTreeMap<usize, (Vec<&DoryCommitment>, Vec<Fr>)> =
-        Default::default();
-    for (c, v) in used_cols.iter().zip(&proof.leaf_column_evals) {
-        if virtual_field(*c).is_some() {
-            continue;
-        }
-        let comm = comm_of
-            .get(*c)
-            .copied()
-            .flatten()
-            .ok_or_else(|| reject("gkr", "bad column"))?;
-        let g = groups.entry(log_rows as usize).or_default();
-        g.0.push(comm);
-        g.1.push(*v);
-    }
-    for (fam, fam_evals) in tables.iter().zip(&proof.leaf_table_evals) {
-        let len = super::opening_len(fam.log_size, log_rows as usize, longest_table);
-        for (i, v) in table_committed(fam).iter().zip(fam_evals) {
-            let comm = table_ids
+        .map(|c| c.point.as_slice())
+        .collect();
+    let statement = OpeningStatement::new(
+        machine,
+        &StageClaims {
+            spartan: &spartan_claims,
+            cycle: (
+                &cycle_claim.point[k_vars..],
+                &used_cols,
+                &proof.leaf_column_evals,
+            ),
+            tables: tables
                 .iter()
-                .position(|x| x == i)
-                .and_then(|k| proof.table_commitments.get(k))
-                .ok_or_else(|| reject("gkr", "bad table"))?;
-            let g = groups.entry(len).or_default();
-            g.0.push(comm);
-            g.1.push(*v);
-        }
-    }
-    for (len, (comms, evals)) in &groups {
-        let point = common
-            .get(common.len().saturating_sub(*len)..)
-            .filter(|p| p.len() == *len)
-            .ok_or_else(|| reject("gkr", "leaf point too short"))?;
-        DoryPcs::verify_batch(setup, comms, point, evals, next_opening()?, &mut t)
-            .map_err(|e| reject("opening (memory checking and lookups)", e))?;
-    }
-    if let Some((opening, comms)) = &fetch_opening {
-        DoryPcs::verify_batch(
-            setup,
-            comms,
-            &opening.point,
-            &opening.values,
-            next_opening()?,
-            &mut t,
-        )
-        .map_err(|e| reject("opening (instruction fetch)", e))?;
-    }
-    if openings.next().is_some() {
-        return Err(ProofError::Shape("extra openings".into()));
-    }
+                .zip(&table_points)
+                .zip(&proof.leaf_table_evals)
+                .map(|((f, p), e)| (f, *p, e.as_slice()))
+                .collect(),
+            fetch: fetch_opening
+                .as_ref()
+                .map(|(opening, bits)| (bits.as_slice(), opening)),
+        },
+    )
+    .ok_or_else(|| reject("opening", "a claim about a column that is not committed"))?;
+    let commitments: Vec<&DoryCommitment> = proof
+        .column_commitments
+        .iter()
+        .chain(&proof.table_commitments)
+        .collect();
+    reduce::verify(
+        setup,
+        &commitments,
+        &statement.points,
+        &statement.claims,
+        &proof.opening,
+        &mut t,
+    )
+    .map_err(|e| reject("opening", e))?;
     Ok(())
 }
 

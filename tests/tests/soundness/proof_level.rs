@@ -41,7 +41,7 @@ fn the_honest_proof_verifies_with_its_known_output() {
 fn every_field_of_the_proof_is_bound() {
     let (f, bytes) = honest();
     type Edit = fn(&mut VmProof);
-    let cases: [(&str, Edit); 13] = [
+    let cases: [(&str, Edit); 15] = [
         ("program digest", |p| p.program_digest[0] ^= 1),
         ("public output", |p| p.public.output[0] += Fr::one()),
         ("exit code", |p| p.public.exit_code = 1),
@@ -59,7 +59,20 @@ fn every_field_of_the_proof_is_bound() {
         ("leaf table evaluations", |p| {
             p.leaf_table_evals[1][0] += Fr::one()
         }),
-        ("openings", |p| p.openings.swap(0, 1)),
+        ("values at the reduced point", |p| {
+            p.opening.evals.swap(0, 1)
+        }),
+        ("opening reduction", |p| {
+            p.opening.sumcheck.rounds[0][0] += Fr::one()
+        }),
+        ("fetch argument", |p| {
+            let empty = || zkvm_prover::sumcheck::SumcheckProof { rounds: vec![] };
+            p.fetch = zkvm_prover::proof::FetchProof::Shout(zkvm_prover::shout::bits::BitsProof {
+                address: empty(),
+                cycle: empty(),
+                bit_evals: vec![],
+            })
+        }),
         ("commitment size", |p| p.column_commitments[0].num_vars += 1),
     ];
     for (name, edit) in cases {

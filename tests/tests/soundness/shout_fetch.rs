@@ -33,6 +33,9 @@ fn claimed_from_neighbour() -> Forge {
 fn honest_runs_of_both_isas_verify_with_shout_fetch() {
     let verdict = Forge::zasm(CLAIMED, &[]).prove_shout(|_, _| {});
     assert_eq!(verdict.rejected_by, None, "{verdict:?}");
+    // One instruction: a table of one row, no bits at all.
+    let verdict = Forge::zasm("main:\n halt;\n", &[]).prove_shout(|_, _| {});
+    assert_eq!(verdict.rejected_by, None, "{verdict:?}");
     let rv = program(&[li(A0, 3), li(A0, 4)]);
     let verdict = Forge::rv(rv, &[]).prove_shout(|_, _| {});
     assert_eq!(verdict.rejected_by, None, "{verdict:?}");
@@ -168,9 +171,12 @@ fn tampered_shout_proofs_are_rejected() {
         }
     });
     assert_eq!(g.verify(&wrong_round).unwrap_err(), SHOUT);
-    // The bits' opening dropped.
-    let no_opening = edit_proof(&bytes, |p| {
-        p.openings.pop();
-    });
-    assert_eq!(g.verify(&no_opening).unwrap_err(), "shape");
+    // A bit's value at the reduced opening point.
+    let bits_start = g.machine.shout_fetch.as_ref().expect("shout").bits[0];
+    let committed_bit = zkvm_prover::proof::committed_columns(&g.machine)
+        .iter()
+        .position(|c| *c == bits_start)
+        .expect("the bits are committed");
+    let wrong_opened_bit = edit_proof(&bytes, |p| p.opening.evals[committed_bit] += Fr::one());
+    assert_eq!(g.verify(&wrong_opened_bit).unwrap_err(), "opening");
 }
