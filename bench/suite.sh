@@ -3,6 +3,7 @@
 # for the arithmetic kernels, as a direct circuit, run through `zkvm compare` at two sizes.
 #
 #   bash bench/suite.sh small|large [ALGORITHM...]     # default: every algorithm
+#   ZKVM_FETCH=logup,shout bash bench/suite.sh small   # every program under both fetch arguments
 #
 # Each comparison's table is written to bench/results/SIZE/ALGORITHM.txt, after the command
 # that produced it (inputs it generates go to bench/results/SIZE/inputs). Proving the large size needs about
@@ -41,13 +42,16 @@ sha_message() {
   awk -v n="$1" 'BEGIN { print n; for (i = 0; i < n; i++) print 32 + (7 * i + 3) % 95 }' >"$3"
 }
 
+# The instruction-fetch arguments each program is proven with (`zkvm compare --fetch`).
+fetch=${ZKVM_FETCH:-logup}
+
 run() {
   local name=$1
   shift
-  echo "== $name ($size): zkvm compare $*" >&2
+  echo "== $name ($size): zkvm compare $* --fetch $fetch" >&2
   {
-    echo "\$ zkvm compare $*"
-    "$zkvm" compare "$@"
+    echo "\$ zkvm compare $* --fetch $fetch"
+    "$zkvm" compare "$@" --fetch "$fetch"
   } >"$out/$name.txt"
 }
 

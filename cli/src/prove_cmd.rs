@@ -110,7 +110,11 @@ pub fn print_report(r: &Report) {
         "cycles            {} (padded to {})",
         r.cycles, r.padded_cycles
     );
-    eprintln!("columns/cycle     {}", r.columns_per_cycle);
+    eprintln!("fetch             {}", r.fetch);
+    eprintln!(
+        "columns/cycle     {} ({} committed)",
+        r.columns_per_cycle, r.committed_columns_per_cycle
+    );
     eprintln!("constraints/cycle {}", r.constraints_per_cycle);
     eprintln!("lookups/cycle     {}", r.lookups_per_cycle);
     eprintln!("memory ops/cycle  {}", r.memory_ops_per_cycle);

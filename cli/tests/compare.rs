@@ -214,3 +214,25 @@ fn proving_compare_has_every_row_and_a_baseline_column() {
     assert!(chart.starts_with("<svg") && chart.contains("prover time by phase"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn both_fetch_arguments_side_by_side() {
+    let (code, out, err) = zkvm(&[
+        "compare",
+        "examples/zasm/fib.zasm",
+        "--input",
+        "1=30",
+        "--fetch",
+        "logup,shout",
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(row(&out, "status"), ["verified"; 2], "{out}");
+    // Shout commits the index bits instead of the bytecode fields.
+    let committed = row(&out, "committed columns/cycle");
+    let count = |cell: &str| -> u64 { cell.split_whitespace().next().unwrap().parse().unwrap() };
+    assert!(count(committed[1]) < count(committed[0]), "{out}");
+    assert_eq!(row(&out, "cycles"), ["161 (1.00x)"; 2], "{out}");
+    let (code, _, err) = zkvm(&["prove", "examples/zasm/fib.zasm", "--fetch", "lookup"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown fetch argument `lookup`"), "{err}");
+}

@@ -202,7 +202,8 @@ pub fn check_memory(isa: &'static str, cycles: u64) -> Result<(), PipelineError>
 }
 
 /// The phases of proving, in order: [`phase_done`] reports each as it ends (as a `tracing`
-/// event with target `zkvm::progress`), so a front end can show which one runs now.
+/// event with target `zkvm::progress`), so a front end can show which one runs now. The fetch
+/// phase runs only with Shout fetch.
 pub const PHASES: [&str; 9] = [
     "trace",
     "witness generation",

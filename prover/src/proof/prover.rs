@@ -235,7 +235,9 @@ pub fn prove(
             (FetchProof::Shout(proof), Some((opening, &f.bits)))
         }
     };
-    stats.record(PHASE_FETCH, &mut clock);
+    if machine.shout_fetch.is_some() {
+        stats.record(PHASE_FETCH, &mut clock);
+    }
 
     // Every claim about a committed polynomial, reduced to one point and opened there.
     let table_points: Vec<&[Fr]> = leaf_claims[1..]
