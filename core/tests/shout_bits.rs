@@ -87,21 +87,11 @@ fn verify(setup: &DorySetup, rows: &[Vec<Fr>], sent: &Sent) -> Result<(), String
 /// table(k)`, with `ra` the product of the bits' chunks (what a malicious prover with non-boolean
 /// bits must claim to pass read checking).
 fn virtual_values(rows: &[Vec<Fr>], bits: &[Vec<Fr>], point: &[Fr]) -> Vec<Fr> {
-    let log_k = bits.len();
     let eq = eq_table(point);
     let mut out = vec![Fr::from(0u64); WIDTH];
     for (j, e) in eq.iter().enumerate() {
         for (k, row) in rows.iter().enumerate() {
-            let ra: Fr = (0..log_k)
-                .map(|i| {
-                    let b = bits[i][j];
-                    if k >> (log_k - 1 - i) & 1 == 1 {
-                        b
-                    } else {
-                        Fr::one() - b
-                    }
-                })
-                .product();
+            let ra = bits::ra(bits, k, j);
             for (o, v) in out.iter_mut().zip(row) {
                 *o += *e * ra * v;
             }

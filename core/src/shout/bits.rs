@@ -193,6 +193,22 @@ pub fn addresses(bits: &[&[Fr]], rows: usize) -> Option<Vec<u32>> {
         .collect()
 }
 
+/// `ra(k, j) = Π_i (k_i b_i(j) + (1 − k_i)(1 − b_i(j)))` for any bit columns `bits` (most
+/// significant first), boolean or not: 1 at `a_j` and 0 elsewhere when the bits are boolean.
+pub fn ra(bits: &[Vec<Fr>], k: usize, j: usize) -> Fr {
+    let log_k = bits.len();
+    bits.iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if k >> (log_k - 1 - i) & 1 == 1 {
+                b[j]
+            } else {
+                Fr::one() - b[j]
+            }
+        })
+        .product()
+}
+
 /// The verifier's weights: per point, `(column, z)` pairs and the validity weight.
 struct Weights {
     per_point: Vec<(Vec<(usize, Fr)>, Fr)>,
@@ -332,19 +348,7 @@ pub fn prove_dense(
             .map(|k| {
                 w.iter()
                     .enumerate()
-                    .map(|(j, wj)| {
-                        let ra: Fr = (0..log_k)
-                            .map(|i| {
-                                let b = columns[i][j];
-                                if k >> (log_k - 1 - i) & 1 == 1 {
-                                    b
-                                } else {
-                                    Fr::one() - b
-                                }
-                            })
-                            .product();
-                        ra * wj
-                    })
+                    .map(|(j, wj)| ra(&columns, k, j) * wj)
                     .sum()
             })
             .collect()

@@ -35,8 +35,8 @@ use crate::machine::tables_used;
 use crate::machine::{tags, Machine, PublicValues};
 use crate::pcs::reduce::{EvalClaim, ReducedOpening};
 use crate::pcs::DoryCommitment;
-use crate::shout::bits::BitsOpening;
 use crate::shout::bits::BitsProof;
+use crate::shout::bits::{BitsOpening, PointClaims};
 use crate::spartan::OpeningClaim;
 use crate::spartan::SpartanProof;
 use crate::transcript::Transcript;
@@ -264,6 +264,58 @@ pub(crate) struct StageClaims<'a> {
     pub tables: Vec<(&'a TableFamily, &'a [Fr], &'a [Fr])>,
     /// Shout fetch's claim about the bits (their columns, point and values).
     pub fetch: Option<(&'a [usize], &'a BitsOpening)>,
+}
+
+impl<'a> StageClaims<'a> {
+    /// The claims of Spartan, the GKR cycle leaf and the tables (`points[i]` and `evals[i]`
+    /// for `tables[i]`); Shout's are added once it has run.
+    pub(crate) fn new(
+        spartan: &'a [OpeningClaim],
+        cycle: (&'a [Fr], &'a [usize], &'a [Fr]),
+        tables: &'a [TableFamily],
+        points: Vec<&'a [Fr]>,
+        evals: &'a [Vec<Fr>],
+    ) -> Self {
+        StageClaims {
+            spartan,
+            cycle,
+            tables: tables
+                .iter()
+                .zip(points)
+                .zip(evals)
+                .map(|((f, p), e)| (f, p, e.as_slice()))
+                .collect(),
+            fetch: None,
+        }
+    }
+
+    /// Shout fetch's claims: what Spartan and the GKR cycle leaf claim about the virtual
+    /// fields, as `(table column, value)` pairs at their points (empty without Shout fetch).
+    pub(crate) fn fetch_claims(&self, machine: &Machine) -> Vec<PointClaims> {
+        let Some(fetch) = &machine.shout_fetch else {
+            return Vec::new();
+        };
+        let field_of = fetch.field_of(machine.column_names.len());
+        let fields = |evals: &mut dyn Iterator<Item = (usize, Fr)>| -> Vec<(usize, Fr)> {
+            evals
+                .filter_map(|(c, v)| field_of.get(c).copied().flatten().map(|i| (i, v)))
+                .collect()
+        };
+        let mut claims: Vec<PointClaims> = self
+            .spartan
+            .iter()
+            .map(|claim| PointClaims {
+                point: claim.point.clone(),
+                values: fields(&mut claim.evals.iter().copied()),
+            })
+            .collect();
+        let (point, cols, values) = self.cycle;
+        claims.push(PointClaims {
+            point: point.to_vec(),
+            values: fields(&mut cols.iter().copied().zip(values.iter().copied())),
+        });
+        claims
+    }
 }
 
 impl OpeningStatement {

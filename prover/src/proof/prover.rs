@@ -17,7 +17,7 @@ use crate::machine::{Machine, PublicValues, Witness};
 use crate::pcs::{reduce, DoryPcs, DoryProverData, DorySetup};
 use crate::poly::small_value;
 use crate::poly::DenseMle;
-use crate::shout::bits::{self, PointClaims};
+use crate::shout::bits;
 use crate::spartan;
 use crate::transcript::Transcript;
 
@@ -134,12 +134,6 @@ pub fn prove(
         column_data[c] = Some(data);
     }
     let data_of = |c: usize| column_data[c].as_ref().expect("a committed column");
-    let virtual_field = |c: usize| {
-        machine
-            .shout_fetch
-            .as_ref()
-            .and_then(|f| f.fields.iter().position(|x| *x == c))
-    };
     stats.record(PHASE_COMMIT_COLUMNS, &mut clock);
     for c in &column_commitments {
         t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
@@ -196,25 +190,17 @@ pub fn prove(
     stats.record(PHASE_GKR, &mut clock);
 
     // Instruction fetch by Shout: the virtual fields' claims at Spartan's and GKR's points.
-    let mut fetch_claims: Vec<PointClaims> = spartan_claims
-        .iter()
-        .map(|claim| PointClaims {
-            point: claim.point.clone(),
-            values: claim
-                .evals
-                .iter()
-                .filter_map(|(c, v)| virtual_field(*c).map(|i| (i, *v)))
-                .collect(),
-        })
-        .collect();
-    fetch_claims.push(PointClaims {
-        point: r_rows.to_vec(),
-        values: used_cols
+    let mut stages = StageClaims::new(
+        &spartan_claims,
+        (r_rows, &used_cols, &leaf_column_evals),
+        &tables,
+        leaf_claims[1..]
             .iter()
-            .zip(&leaf_column_evals)
-            .filter_map(|(c, v)| virtual_field(*c).map(|i| (i, *v)))
+            .map(|c| c.point.as_slice())
             .collect(),
-    });
+        &leaf_table_evals,
+    );
+    let fetch_claims = stages.fetch_claims(machine);
     let (fetch, fetch_opening) = match &machine.shout_fetch {
         None => (FetchProof::LogUp, None),
         Some(f) => {
@@ -240,27 +226,11 @@ pub fn prove(
     }
 
     // Every claim about a committed polynomial, reduced to one point and opened there.
-    let table_points: Vec<&[Fr]> = leaf_claims[1..]
-        .iter()
-        .map(|c| c.point.as_slice())
-        .collect();
-    let statement = OpeningStatement::new(
-        machine,
-        &StageClaims {
-            spartan: &spartan_claims,
-            cycle: (r_rows, &used_cols, &leaf_column_evals),
-            tables: tables
-                .iter()
-                .zip(&table_points)
-                .zip(&leaf_table_evals)
-                .map(|((f, p), e)| (f, *p, e.as_slice()))
-                .collect(),
-            fetch: fetch_opening
-                .as_ref()
-                .map(|(opening, bits)| (bits.as_slice(), opening)),
-        },
-    )
-    .ok_or_else(|| ProofError::Shape("a claim about a column that is not committed".into()))?;
+    stages.fetch = fetch_opening
+        .as_ref()
+        .map(|(opening, bits)| (bits.as_slice(), opening));
+    let statement = OpeningStatement::new(machine, &stages)
+        .ok_or_else(|| ProofError::Shape("a claim about a column that is not committed".into()))?;
     let opened: Vec<&DenseMle> = committed
         .iter()
         .map(|c| &polys[*c])

@@ -16,7 +16,7 @@ use crate::machine::fractions::{
 use crate::machine::logup::{multiplicity_column, table_log_size};
 use crate::machine::{table_cols, Machine, TableId};
 use crate::pcs::{reduce, DoryCommitment, DorySetup};
-use crate::shout::bits::{self, PointClaims};
+use crate::shout::bits;
 use crate::spartan;
 use crate::transcript::Transcript;
 
@@ -75,12 +75,6 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
     for c in &proof.column_commitments {
         t.absorb_serializable(labels::COLUMN_COMMITMENT, c);
     }
-    let virtual_field = |c: usize| {
-        machine
-            .shout_fetch
-            .as_ref()
-            .and_then(|f| f.fields.iter().position(|x| *x == c))
-    };
     for c in &proof.table_commitments {
         t.absorb_serializable(labels::TABLE_COMMITMENT, c);
     }
@@ -177,25 +171,21 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
     }
 
     // Instruction fetch by Shout: the virtual fields' claims at Spartan's and GKR's points.
-    let mut fetch_claims: Vec<PointClaims> = spartan_claims
-        .iter()
-        .map(|claim| PointClaims {
-            point: claim.point.clone(),
-            values: claim
-                .evals
-                .iter()
-                .filter_map(|(c, v)| virtual_field(*c).map(|i| (i, *v)))
-                .collect(),
-        })
-        .collect();
-    fetch_claims.push(PointClaims {
-        point: cycle_claim.point[k_vars..].to_vec(),
-        values: used_cols
+    let mut stages = StageClaims::new(
+        &spartan_claims,
+        (
+            &cycle_claim.point[k_vars..],
+            &used_cols,
+            &proof.leaf_column_evals,
+        ),
+        &tables,
+        leaf_claims[1..]
             .iter()
-            .zip(&proof.leaf_column_evals)
-            .filter_map(|(c, v)| virtual_field(*c).map(|i| (i, *v)))
+            .map(|c| c.point.as_slice())
             .collect(),
-    });
+        &proof.leaf_table_evals,
+    );
+    let fetch_claims = stages.fetch_claims(machine);
     let fetch_opening = match (&machine.shout_fetch, &proof.fetch) {
         (None, FetchProof::LogUp) => None,
         (Some(f), FetchProof::Shout(fetch_proof)) => {
@@ -219,31 +209,11 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
     };
 
     // Every claim about a committed polynomial, reduced to one point and opened there.
-    let table_points: Vec<&[Fr]> = leaf_claims[1..]
-        .iter()
-        .map(|c| c.point.as_slice())
-        .collect();
-    let statement = OpeningStatement::new(
-        machine,
-        &StageClaims {
-            spartan: &spartan_claims,
-            cycle: (
-                &cycle_claim.point[k_vars..],
-                &used_cols,
-                &proof.leaf_column_evals,
-            ),
-            tables: tables
-                .iter()
-                .zip(&table_points)
-                .zip(&proof.leaf_table_evals)
-                .map(|((f, p), e)| (f, *p, e.as_slice()))
-                .collect(),
-            fetch: fetch_opening
-                .as_ref()
-                .map(|(opening, bits)| (bits.as_slice(), opening)),
-        },
-    )
-    .ok_or_else(|| reject("opening", "a claim about a column that is not committed"))?;
+    stages.fetch = fetch_opening
+        .as_ref()
+        .map(|(opening, bits)| (bits.as_slice(), opening));
+    let statement = OpeningStatement::new(machine, &stages)
+        .ok_or_else(|| reject("opening", "a claim about a column that is not committed"))?;
     let commitments: Vec<&DoryCommitment> = proof
         .column_commitments
         .iter()

@@ -87,18 +87,7 @@ fn a_padding_row_of_the_table_is_never_fetched() {
 /// every claimed field. Only the validity column tells a padding row from an instruction.
 #[test]
 fn a_padding_row_with_all_fields_zero_is_never_fetched() {
-    let claimed = r#"
-main:
-    jmp skip;
-    [ap] = 666, ap++;
-    jmp out;
-skip:
-    [ap] = 42, ap++;
-out:
-    output [ap - 1];
-    halt;
-"#;
-    // Six instructions: rows 6 and 7 of the table are padding.
+    let claimed = super::zasm::SKIPS_666;
     let honest = claimed.replacen("jmp skip;", "ap += 0;", 1);
     let mut f = super::zasm::forge_as(claimed, &honest);
     let fields = zasm::machine(&assemble(claimed), 4).1.fields;

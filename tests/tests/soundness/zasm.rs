@@ -130,11 +130,9 @@ square:
     assert!(verdict.constraints.is_empty() && verdict.multisets.is_empty());
 }
 
-/// Hole 1 of the audit: the bytecode table's all-zero padding rows were a valid "no-op"
-/// instruction at pc 0. Now their tag is 0, so no fetch can match them.
-#[test]
-fn a_padding_row_of_the_bytecode_table_cannot_be_fetched() {
-    let claimed = r#"
+/// A program that jumps over `[ap] = 666` and only ever outputs 42 (six instructions: rows 6
+/// and 7 of its bytecode table are padding).
+pub(super) const SKIPS_666: &str = r#"
 main:
     jmp skip;
     [ap] = 666, ap++;
@@ -145,6 +143,12 @@ out:
     output [ap - 1];
     halt;
 "#;
+
+/// Hole 1 of the audit: the bytecode table's all-zero padding rows were a valid "no-op"
+/// instruction at pc 0. Now their tag is 0, so no fetch can match them.
+#[test]
+fn a_padding_row_of_the_bytecode_table_cannot_be_fetched() {
+    let claimed = SKIPS_666;
     assert_eq!(vm_output(claimed), Some(vec![Fr::from(42u64)]));
     // The neighbour runs `ap += 0` at pc 0, a row that satisfies every constraint once its
     // fetched fields are all zero: the forger fetches the padding row instead.
