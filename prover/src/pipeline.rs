@@ -332,7 +332,13 @@ fn verify_machine(machine: &Machine, proof: &VmProof) -> Result<Duration, Pipeli
         ))
         .into());
     }
-    let setup = setup_for(machine, proof.log_rows as usize)?;
+    // The setup of the machine the proof is for: a Shout-fetch machine commits no bytecode
+    // multiplicities, so its largest polynomial may be smaller than the LogUp machine's.
+    let fetched = machine
+        .clone()
+        .with_fetch(proof.fetch.argument())
+        .map_err(ProofError::Shape)?;
+    let setup = setup_for(&fetched, proof.log_rows as usize)?;
     let start = Instant::now();
     proof::verify(machine, proof, &setup)?;
     Ok(start.elapsed())

@@ -615,7 +615,7 @@ crate::impl_serialization!(DoryProof {
         let gt = ArkGT::identity().serialized_size(compress);
         let g1 = ArkG1::identity().serialized_size(compress);
         let g2 = ArkG2::identity().serialized_size(compress);
-        3 + 2 * gt + g1 + p.first_messages.len() * (6 * gt + 4 * g1 + 4 * g2) + g1 + g2
+        3 + 2 * gt + g1 + p.first_messages.len() * (6 * gt + 3 * g1 + 3 * g2) + g1 + g2
     }
     read(r, compress, validate) {
         let nu = u8::deserialize_with_mode(&mut r, compress, validate)? as usize;

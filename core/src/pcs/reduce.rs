@@ -81,6 +81,13 @@ fn check_claims(
     if sizes.is_empty() || claims.is_empty() {
         return Err(PcsError::InvalidBatch("nothing to open".into()));
     }
+    let n = sizes.iter().copied().max().unwrap_or(0);
+    if let Some(p) = points.iter().find(|p| p.len() > n) {
+        return Err(PcsError::InvalidBatch(format!(
+            "a point of {} coordinates beyond the largest polynomial's {n} variables",
+            p.len()
+        )));
+    }
     for (i, c) in claims.iter().enumerate() {
         let (Some(m), Some(p)) = (sizes.get(c.poly), points.get(c.point)) else {
             return Err(PcsError::InvalidBatch(format!(
@@ -95,7 +102,7 @@ fn check_claims(
             )));
         }
     }
-    Ok(sizes.iter().copied().max().unwrap_or(0))
+    Ok(n)
 }
 
 /// Binds the claims and draws one weight per claim.
@@ -286,6 +293,25 @@ mod tests {
         };
         let (proof, ok) = run(&claims);
         ok.unwrap();
+        // The serialized size is what is written.
+        use ark_serialize::{CanonicalSerialize, Compress};
+        let mut bytes = Vec::new();
+        proof.serialize_compressed(&mut bytes).unwrap();
+        assert_eq!(proof.serialized_size(Compress::Yes), bytes.len());
+        // A point with no claim, longer than every polynomial, is refused, not a panic.
+        let mut long = points.clone();
+        long.push(vec![Fr::one(); 6]);
+        assert!(matches!(
+            verify(
+                &setup,
+                &crefs,
+                &long,
+                &claims,
+                &proof,
+                &mut Transcript::new(b"r")
+            ),
+            Err(PcsError::InvalidBatch(_))
+        ));
         for i in 0..claims.len() {
             let mut wrong = claims.clone();
             wrong[i].value += Fr::one();

@@ -169,3 +169,23 @@ fn tampered_shout_proofs_are_rejected() {
     let wrong_opened_bit = edit_proof(&bytes, |p| p.opening.evals[committed_bit] += Fr::one());
     assert_eq!(g.verify(&wrong_opened_bit).unwrap_err(), "opening");
 }
+
+/// A bytecode of 2^16 + 1 rows is the LogUp machine's largest table, but a Shout machine commits
+/// no bytecode multiplicities: the verifier must size its commitment setup for the machine the
+/// proof is for (an adversarial round found honest Shout proofs of such programs rejected).
+#[test]
+fn an_honest_shout_proof_of_a_large_program_verifies() {
+    let mut source = String::from("main:\n jmp skip;\n");
+    source.push_str(&" [ap] = 1, ap++;\n".repeat(65_535));
+    source.push_str("skip:\n halt;\n");
+    let program = assemble(&source);
+    assert_eq!(program.instructions.len(), 65_537);
+    let (_, proof, _) = zkvm_prover::pipeline::prove_zasm_with(
+        &program,
+        &[],
+        1 << 10,
+        zkvm_prover::machine::fetch::FetchArgument::Shout,
+    )
+    .expect("proves");
+    zkvm_prover::pipeline::verify_zasm(&program, &proof).expect("verifies");
+}
