@@ -27,14 +27,16 @@ fn sdk_dir() -> anyhow::Result<PathBuf> {
 /// tested with the examples.
 const MAIN_RS: &str = include_str!("../../examples/guests/fib/src/main.rs");
 
-const TOOLCHAIN: &str = r#"# The RV32IM standard library is published for the stable toolchain.
+const TOOLCHAIN: &str = r#"# Guests build with stable: `zkvm build` uses rustup's prebuilt RV32IM library where it is
+# published, else builds core and alloc from the toolchain's sources (rust-src).
 [toolchain]
 channel = "stable"
-targets = ["riscv32im-unknown-none-elf"]
+components = ["rust-src"]
 profile = "minimal"
 "#;
 
-const CARGO_CONFIG: &str = r#"# Lets a plain `cargo build --release` build the guest as `zkvm build` does.
+const CARGO_CONFIG: &str = r#"# Lets a plain `cargo build --release` build the guest as `zkvm build` does where the
+# prebuilt RV32IM library is installed (`zkvm build` also works without it).
 [build]
 target = "riscv32im-unknown-none-elf"
 

@@ -6,7 +6,14 @@
 //! build script sets). The toolchain is the guest crate's own (its `rust-toolchain.toml`), else
 //! `stable`, wherever the crate sits: a toolchain file in a directory above it (such as this
 //! repository's pinned host toolchain, for which no RV32IM standard library is published) does
-//! not apply. Installs the target with rustup first when it is missing, and says so.
+//! not apply.
+//!
+//! The guest's standard library (`core`, `alloc`) comes prebuilt when rustup has the target's
+//! `rust-std` (installed, or installable with `rustup target add`, which we try and say so).
+//! Where rustup's distribution does not publish it for the toolchain, we build `core` and
+//! `alloc` from the toolchain's own sources (the `rust-src` component, installed if missing):
+//! cargo's `-Z build-std`, allowed on a stable compiler by `RUSTC_BOOTSTRAP=1` for the guest
+//! build only. Both give the same library from the same compiler.
 
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
@@ -43,11 +50,12 @@ pub enum BuildError {
         /// The error.
         error: std::io::Error,
     },
-    /// `rustup target add` failed.
+    /// Neither the prebuilt standard library nor its sources could be installed.
     #[error(
-        "`rustup target add {GUEST_TARGET}` failed ({0}) for the guest's toolchain (its own \
-         rust-toolchain.toml, else `{GUEST_TOOLCHAIN}`); run it by hand, or name a toolchain \
-         that publishes the target in the guest's rust-toolchain.toml"
+        "the guest's toolchain (its own rust-toolchain.toml, else `{GUEST_TOOLCHAIN}`) has no \
+         {GUEST_TARGET} standard library and rustup could install neither the target nor the \
+         `rust-src` component ({0}); run `rustup component add rust-src` or `rustup target add \
+         {GUEST_TARGET}` by hand for that toolchain"
     )]
     TargetInstall(String),
     /// cargo failed (its diagnostics were shown on stderr).
@@ -63,8 +71,8 @@ pub enum BuildError {
     NoExecutable(PathBuf),
 }
 
-/// Whether the active toolchain in `dir` has the guest target's standard library.
-pub fn target_installed(dir: &Path) -> Result<bool, BuildError> {
+/// The active toolchain's sysroot in `dir`.
+fn sysroot(dir: &Path) -> Result<PathBuf, BuildError> {
     let out = toolchain_command("rustc", dir)
         .args(["--print", "sysroot"])
         .output()
@@ -72,11 +80,22 @@ pub fn target_installed(dir: &Path) -> Result<bool, BuildError> {
             tool: "rustc".into(),
             error,
         })?;
-    let sysroot = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    Ok(Path::new(&sysroot)
+    Ok(PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()))
+}
+
+/// Whether the active toolchain in `dir` has the guest target's prebuilt standard library.
+pub fn target_installed(dir: &Path) -> Result<bool, BuildError> {
+    Ok(sysroot(dir)?
         .join("lib/rustlib")
         .join(GUEST_TARGET)
         .join("lib")
+        .is_dir())
+}
+
+/// Whether the active toolchain in `dir` has the standard library's sources (`rust-src`).
+fn sources_installed(dir: &Path) -> Result<bool, BuildError> {
+    Ok(sysroot(dir)?
+        .join("lib/rustlib/src/rust/library/core")
         .is_dir())
 }
 
@@ -104,26 +123,62 @@ fn toolchain_command(tool: &str, dir: &Path) -> Command {
     cmd
 }
 
-/// Install the guest target with rustup when missing; `log` receives a line saying so.
-/// Returns whether it installed anything.
-pub fn ensure_target(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<bool, BuildError> {
-    if target_installed(dir)? {
-        return Ok(false);
-    }
-    log(&format!(
-        "the {GUEST_TARGET} target is not installed; installing it with `rustup target add {GUEST_TARGET}`"
-    ));
-    let status = toolchain_command("rustup", dir)
-        .args(["target", "add", GUEST_TARGET])
-        .status()
+/// Where a guest's `core` and `alloc` come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StdLibrary {
+    /// rustup's prebuilt `rust-std` for the target.
+    Prebuilt,
+    /// Built with the guest from the toolchain's `rust-src` (`-Z build-std`).
+    FromSource,
+}
+
+/// `rustup ARGS…` for the guest's toolchain; its output is kept for the error, not shown.
+fn rustup(dir: &Path, args: &[&str]) -> Result<Result<(), String>, BuildError> {
+    let out = toolchain_command("rustup", dir)
+        .args(args)
+        .output()
         .map_err(|error| BuildError::Spawn {
             tool: "rustup".into(),
             error,
         })?;
-    if !status.success() {
-        return Err(BuildError::TargetInstall(status.to_string()));
+    if out.status.success() {
+        return Ok(Ok(()));
     }
-    Ok(true)
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let first = stderr.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    Ok(Err(format!(
+        "`rustup {}`: {}",
+        args.join(" "),
+        first.trim()
+    )))
+}
+
+/// Make the guest's standard library available: the prebuilt target if installed or
+/// installable, else the sources to build it from. `log` receives a line for each install.
+pub fn ensure_std_library(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<StdLibrary, BuildError> {
+    if target_installed(dir)? {
+        return Ok(StdLibrary::Prebuilt);
+    }
+    log(&format!(
+        "the {GUEST_TARGET} target is not installed; installing it with `rustup target add {GUEST_TARGET}`"
+    ));
+    let target_error = match rustup(dir, &["target", "add", GUEST_TARGET])? {
+        Ok(()) => return Ok(StdLibrary::Prebuilt),
+        Err(e) => e,
+    };
+    log(&format!(
+        "rustup has no prebuilt {GUEST_TARGET} library for this toolchain; building core and \
+         alloc from the toolchain's sources instead"
+    ));
+    if !sources_installed(dir)? {
+        log("installing the sources with `rustup component add rust-src`");
+        if let Err(src_error) = rustup(dir, &["component", "add", "rust-src"])? {
+            return Err(BuildError::TargetInstall(format!(
+                "{target_error}; {src_error}"
+            )));
+        }
+    }
+    Ok(StdLibrary::FromSource)
 }
 
 /// Build the guest crate in `dir` in release mode and return the ELF's path. cargo's own
@@ -136,11 +191,21 @@ pub fn build_guest(dir: &Path, log: &mut dyn FnMut(&str)) -> Result<PathBuf, Bui
         path: dir.to_path_buf(),
         error,
     })?;
-    ensure_target(dir, log)?;
+    let std_library = ensure_std_library(dir, log)?;
     let target_dir = dir.join("target");
     let mut cmd = toolchain_command("cargo", dir);
-    cmd.args(["build", "--release", "--target", GUEST_TARGET])
-        .arg("--target-dir")
+    cmd.args(["build", "--release", "--target", GUEST_TARGET]);
+    if std_library == StdLibrary::FromSource {
+        // `compiler-builtins-mem`: memcpy and friends, which the prebuilt library has too.
+        cmd.args([
+            "-Z",
+            "build-std=core,alloc",
+            "-Z",
+            "build-std-features=compiler-builtins-mem",
+        ])
+        .env("RUSTC_BOOTSTRAP", "1");
+    }
+    cmd.arg("--target-dir")
         .arg(&target_dir)
         .arg("--message-format=json-render-diagnostics")
         .current_dir(dir)
