@@ -111,6 +111,7 @@ pub fn print_report(r: &Report) {
         r.cycles, r.padded_cycles
     );
     eprintln!("fetch             {}", r.fetch);
+    eprintln!("lookup tables     {}", r.tables);
     eprintln!(
         "columns/cycle     {} ({} committed)",
         r.columns_per_cycle, r.committed_columns_per_cycle

@@ -29,7 +29,8 @@ pub const MAGIC: [u8; 4] = *b"ZKVP";
 /// public values (exit code, output) are bound as [`crate::r1cs::Var::Public`] (a version-2
 /// proof would not verify against it).
 /// 4: the proof records its instruction-fetch argument (LogUp or Shout).
-pub const FORMAT_VERSION: u16 = 4;
+/// 5: the proof records its range and bitwise tables (full or split).
+pub const FORMAT_VERSION: u16 = 5;
 /// The most elements any vector in a proof may claim.
 pub const MAX_VEC_LEN: u64 = 1 << 24;
 

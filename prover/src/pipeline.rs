@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::lower::{self, LowerError, Witness};
 use crate::machine::fetch::{self, FetchArgument};
 use crate::machine::logup::table_log_size;
+use crate::machine::split_tables::{self, LookupTables};
 use crate::machine::{Machine, PublicValues};
 use crate::pcs::{DoryPcs, DorySetup, PcsError};
 use crate::proof::{self, ProofError, VmProof};
@@ -97,6 +98,9 @@ pub struct Report {
     /// How instruction fetch was proven (`logup` or `shout`).
     #[serde(default)]
     pub fetch: String,
+    /// The range and bitwise tables (`full`, or `split` for a short run).
+    #[serde(default)]
+    pub tables: String,
     /// Witness columns per row.
     pub columns_per_cycle: usize,
     /// Of which committed (a Shout fetch's fields are virtual).
@@ -231,9 +235,13 @@ fn prove_lowered(
     fetch: FetchArgument,
     report: &mut Report,
 ) -> Result<Vec<u8>, PipelineError> {
-    let machine = &machine.with_fetch(fetch).map_err(LowerError::Unprovable)?;
-    fetch::extend_witness(machine, &mut witness).map_err(LowerError::Unprovable)?;
     let rows = witness.columns.first().map_or(0, |c| c.len());
+    let tables = LookupTables::for_rows(rows.trailing_zeros());
+    let machine = &machine
+        .for_proof(fetch, tables)
+        .map_err(LowerError::Unprovable)?;
+    fetch::extend_witness(machine, &mut witness).map_err(LowerError::Unprovable)?;
+    split_tables::extend_witness(machine, &mut witness).map_err(LowerError::Unprovable)?;
     if rows > 1 << MAX_LOG_SIZE || machine.memory.log_size > MAX_LOG_SIZE as usize {
         return Err(LowerError::Unprovable(format!(
             "{rows} rows and 2^{} memory cells exceed this prover's limit of 2^{MAX_LOG_SIZE}",
@@ -247,6 +255,7 @@ fn prove_lowered(
     let bytes = proof.to_bytes();
     report.padded_cycles = rows as u64;
     report.fetch = fetch.name().into();
+    report.tables = tables.name().into();
     report.columns_per_cycle = machine.column_names.len();
     report.committed_columns_per_cycle = proof.column_commitments.len();
     report.committed_elements = stats.committed_elements;
@@ -333,12 +342,13 @@ fn verify_machine(machine: &Machine, proof: &VmProof) -> Result<Duration, Pipeli
         .into());
     }
     // The setup of the machine the proof is for: a Shout-fetch machine commits no bytecode
-    // multiplicities, so its largest polynomial may be smaller than the LogUp machine's.
-    let fetched = machine
+    // multiplicities, a split-table one no 2^16 or 2^18 table, so its largest polynomial may be
+    // smaller than the lowering's machine's.
+    let for_proof = machine
         .clone()
-        .with_fetch(proof.fetch.argument())
+        .for_proof(proof.fetch.argument(), proof.tables)
         .map_err(ProofError::Shape)?;
-    let setup = setup_for(&fetched, proof.log_rows as usize)?;
+    let setup = setup_for(&for_proof, proof.log_rows as usize)?;
     let start = Instant::now();
     proof::verify(machine, proof, &setup)?;
     Ok(start.elapsed())

@@ -139,7 +139,7 @@ pub fn finish_witness(
 ) -> Result<Witness, LowerError> {
     let [final_value, final_ts, final_flag] =
         fill_memory(&machine.slots, &mut columns, &machine.memory)?;
-    let mut table_columns = vec![Vec::new(); table_cols::MULT_BITWISE + 1];
+    let mut table_columns = vec![Vec::new(); table_cols::COUNT];
     table_columns[table_cols::MEM_FINAL_VALUE] = final_value;
     table_columns[table_cols::MEM_FINAL_TS] = final_ts;
     table_columns[table_cols::MEM_FINAL_FLAG] = final_flag;

@@ -30,6 +30,10 @@ pub enum Multiset {
     Range16,
     /// The byte-wise bitwise table.
     Bitwise,
+    /// 8-bit range checks (a short run's halves of the 16-bit ones).
+    Range8,
+    /// The nibble-wise bitwise table (a short run's halves of the byte-wise one).
+    Bitwise4,
     /// Table rows that belong to no table (tag 0): padding.
     Padding,
     /// Any other tag (never built by a lowering).
@@ -50,6 +54,10 @@ fn multiset_of(tag: Fr) -> Multiset {
         Multiset::Range16
     } else if is(TableId::Bitwise.tag()) {
         Multiset::Bitwise
+    } else if is(TableId::Range8.tag()) {
+        Multiset::Range8
+    } else if is(TableId::Bitwise4.tag()) {
+        Multiset::Bitwise4
     } else {
         Multiset::Unknown
     }

@@ -120,14 +120,9 @@ impl Machine {
             .collect::<Option<_>>()
             .ok_or("a fetched field is not a single column")?;
         let log_k = self.bytecode.len().next_power_of_two().trailing_zeros() as usize;
-        let first = self.column_names.len();
-        let bits: Vec<Col> = (first..first + log_k).collect();
-        for i in 0..log_k {
-            let name = format!("fetch_bit_{i}");
-            self.column_names.push(name.clone());
-            self.r1cs.column_names.push(name);
-            self.small_columns.push(true);
-        }
+        let bits: Vec<Col> = (0..log_k)
+            .map(|i| self.append_small_column(&format!("fetch_bit_{i}")))
+            .collect();
         self.shout_fetch = Some(ShoutFetch { fields, bits });
         Ok(self)
     }

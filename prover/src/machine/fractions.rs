@@ -38,8 +38,8 @@ pub enum TableExpr {
     Public(Vec<Fr>),
     /// A constant.
     Const(Fr),
-    /// A column of the bitwise table, whose extension the verifier evaluates in closed form.
-    Bitwise(super::tables::BitwiseColumn),
+    /// A column of a bitwise table, whose extension the verifier evaluates in closed form.
+    Bitwise(super::tables::BitwiseTable, super::tables::BitwiseColumn),
     /// `value` on the rows `[start, end)` of each range, 0 elsewhere (disjoint ranges), whose
     /// extension the verifier evaluates in `O(n)` per range.
     Ranges(Vec<(u64, u64, u64)>),
@@ -183,9 +183,7 @@ pub fn table_values(expr: &TableExpr, log_size: usize, table_columns: &[Vec<Fr>]
             v
         }
         TableExpr::Const(c) => vec![*c; n],
-        TableExpr::Bitwise(col) => (0..n)
-            .map(|j| Fr::from(super::tables::bitwise_value(*col, j)))
-            .collect(),
+        TableExpr::Bitwise(table, col) => (0..n).map(|j| Fr::from(table.value(*col, j))).collect(),
         TableExpr::Ranges(ranges) => {
             let mut v = vec![Fr::zero(); n];
             for &(start, end, value) in ranges {
@@ -299,7 +297,7 @@ pub fn table_leaf_values(
             TableExpr::Index => index_mle(point),
             TableExpr::Public(v) => public_mle(v, point),
             TableExpr::Const(c) => *c,
-            TableExpr::Bitwise(col) => super::tables::bitwise_mle(*col, point)?,
+            TableExpr::Bitwise(table, col) => table.mle(*col, point)?,
             TableExpr::Ranges(ranges) => ranges
                 .iter()
                 .map(|&(start, end, value)| {

@@ -8,7 +8,7 @@ use ark_bn254::Fr;
 use ark_ff::{One, Zero};
 
 use super::fractions::{CycleFamily, TableExpr, TableFamily};
-use super::tables::{bitwise_value, BitwiseColumn, BITWISE_LOG_SIZE, BITWISE_ROWS};
+use super::tables::{BitwiseColumn, BitwiseTable};
 use super::{table_cols, LookupUse, TableId};
 use crate::poly::small_value;
 use crate::r1cs::LinComb;
@@ -18,7 +18,18 @@ pub fn table_log_size(table: TableId, bytecode_len: usize) -> usize {
     match table {
         TableId::Bytecode => bytecode_len.next_power_of_two().trailing_zeros() as usize,
         TableId::Range16 => 16,
-        TableId::Bitwise => BITWISE_LOG_SIZE,
+        TableId::Bitwise => BitwiseTable::BYTES.log_size(),
+        TableId::Range8 => 8,
+        TableId::Bitwise4 => BitwiseTable::NIBBLES.log_size(),
+    }
+}
+
+/// The operand width of a bitwise table.
+fn bitwise_table(table: TableId) -> BitwiseTable {
+    if table == TableId::Bitwise4 {
+        BitwiseTable::NIBBLES
+    } else {
+        BitwiseTable::BYTES
     }
 }
 
@@ -28,6 +39,8 @@ pub fn multiplicity_column(table: TableId) -> usize {
         TableId::Bytecode => table_cols::MULT_BYTECODE,
         TableId::Range16 => table_cols::MULT_RANGE16,
         TableId::Bitwise => table_cols::MULT_BITWISE,
+        TableId::Range8 => table_cols::MULT_RANGE8,
+        TableId::Bitwise4 => table_cols::MULT_BITWISE4,
     }
 }
 
@@ -57,8 +70,10 @@ pub fn table_families(tables: &[TableId], bytecode: &[Vec<Fr>]) -> Vec<TableFami
             let tag = table.tag();
             let mut tuple = vec![match table {
                 TableId::Bytecode => TableExpr::Ranges(vec![(0, bytecode.len() as u64, tag)]),
-                TableId::Range16 => TableExpr::Const(Fr::from(tag)),
-                TableId::Bitwise => TableExpr::Ranges(vec![(0, BITWISE_ROWS, tag)]),
+                TableId::Range16 | TableId::Range8 => TableExpr::Const(Fr::from(tag)),
+                TableId::Bitwise | TableId::Bitwise4 => {
+                    TableExpr::Ranges(vec![(0, bitwise_table(table).rows(), tag)])
+                }
             }];
             match table {
                 TableId::Bytecode => {
@@ -69,8 +84,8 @@ pub fn table_families(tables: &[TableId], bytecode: &[Vec<Fr>]) -> Vec<TableFami
                         }),
                     );
                 }
-                TableId::Range16 => tuple.push(TableExpr::Index),
-                TableId::Bitwise => tuple.extend(
+                TableId::Range16 | TableId::Range8 => tuple.push(TableExpr::Index),
+                TableId::Bitwise | TableId::Bitwise4 => tuple.extend(
                     [
                         BitwiseColumn::Op,
                         BitwiseColumn::A,
@@ -78,7 +93,7 @@ pub fn table_families(tables: &[TableId], bytecode: &[Vec<Fr>]) -> Vec<TableFami
                         BitwiseColumn::Result,
                     ]
                     .into_iter()
-                    .map(TableExpr::Bitwise),
+                    .map(|col| TableExpr::Bitwise(bitwise_table(table), col)),
                 ),
             }
             TableFamily {
@@ -123,26 +138,24 @@ pub fn multiplicities(
                     }
                     pc as usize
                 }
-                TableId::Range16 => {
+                TableId::Range16 | TableId::Range8 => {
                     let v = values
                         .first()
                         .and_then(|v| small_value(*v))
                         .ok_or_else(miss)?;
-                    if v >= 1 << 16 {
+                    if v >= 1 << table_log_size(table, 0) {
                         return Err(miss());
                     }
                     v as usize
                 }
-                TableId::Bitwise => {
+                TableId::Bitwise | TableId::Bitwise4 => {
+                    let bitwise = bitwise_table(table);
                     let small: Option<Vec<u64>> = values.iter().map(|v| small_value(*v)).collect();
                     let [op, a, b, res] = small.as_deref().ok_or_else(miss)? else {
                         return Err(miss());
                     };
-                    if *op > 2 || *a > 255 || *b > 255 {
-                        return Err(miss());
-                    }
-                    let j = ((*op << 16) | (*a << 8) | *b) as usize;
-                    if bitwise_value(BitwiseColumn::Result, j) != *res {
+                    let j = bitwise.row(*op, *a, *b).ok_or_else(miss)?;
+                    if bitwise.value(BitwiseColumn::Result, j) != *res {
                         return Err(miss());
                     }
                     j

@@ -26,6 +26,7 @@ pub mod fetch;
 pub mod fractions;
 pub mod logup;
 pub mod offline_memory;
+pub mod split_tables;
 pub mod tables;
 
 use ark_bn254::Fr;
@@ -87,6 +88,10 @@ pub enum TableId {
     Range16,
     /// Byte-wise bitwise operations `(op, a, b, a op b)` for bytes a, b.
     Bitwise,
+    /// `0..2^8`: the halves of a 16-bit range check in a short run ([`split_tables`]).
+    Range8,
+    /// Nibble-wise bitwise operations: the halves of a byte-wise lookup in a short run.
+    Bitwise4,
 }
 
 impl TableId {
@@ -96,6 +101,8 @@ impl TableId {
             TableId::Bytecode => 3,
             TableId::Range16 => 4,
             TableId::Bitwise => 5,
+            TableId::Range8 => 6,
+            TableId::Bitwise4 => 7,
         }
     }
 }
@@ -114,6 +121,12 @@ pub mod table_cols {
     pub const MULT_RANGE16: usize = 4;
     /// How often each bitwise-table row was looked up.
     pub const MULT_BITWISE: usize = 5;
+    /// How often each 8-bit value was range-checked (short runs).
+    pub const MULT_RANGE8: usize = 6;
+    /// How often each nibble-wise bitwise-table row was looked up (short runs).
+    pub const MULT_BITWISE4: usize = 7;
+    /// The number of table columns.
+    pub const COUNT: usize = 8;
 }
 
 /// Fingerprint tags of the non-table multisets.
@@ -244,9 +257,21 @@ pub struct Machine {
     /// With Shout fetch ([`Machine::with_fetch`]): the virtual field columns and the committed
     /// address bits; `None` while fetch is the bytecode LogUp lookup in [`Machine::lookups`].
     pub shout_fetch: Option<fetch::ShoutFetch>,
+    /// With split tables ([`Machine::with_lookup_tables`]): the committed high halves of the
+    /// split lookups; `None` while range checks and bitwise lookups use the full tables.
+    pub split_tables: Option<Vec<split_tables::HighHalf>>,
 }
 
 impl Machine {
+    /// Appends a committed column of small values that no constraint reads (a lookup argument's
+    /// own column); returns it.
+    pub fn append_small_column(&mut self, name: &str) -> Col {
+        self.column_names.push(name.to_string());
+        self.r1cs.column_names.push(name.to_string());
+        self.small_columns.push(true);
+        self.column_names.len() - 1
+    }
+
     /// All cycle-side fraction families of a machine: memory, lookups, public output.
     pub fn cycle_families(&self) -> Vec<CycleFamily> {
         let mut f = offline_memory::cycle_families(

@@ -31,6 +31,7 @@ use crate::gkr::FractionalSumProof;
 use crate::machine::fetch::FetchArgument;
 use crate::machine::fractions::table_committed;
 use crate::machine::fractions::{Challenges, CycleFamily, TableFamily};
+use crate::machine::split_tables::LookupTables;
 use crate::machine::tables_used;
 use crate::machine::{tags, Machine, PublicValues};
 use crate::pcs::reduce::{EvalClaim, ReducedOpening};
@@ -65,6 +66,8 @@ pub mod labels {
     pub const LEAF_EVALS: &[u8] = b"gkr-leaf-evals";
     /// The instruction-fetch argument.
     pub const FETCH: &[u8] = b"fetch-argument";
+    /// The range and bitwise tables (full or split).
+    pub const TABLES: &[u8] = b"lookup-tables";
 }
 
 /// Largest supported number of rows (`2^28`), so that timestamps stay below `2^32`.
@@ -84,6 +87,8 @@ pub struct VmProof {
     pub mem_log_size: u32,
     /// How instruction fetch is proven, with Shout's proof.
     pub fetch: FetchProof,
+    /// The range and bitwise tables the lookups use.
+    pub tables: LookupTables,
     /// One commitment per committed witness column ([`committed_columns`] order).
     pub column_commitments: Vec<DoryCommitment>,
     /// Commitments to the table columns, in [`crate::machine::table_cols`] order, for the
@@ -141,6 +146,26 @@ zkvm_core::impl_serialization!(FetchProof {
         match u8::deserialize_with_mode(&mut r, c, v)? {
             0 => Ok(FetchProof::LogUp),
             1 => Ok(FetchProof::Shout(BitsProof::deserialize_with_mode(&mut r, c, v)?)),
+            _ => Err(ark_serialize::SerializationError::InvalidData),
+        }
+    }
+});
+
+zkvm_core::impl_serialization!(LookupTables {
+    write(self, w, c) {
+        match self {
+            LookupTables::Full => 0u8,
+            LookupTables::Split => 1u8,
+        }
+        .serialize_with_mode(&mut w, c)
+    }
+    size(self, c) {
+        1
+    }
+    read(r, c, v) {
+        match u8::deserialize_with_mode(&mut r, c, v)? {
+            0 => Ok(LookupTables::Full),
+            1 => Ok(LookupTables::Split),
             _ => Err(ark_serialize::SerializationError::InvalidData),
         }
     }
@@ -232,6 +257,7 @@ zkvm_core::impl_serialization!(VmProof {
     log_rows: one,
     mem_log_size: one,
     fetch: one,
+    tables: one,
     column_commitments: vec,
     table_commitments: vec,
     spartan: one,
@@ -447,6 +473,7 @@ pub fn absorb_statement(
     t.absorb_bytes(labels::PROGRAM, &machine.program_digest.0);
     t.absorb_bytes(labels::CONSTRAINTS, &machine.r1cs.digest());
     t.absorb_bytes(labels::FETCH, machine.fetch_argument().name().as_bytes());
+    t.absorb_bytes(labels::TABLES, machine.lookup_tables().name().as_bytes());
     t.absorb_u64(labels::EXIT_CODE, public.exit_code.into());
     t.absorb_fields(labels::OUTPUT, &public.output);
     t.absorb_bytes(

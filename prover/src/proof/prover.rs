@@ -257,6 +257,7 @@ pub fn prove(
         log_rows,
         mem_log_size,
         fetch,
+        tables: machine.lookup_tables(),
         column_commitments,
         table_commitments,
         spartan: spartan_proof,

@@ -28,12 +28,13 @@ fn reject(stage: &'static str, reason: impl ToString) -> ProofError {
 }
 
 /// Verify `proof` for `machine` (built by the verifier from the program, as a lowering builds
-/// it; its memory size must be the proof's `mem_log_size`). The proof's fetch argument decides
-/// how instruction fetch is checked ([`Machine::with_fetch`]).
+/// it; its memory size must be the proof's `mem_log_size`). The proof's fetch argument and
+/// lookup tables decide how instruction fetch and lookups are checked
+/// ([`Machine::for_proof`]).
 pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(), ProofError> {
     let machine = &machine
         .clone()
-        .with_fetch(proof.fetch.argument())
+        .for_proof(proof.fetch.argument(), proof.tables)
         .map_err(ProofError::Shape)?;
     if proof.program_digest != machine.program_digest.0 {
         return Err(ProofError::WrongProgram {
@@ -236,8 +237,14 @@ fn table_column_log_size(machine: &Machine, i: usize) -> Option<usize> {
     if i <= table_cols::MEM_FINAL_FLAG {
         return Some(machine.memory.log_size);
     }
-    [TableId::Bytecode, TableId::Range16, TableId::Bitwise]
-        .into_iter()
-        .find(|t| multiplicity_column(*t) == i)
-        .map(|t| table_log_size(t, machine.bytecode.len()))
+    [
+        TableId::Bytecode,
+        TableId::Range16,
+        TableId::Bitwise,
+        TableId::Range8,
+        TableId::Bitwise4,
+    ]
+    .into_iter()
+    .find(|t| multiplicity_column(*t) == i)
+    .map(|t| table_log_size(t, machine.bytecode.len()))
 }

@@ -17,6 +17,7 @@ use ark_ff::Zero;
 use zkvm_prover::lower::{self, Witness};
 use zkvm_prover::machine::balance::{unbalanced_multisets, Multiset};
 use zkvm_prover::machine::fetch::{FetchArgument, ShoutFetch};
+use zkvm_prover::machine::split_tables::{HighHalf, LookupTables};
 use zkvm_prover::machine::{table_cols, LookupUse, Machine, PublicValues, TableId};
 use zkvm_prover::pipeline::{self, setup_for, PipelineError};
 use zkvm_prover::poly::small_value;
@@ -449,7 +450,7 @@ impl Forge {
                 (value[a], final_ts[a], flag[a]) = (*v, *t, *f);
             }
         }
-        let mut table_columns = vec![Vec::new(); table_cols::MULT_BITWISE + 1];
+        let mut table_columns = vec![Vec::new(); table_cols::COUNT];
         table_columns[table_cols::MEM_FINAL_VALUE] = value;
         table_columns[table_cols::MEM_FINAL_TS] = final_ts;
         table_columns[table_cols::MEM_FINAL_FLAG] = flag;
@@ -511,6 +512,39 @@ impl Forge {
         (machine, witness)
     }
 
+    /// [`Forge::prove`] with split range and bitwise tables: the completed witness gets the
+    /// high halves of the split lookups as `high(half, row, whole)` chooses them (`whole` the
+    /// value looked up on an active row; [`honest_high`] splits it as the prover does), `edit` makes a
+    /// last change, and the real prover proves it against the split-table machine.
+    pub fn prove_split(
+        &mut self,
+        high: impl Fn(&HighHalf, usize, Fr) -> Fr,
+        edit: impl FnOnce(&mut Witness),
+    ) -> Verdict {
+        let mut witness = self.complete();
+        let machine = self
+            .machine
+            .clone()
+            .with_lookup_tables(LookupTables::Split)
+            .expect("a lowering's machine uses the full tables");
+        for half in machine.split_tables.as_deref().unwrap_or_default() {
+            let cols = &witness.columns;
+            let column = (0..self.rows())
+                .map(|t| match half.active.eval_row(cols, t).is_zero() {
+                    true => Fr::zero(),
+                    false => high(half, t, half.whole.eval_row(cols, t)),
+                })
+                .collect();
+            witness.columns.push(column);
+        }
+        for table in lower::tables_used(&machine) {
+            witness.table_columns[zkvm_prover::machine::logup::multiplicity_column(table)] =
+                multiplicities(&machine, &witness.columns, table);
+        }
+        edit(&mut witness);
+        self.verdict(&machine, witness)
+    }
+
     /// Check `witness` against `machine` with the row checker and the multiset balance, prove
     /// it with the real prover and verify the proof as `zkvm verify` does.
     fn verdict(&self, machine: &Machine, witness: Witness) -> Verdict {
@@ -558,6 +592,12 @@ impl Forge {
         };
         result.map_err(|e| stage(&e))
     }
+}
+
+/// The high half of `whole` as the honest prover splits it (0 for a value that is no small
+/// integer, which has no split in range).
+pub fn honest_high(half: &HighHalf, _row: usize, whole: Fr) -> Fr {
+    small_value(whole).map_or(Fr::zero(), |v| Fr::from(v >> half.low_bits))
 }
 
 /// The stage a pipeline error names.

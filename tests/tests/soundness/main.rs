@@ -15,7 +15,9 @@
 //! - [`rv32im_pins`]: one RV32IM forgery per check no other test pinned;
 //! - [`elf_layout`]: RV32IM programs whose segments are not 4-byte aligned;
 //! - [`proof_level`]: tampered proof files, claimed sizes, the program and the exit code;
-//! - [`shout_fetch`]: instruction fetch by Shout: forged fetches and tampered Shout proofs.
+//! - [`shout_fetch`]: instruction fetch by Shout: forged fetches and tampered Shout proofs;
+//! - [`split_tables`]: short runs' split range and bitwise tables: forged halves, relabelled
+//!   proofs.
 
 mod control;
 mod control_rv32im;
@@ -28,4 +30,5 @@ mod proof_level;
 mod rv32im;
 mod rv32im_pins;
 mod shout_fetch;
+mod split_tables;
 mod zasm;

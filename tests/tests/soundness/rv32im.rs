@@ -238,7 +238,13 @@ fn a_signed_comparison_cannot_drop_the_sign_of_y() {
 
 #[test]
 fn a_shift_by_another_amount_is_rejected() {
-    // 1 << 1 = 2; the forger shifts by 2.
+    forge_shift_by_two()
+        .prove()
+        .assert_lookup("shift: shamt = y0 & 31", Multiset::Bitwise);
+}
+
+/// 1 << 1 = 2; the forger shifts by 2 (so that only the bitwise lookup `y0 & 31` objects).
+pub(super) fn forge_shift_by_two() -> Forge {
     let p = program(&[
         li(T0, 1),
         I::Slli {
@@ -265,8 +271,7 @@ fn a_shift_by_another_amount_is_rejected() {
     f.set("powr", t, Fr::from(1u64 << 30));
     set_rd(&mut f, t, 4);
     assert_eq!(settle_exit(&mut f), 4);
-    f.prove()
-        .assert_lookup("shift: shamt = y0 & 31", Multiset::Bitwise);
+    f
 }
 
 #[test]

@@ -422,6 +422,14 @@ fn a_read_of_an_unwritten_cell_is_rejected() {
 
 #[test]
 fn ap_cannot_leave_the_u32_range() {
+    forge_ap_beyond_u32()
+        .prove()
+        .assert_lookup("range: ap low limb", Multiset::Range16);
+}
+
+/// `ap += 2^32 − 1` from ap = 16: ap = 2^32 + 15, as limbs 0xffff (high) and 2^16 + 15 (low),
+/// so that only the low limb's range check can object.
+pub(super) fn forge_ap_beyond_u32() -> Forge {
     let claimed = "main:\n ap += 4294967295;\n halt;\n";
     assert_eq!(vm_output(claimed), None);
     let mut f = forge_as(claimed, "main:\n ap += 1;\n halt;\n");
@@ -431,8 +439,6 @@ fn ap_cannot_leave_the_u32_range() {
         f.set(col, 0, k);
     }
     f.set("ap_new", 0, ap);
-    // 2^32 + 15 as limbs 0xffff (high) and 2^16 + 15 (low): only the low limb's range check
-    // can object.
     let top = 0xffffu64 << 16;
     for t in 1..f.rows() {
         f.set("ap", t, ap);
@@ -441,8 +447,7 @@ fn ap_cannot_leave_the_u32_range() {
         f.set("ap_lo", t, ap - Fr::from(top));
     }
     rederive(&mut f);
-    f.prove()
-        .assert_lookup("range: ap low limb", Multiset::Range16);
+    f
 }
 
 #[test]

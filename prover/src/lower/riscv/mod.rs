@@ -178,6 +178,7 @@ pub fn machine_with_cols(program: &Program, mem_log_size: usize) -> (Machine, Rv
             .collect(),
         uses_bitwise: true,
         shout_fetch: None,
+        split_tables: None,
     };
     (machine, c)
 }
