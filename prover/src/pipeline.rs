@@ -236,7 +236,7 @@ fn prove_lowered(
     report: &mut Report,
 ) -> Result<Vec<u8>, PipelineError> {
     let rows = witness.columns.first().map_or(0, |c| c.len());
-    let tables = LookupTables::for_rows(rows.trailing_zeros());
+    let tables = LookupTables::for_run(&machine, rows.trailing_zeros() as usize);
     let machine = &machine
         .for_proof(fetch, tables)
         .map_err(LowerError::Unprovable)?;

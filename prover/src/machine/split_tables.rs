@@ -17,8 +17,10 @@
 //!   the byte result.
 //!
 //! Each split costs one or three more committed columns per lookup on every row, so it pays only
-//! for short runs: the prover splits runs of at most `2^`[`SPLIT_MAX_LOG_ROWS`] rows, the proof
-//! records the choice ([`LookupTables`]) and the verifier reads it from there.
+//! for short runs: the prover splits runs at least `2^`[`SPLIT_MARGIN_LOG`] times shorter than the
+//! largest full table (2^12 rows for zasm's 2^16-row range table, 2^14 for RV32IM's 2^18-row
+//! bitwise table), the proof records the choice ([`LookupTables`]) and the verifier reads it from
+//! there.
 
 use ark_bn254::Fr;
 use ark_ff::Zero;
@@ -26,14 +28,15 @@ use rayon::prelude::*;
 use std::fmt;
 
 use super::fetch::FetchArgument;
-use super::logup::{multiplicities, multiplicity_column};
+use super::logup::{multiplicities, multiplicity_column, table_log_size};
 use super::{cur, tables_used, Col, LookupUse, Machine, TableId, Witness};
 use crate::poly::small_value;
 use crate::r1cs::LinComb;
 
-/// Runs of at most `2^SPLIT_MAX_LOG_ROWS` rows are proven with split tables (BENCHMARKS.md,
-/// "Short runs").
-pub const SPLIT_MAX_LOG_ROWS: u32 = 12;
+/// Runs at least `2^SPLIT_MARGIN_LOG` times shorter than the largest full table they look up are
+/// proven with split tables: measured, the split costs less up to there (BENCHMARKS.md, "Short
+/// runs").
+pub const SPLIT_MARGIN_LOG: usize = 4;
 
 /// The range and bitwise tables a proof looks up. The proof records it; the verifier reads it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -46,12 +49,16 @@ pub enum LookupTables {
 }
 
 impl LookupTables {
-    /// The tables the prover picks for a run of `2^log_rows` rows.
-    pub fn for_rows(log_rows: u32) -> LookupTables {
-        if log_rows <= SPLIT_MAX_LOG_ROWS {
-            LookupTables::Split
-        } else {
-            LookupTables::Full
+    /// The tables the prover picks for a run of `2^log_rows` rows of `machine` (a lowering's).
+    pub fn for_run(machine: &Machine, log_rows: usize) -> LookupTables {
+        let largest = tables_used(machine)
+            .into_iter()
+            .filter(|t| matches!(t, TableId::Range16 | TableId::Bitwise))
+            .map(|t| table_log_size(t, 0))
+            .max();
+        match largest {
+            Some(n) if log_rows + SPLIT_MARGIN_LOG <= n => LookupTables::Split,
+            _ => LookupTables::Full,
         }
     }
 
