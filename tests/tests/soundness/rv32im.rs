@@ -243,16 +243,21 @@ fn a_shift_by_another_amount_is_rejected() {
         .assert_lookup("shift: shamt = y0 & 31", Multiset::Bitwise);
 }
 
-/// 1 << 1 = 2; the forger shifts by 2 (so that only the bitwise lookup `y0 & 31` objects).
-pub(super) fn forge_shift_by_two() -> Forge {
-    let p = program(&[
+/// `t0 = 1; a0 = t0 << 1`, exit code 2: a shift, whose amount goes through the bitwise table.
+pub(super) fn one_shifted_by_one() -> Program {
+    program(&[
         li(T0, 1),
         I::Slli {
             rd: A0,
             rs1: T0,
             imm: 1,
         },
-    ]);
+    ])
+}
+
+/// 1 << 1 = 2; the forger shifts by 2 (so that only the bitwise lookup `y0 & 31` objects).
+pub(super) fn forge_shift_by_two() -> Forge {
+    let p = one_shifted_by_one();
     assert_eq!(exit_code(&p, &[]), Some(2));
     let mut f = Forge::rv(p, &[]);
     let t = row_of(&f, pc_of(1), false);

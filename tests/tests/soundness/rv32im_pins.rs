@@ -24,8 +24,8 @@ use zkvm_riscv::{Instruction as I, Program};
 
 use super::forge::{self, Forge};
 use super::rv32im::{
-    exit_code, li, operand, pc_of, program, remove_row, row_of, set_eff, set_operand, set_rd,
-    settle_exit, A0, A1, A2, A7, CODE, DATA, T0, T1,
+    exit_code, li, one_shifted_by_one, operand, pc_of, program, remove_row, row_of, set_eff,
+    set_operand, set_rd, settle_exit, A0, A1, A2, A7, CODE, DATA, T0, T1,
 };
 
 /// 16 writable bytes at `DATA` (zeros), as [`program`] has them.
@@ -853,16 +853,7 @@ fn a_shift_amount_bit_is_a_bit() {
 #[test]
 fn a_shift_multiplies_by_its_power_of_two() {
     // 1 << 1 = 2: the forger multiplies by 4 (my) or makes 2^(bits 0, 1) 4 (the powers).
-    let p = || {
-        program(&[
-            li(T0, 1),
-            I::Slli {
-                rd: A0,
-                rs1: T0,
-                imm: 1,
-            },
-        ])
-    };
+    let p = one_shifted_by_one;
     assert_eq!(exit_code(&p(), &[]), Some(2));
     let mut f = Forge::rv(p(), &[]);
     for col in ["my", "prod"] {

@@ -15,25 +15,16 @@ use zkvm_prover::pipeline;
 use zkvm_prover::proof::VmProof;
 
 use super::forge::{edit_proof, honest_high, stage, Forge};
-use super::rv32im::{exit_code, forge_shift_by_two, li, pc_of, program, row_of, A0, T0, T1};
+use super::rv32im::{
+    exit_code, forge_shift_by_two, li, one_shifted_by_one, pc_of, program, row_of, A0, T0, T1,
+};
 use super::zasm::forge_ap_beyond_u32;
 
 const SHIFT: &str = "shift: shamt = y0 & 31";
 
 /// An honest RV32IM run with a bitwise lookup (the shift amount of `slli`).
 fn honest_shift() -> Forge {
-    use zkvm_riscv::Instruction as I;
-    Forge::rv(
-        program(&[
-            li(T0, 1),
-            I::Slli {
-                rd: A0,
-                rs1: T0,
-                imm: 1,
-            },
-        ]),
-        &[],
-    )
+    Forge::rv(one_shifted_by_one(), &[])
 }
 
 #[test]
