@@ -350,7 +350,8 @@ fn verify_machine(machine: &Machine, proof: &VmProof) -> Result<Duration, Pipeli
         .map_err(ProofError::Shape)?;
     let setup = setup_for(&for_proof, proof.log_rows as usize)?;
     let start = Instant::now();
-    proof::verify(machine, proof, &setup)?;
+    // Already the proof's machine: `proof::verify`'s own `for_proof` keeps it as it is.
+    proof::verify(&for_proof, proof, &setup)?;
     Ok(start.elapsed())
 }
 

@@ -95,6 +95,15 @@ pub enum TableId {
 }
 
 impl TableId {
+    /// Every table.
+    pub const ALL: [TableId; 5] = [
+        TableId::Bytecode,
+        TableId::Range16,
+        TableId::Bitwise,
+        TableId::Range8,
+        TableId::Bitwise4,
+    ];
+
     /// The domain-separation tag in fingerprints (distinct from memory's and output's).
     pub fn tag(self) -> u64 {
         match self {

@@ -237,14 +237,8 @@ fn table_column_log_size(machine: &Machine, i: usize) -> Option<usize> {
     if i <= table_cols::MEM_FINAL_FLAG {
         return Some(machine.memory.log_size);
     }
-    [
-        TableId::Bytecode,
-        TableId::Range16,
-        TableId::Bitwise,
-        TableId::Range8,
-        TableId::Bitwise4,
-    ]
-    .into_iter()
-    .find(|t| multiplicity_column(*t) == i)
-    .map(|t| table_log_size(t, machine.bytecode.len()))
+    TableId::ALL
+        .into_iter()
+        .find(|t| multiplicity_column(*t) == i)
+        .map(|t| table_log_size(t, machine.bytecode.len()))
 }
