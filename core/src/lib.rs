@@ -12,7 +12,10 @@
 //! committed as their bits) proves the zkVM's instruction fetch with `--fetch shout`; the
 //! `d = 1` form (with [`one_hot`] addresses, committed and opened sparsely by
 //! [`pcs::DoryPcs::commit_one_hot`] and [`pcs::DoryPcs::open_one_hot_batch`]) is tested and
-//! benchmarked on its own. [`pcs::reduce`] turns claims at several points into one opening.
+//! benchmarked on its own. [`twist`] is its read-write memory argument (`d = 1`, one-hot
+//! addresses and virtual increments), tested and benchmarked on its own beside offline memory
+//! checking until the zkVM's memory slots use it. [`pcs::reduce`] turns claims at several points
+//! into one opening.
 pub mod format;
 pub mod gkr;
 pub mod one_hot;
@@ -23,3 +26,4 @@ pub mod shout;
 pub mod spartan;
 pub mod sumcheck;
 pub mod transcript;
+pub mod twist;

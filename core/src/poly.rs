@@ -182,6 +182,42 @@ pub fn next_table(r: &[Fr]) -> Vec<Fr> {
     table
 }
 
+/// The multilinear extension of "less than", `lt(x, y) = 1` iff `int(x) < int(y)` (big-endian
+/// integers over `n` bits), at arbitrary points: the first bit (from the most significant) in
+/// which they differ is 0 in `x` and 1 in `y`, so
+/// `lt(x, y) = Σ_i (1 − x_i) y_i Π_{l < i} eq(x_l, y_l)`, multilinear in each argument.
+/// Twist's Val-evaluation sumcheck sums the increments of the earlier cycles with it.
+pub fn lt_eval(x: &[Fr], y: &[Fr]) -> Fr {
+    assert_eq!(x.len(), y.len(), "points differ in dimension");
+    let one = Fr::one();
+    let (mut result, mut prefix_eq) = (Fr::zero(), one);
+    for (x_i, y_i) in x.iter().zip(y) {
+        result += prefix_eq * (one - x_i) * y_i;
+        prefix_eq *= *x_i * y_i + (one - x_i) * (one - y_i);
+    }
+    result
+}
+
+/// The values `lt(x, r)` for all `x` on the hypercube (in the big-endian index order).
+pub fn lt_table(r: &[Fr]) -> Vec<Fr> {
+    // Appending bit b of x to a prefix with (eq, lt) values: eq picks up eq(b, r_i); lt gains
+    // eq · r_i when b = 0 (x's first differing bit is 0, r's is r_i).
+    let mut eq = vec![Fr::one()];
+    let mut lt = vec![Fr::zero()];
+    for r_i in r {
+        let (mut eq2, mut lt2) = (
+            Vec::with_capacity(2 * eq.len()),
+            Vec::with_capacity(2 * eq.len()),
+        );
+        for (e, l) in eq.iter().zip(&lt) {
+            eq2.extend([*e * (Fr::one() - r_i), *e * r_i]);
+            lt2.extend([*l + *e * r_i, *l]);
+        }
+        (eq, lt) = (eq2, lt2);
+    }
+    lt
+}
+
 /// The field element as a u64, if it is one.
 pub fn small_value(v: Fr) -> Option<u64> {
     use ark_ff::PrimeField;
@@ -238,5 +274,21 @@ mod tests {
         let s: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
         let table = DenseMle::new(next_table(&r));
         assert_eq!(table.evaluate(&s), next_eval(&r, &s));
+    }
+
+    #[test]
+    fn lt_matches_less_than_and_its_table() {
+        let n = 4;
+        for i in 0..16 {
+            for j in 0..16 {
+                let expect = if i < j { Fr::one() } else { Fr::zero() };
+                assert_eq!(lt_eval(&bits(i, n), &bits(j, n)), expect, "lt({i},{j})");
+            }
+        }
+        let mut rng = ChaCha20Rng::seed_from_u64(4);
+        let r: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+        let s: Vec<Fr> = (0..n).map(|_| Fr::rand(&mut rng)).collect();
+        let table = DenseMle::new(lt_table(&r));
+        assert_eq!(table.evaluate(&s), lt_eval(&s, &r));
     }
 }

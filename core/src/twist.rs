@@ -1,0 +1,388 @@
+//! Twist: read-write memory checking by one-hot addressing and increments (Setty and Thaler,
+//! "Twist and Shout", ePrint 2025/105: the Twist PIOP for `d = 1`, with its read-checking and
+//! Val-evaluation sumchecks, and Shout's Hamming-weight and Booleanity checks of the one-hot
+//! address).
+//!
+//! **Statement.** A memory of `K = 2^log_k` cells with public initial values `init(k)`, and
+//! `T = 2^log_t` accesses (`log_t ≥ 1`). Access `j` touches the cell `a_j`, committed as the
+//! one-hot matrix `ra(k, j) = [a_j = k]` ([`OneHotMle`]); it reads `rv_j` and leaves `wv_j` in the
+//! cell (a plain read writes back the value it read). The claim: every read returns what the
+//! latest earlier access to its cell left there, or `init` if there was none.
+//!
+//! **Increments.** Every access reads and writes one cell, so the write address is the read
+//! address (`wa = ra`) and the increment `Inc(j) = wv_j − rv_j` is virtual: nothing beyond the
+//! values and the address is committed. The value of cell `k` before access `j` is
+//!
+//! ```text
+//! Val(k, j) = init(k) + Σ_{j'} ra(k, j') · Inc(j') · LT(j', j),   LT(j', j) = [j' < j],
+//! ```
+//!
+//! and the reads are correct iff `rv_j = Val(a_j, j)` for every `j`: by induction over the
+//! accesses to a cell, the first reads `init`, and each later one `init` plus the increments so
+//! far, which telescope to the value the previous access left.
+//!
+//! **Protocol.** After the statement (`K`, `T`, `init` and the claim `rv(r_cycle)`) the verifier
+//! draws `β, γ` and `r_bool ∈ F^log_k`.
+//! 1. *Read checking*, one sumcheck over `(k, j)`, address variables first, batched as in Shout:
+//!    `Σ_{k,j} eq(r_cycle, j) · ra · [Val + β + γ · eq(r_bool, k) · (ra − 1)] = rv(r_cycle) + β`,
+//!    which holds for one-hot `ra` iff the reads are correct at a random point; the `β` term is
+//!    the Hamming weight (one hot entry per cycle), the `γ` term Booleanity. It ends at
+//!    `(r_k, r_j)`, with `ra(r_k, r_j)` left for the commitment and `Val(r_k, r_j)` claimed.
+//! 2. *Val evaluation*, one sumcheck over `j'`, degree 3:
+//!    `Val(r_k, r_j) − init(r_k) = Σ_{j'} ra(r_k, j') · (wv − rv)(j') · LT(j', r_j)`.
+//!    The verifier evaluates `init(r_k)` (`O(K)`, it is public) and `LT` ([`lt_eval`], `O(log T)`)
+//!    itself; `ra(r_k, r'')`, `rv(r'')` and `wv(r'')` at the final point `r''` are left to the
+//!    caller ([`TwistClaims`]).
+//!
+//! **Prover.** Address variables are bound first, as in Shout, but `Val` changes with time, so
+//! every address round sweeps the accesses in order: with `i` variables bound, the memory is a
+//! table of `2^(log_k − i)` partly bound cells, read at each access and updated by its increment
+//! (`O(T + K)` per round, `O((T + K) log K)` in all, never `K · T`). Then `ra(r_k, j)` and
+//! `Val(r_k, j)` are dense vectors of `T` values and the cycle rounds run the dense prover.
+
+use ark_bn254::Fr;
+use ark_ff::{One, Zero};
+use rayon::prelude::*;
+
+use crate::one_hot::OneHotMle;
+use crate::poly::{eq_eval, eq_table, lt_eval, lt_table, DenseMle};
+use crate::shout::RaClaim;
+use crate::sumcheck::{self, interpolate, SumcheckError, SumcheckProof};
+use crate::transcript::Transcript;
+
+/// Transcript labels of Twist.
+pub mod labels {
+    /// The memory's size and the run's length.
+    pub const SHAPE: &[u8] = b"twist-shape";
+    /// The initial memory.
+    pub const INIT: &[u8] = b"twist-init";
+    /// The claimed evaluation of the values read.
+    pub const CLAIM: &[u8] = b"twist-claim";
+    /// `ra` and `Val` at the read-checking sumcheck's final point.
+    pub const READ_EVALS: &[u8] = b"twist-read-evals";
+    /// `ra`, `wv` and `rv` at the Val-evaluation sumcheck's final point.
+    pub const VAL_EVALS: &[u8] = b"twist-val-evals";
+}
+
+/// A Twist proof: the two sumchecks and the values at their final points.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TwistProof {
+    /// Read checking over `(k, j)`, degree 3.
+    pub read_checking: SumcheckProof,
+    /// `ra(r_k, r_j)`.
+    pub ra_eval: Fr,
+    /// `Val(r_k, r_j)`, proven by the Val-evaluation sumcheck.
+    pub val_eval: Fr,
+    /// Val evaluation over `j'`, degree 3.
+    pub val_evaluation: SumcheckProof,
+    /// `ra(r_k, r'')`.
+    pub val_ra_eval: Fr,
+    /// `wv(r'')`.
+    pub write_eval: Fr,
+    /// `rv(r'')`.
+    pub read_eval: Fr,
+}
+
+crate::impl_serialization!(TwistProof {
+    read_checking: one,
+    ra_eval: one,
+    val_eval: one,
+    val_evaluation: one,
+    val_ra_eval: one,
+    write_eval: one,
+    read_eval: one,
+});
+
+/// What the caller must check against its commitments once Twist's verifier accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TwistClaims {
+    /// `ra` at the read-checking point and at the Val-evaluation point, address variables first.
+    pub ra: [RaClaim; 2],
+    /// The cycle point `r''` of the values read and written.
+    pub point: Vec<Fr>,
+    /// `rv(r'')`.
+    pub read: Fr,
+    /// `wv(r'')`.
+    pub write: Fr,
+}
+
+/// Why a Twist proof was rejected, or could not be made.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TwistError {
+    /// The memory, the accesses and the point do not fit together.
+    #[error("twist: {0}")]
+    Shape(String),
+    /// A round of the read-checking sumcheck does not match its claim.
+    #[error("twist read checking: {0}")]
+    ReadChecking(SumcheckError),
+    /// Read checking's final value is not what `ra`, `Val` and the points give.
+    #[error(
+        "twist: read checking's final check failed (a wrong value read, or an address not one-hot)"
+    )]
+    ReadCheckingFinal,
+    /// A round of the Val-evaluation sumcheck does not match its claim.
+    #[error("twist Val evaluation: {0}")]
+    ValEvaluation(SumcheckError),
+    /// Val evaluation's final value is not what `ra`, the increments and `LT` give.
+    #[error("twist: Val evaluation's final check failed (a wrong increment or a wrong Val)")]
+    ValEvaluationFinal,
+}
+
+/// The verifier's challenges.
+struct Challenges {
+    beta: Fr,
+    gamma: Fr,
+    r_bool: Vec<Fr>,
+}
+
+fn check_shape(init_len: usize, log_t: usize, r_cycle: &[Fr]) -> Result<usize, TwistError> {
+    if !init_len.is_power_of_two() || init_len > 1 << 32 {
+        return Err(TwistError::Shape(format!(
+            "a memory of {init_len} cells is not a power of two up to 2^32"
+        )));
+    }
+    if log_t == 0 {
+        return Err(TwistError::Shape("a run of one access".into()));
+    }
+    if r_cycle.len() != log_t {
+        return Err(TwistError::Shape(format!(
+            "a point of {} coordinates for 2^{log_t} accesses",
+            r_cycle.len()
+        )));
+    }
+    Ok(init_len.trailing_zeros() as usize)
+}
+
+/// Binds the statement — the shape, the whole initial memory (a prover choosing an entry after
+/// `r_k` could meet the final check with any claim) and the claim — and draws the challenges.
+fn challenges(init: &[Fr], log_t: usize, rv: Fr, transcript: &mut Transcript) -> Challenges {
+    let log_k = init.len().trailing_zeros() as usize;
+    transcript.absorb_u64(labels::SHAPE, ((log_k as u64) << 32) | log_t as u64);
+    transcript.absorb_fields(labels::INIT, init);
+    transcript.absorb_field(labels::CLAIM, &rv);
+    Challenges {
+        beta: transcript.challenge(),
+        gamma: transcript.challenge(),
+        r_bool: transcript.challenges(log_k),
+    }
+}
+
+/// Read checking's summand at one `(k, j)`: `eq(r_cycle, j) · ra · (val + β + γ eq_bool (ra − 1))`.
+fn read_summand(eq_cycle: Fr, ra: Fr, val: Fr, eq_bool: Fr, ch: &Challenges) -> Fr {
+    eq_cycle * ra * (val + ch.beta + ch.gamma * eq_bool * (ra - Fr::one()))
+}
+
+/// Proves that the accesses at `ra`'s addresses, reading `reads` and writing `writes`, are
+/// consistent with the memory `init`; returns the proof and `rv(r_cycle)`. `ra`, `reads` and
+/// `writes` must be committed, and `r_cycle` drawn, before this call.
+pub fn prove(
+    init: &[Fr],
+    ra: &OneHotMle,
+    reads: &[Fr],
+    writes: &[Fr],
+    r_cycle: &[Fr],
+    transcript: &mut Transcript,
+) -> Result<(TwistProof, Fr), TwistError> {
+    let log_t = ra.log_t();
+    let log_k = check_shape(init.len(), log_t, r_cycle)?;
+    if log_k != ra.log_k() || reads.len() != 1 << log_t || writes.len() != 1 << log_t {
+        return Err(TwistError::Shape(format!(
+            "2^{log_k} cells, addresses of {} bits, {} reads and {} writes for 2^{log_t} accesses",
+            ra.log_k(),
+            reads.len(),
+            writes.len()
+        )));
+    }
+    let _span =
+        tracing::debug_span!(target: "zkvm::prover", "twist::prove", log_k, log_t).entered();
+    let addresses = ra.addresses();
+    let eq_cycle = eq_table(r_cycle);
+    let rv = crate::poly::inner_product(reads, &eq_cycle);
+    let ch = challenges(init, log_t, rv, transcript);
+    let increments: Vec<Fr> = writes.par_iter().zip(reads).map(|(w, r)| *w - r).collect();
+
+    // Address rounds (see the module's *Prover*). `e[k] = eq(r_1..r_i, k's high bits)`, `val`
+    // the initial memory and `eq_bool` the Booleanity weights bound on the top variables.
+    let mut claim = rv + ch.beta;
+    let mut rounds = Vec::with_capacity(log_k + log_t);
+    let mut e = vec![Fr::one(); init.len()];
+    let mut init_bound = DenseMle::new(init.to_vec());
+    let mut eq_bool = DenseMle::new(eq_table(&ch.r_bool));
+    for i in 0..log_k {
+        let half = 1usize << (log_k - 1 - i);
+        let b = eq_bool.evals();
+        // s(X) at X = 0, 2, 3; s(1) follows from the claim. `memory` is the partly bound memory
+        // before the current access: entry `low` is cell `low`'s bound value (low bits of the
+        // address, bit i included).
+        let mut memory = init_bound.evals().to_vec();
+        let mut sums = [Fr::zero(); 3];
+        for (j, &a) in addresses.iter().enumerate() {
+            let a = a as usize;
+            let low = a & (2 * half - 1);
+            let rest = low & (half - 1);
+            let bit = low & half != 0;
+            let (v0, v1) = (memory[rest], memory[rest + half]);
+            let (b0, b1) = (b[rest], b[rest + half]);
+            for (sum, x) in sums
+                .iter_mut()
+                .zip([Fr::zero(), Fr::from(2u64), Fr::from(3u64)])
+            {
+                let ra_x = if bit {
+                    e[a] * x
+                } else {
+                    e[a] * (Fr::one() - x)
+                };
+                if ra_x.is_zero() {
+                    continue;
+                }
+                let val_x = v0 + x * (v1 - v0);
+                let b_x = b0 + x * (b1 - b0);
+                *sum += read_summand(eq_cycle[j], ra_x, val_x, b_x, &ch);
+            }
+            memory[low] += e[a] * increments[j];
+        }
+        let round = vec![sums[0], claim - sums[0], sums[1], sums[2]];
+        transcript.absorb_fields(sumcheck::labels::ROUND_POLY, &round);
+        let r = transcript.challenge();
+        claim = interpolate(&round, r);
+        rounds.push(round);
+        for (k, e_k) in e.iter_mut().enumerate() {
+            *e_k *= if k & half != 0 { r } else { Fr::one() - r };
+        }
+        init_bound.bind_top(r);
+        eq_bool.bind_top(r);
+    }
+
+    // Cycle rounds: ra(r_k, j) = e[a_j] and Val(r_k, j) (a prefix sum of the increments) are
+    // dense vectors of T values.
+    let (init_k, eq_bool_k) = (init_bound.evals()[0], eq_bool.evals()[0]);
+    let ra_k: Vec<Fr> = addresses.par_iter().map(|a| e[*a as usize]).collect();
+    let mut val_k = Vec::with_capacity(1 << log_t);
+    let mut running = init_k;
+    for (ra_j, inc) in ra_k.iter().zip(&increments) {
+        val_k.push(running);
+        running += *ra_j * inc;
+    }
+    let combine = |p: &[Fr]| read_summand(p[0], p[1], p[2], eq_bool_k, &ch);
+    let polys = vec![
+        DenseMle::new(eq_cycle),
+        DenseMle::new(ra_k.clone()),
+        DenseMle::new(val_k),
+    ];
+    let (cycle_rounds, r_j, evals) = sumcheck::prove(claim, polys, 3, combine, transcript);
+    rounds.extend(cycle_rounds.rounds);
+    let (ra_eval, val_eval) = (evals[1], evals[2]);
+    transcript.absorb_fields(labels::READ_EVALS, &[ra_eval, val_eval]);
+
+    let (val_evaluation, [val_ra_eval, write_eval, read_eval]) =
+        prove_val_evaluation(ra_k, reads, writes, &r_j, val_eval - init_k, transcript);
+    Ok((
+        TwistProof {
+            read_checking: SumcheckProof { rounds },
+            ra_eval,
+            val_eval,
+            val_evaluation,
+            val_ra_eval,
+            write_eval,
+            read_eval,
+        },
+        rv,
+    ))
+}
+
+/// The Val-evaluation sumcheck: `claim = Val(r_k, r_j) − init(r_k) = Σ_j' ra(r_k, j') ·
+/// (wv − rv)(j') · LT(j', r_j)`, given `ra(r_k, ·)`. Returns the proof and `ra(r_k, r'')`,
+/// `wv(r'')`, `rv(r'')`, absorbed.
+fn prove_val_evaluation(
+    ra_k: Vec<Fr>,
+    reads: &[Fr],
+    writes: &[Fr],
+    r_j: &[Fr],
+    claim: Fr,
+    transcript: &mut Transcript,
+) -> (SumcheckProof, [Fr; 3]) {
+    let polys = vec![
+        DenseMle::new(ra_k),
+        DenseMle::new(writes.to_vec()),
+        DenseMle::new(reads.to_vec()),
+        DenseMle::new(lt_table(r_j)),
+    ];
+    let combine = |p: &[Fr]| p[0] * (p[1] - p[2]) * p[3];
+    let (proof, _, evals) = sumcheck::prove(claim, polys, 3, combine, transcript);
+    let evals = [evals[0], evals[1], evals[2]];
+    transcript.absorb_fields(labels::VAL_EVALS, &evals);
+    (proof, evals)
+}
+
+/// Verifies a Twist proof that `2^log_t` accesses to the memory `init` read values whose
+/// evaluation at `r_cycle` is `rv`; returns the claims left for the commitment scheme.
+pub fn verify(
+    init: &[Fr],
+    log_t: usize,
+    r_cycle: &[Fr],
+    rv: Fr,
+    proof: &TwistProof,
+    transcript: &mut Transcript,
+) -> Result<TwistClaims, TwistError> {
+    let log_k = check_shape(init.len(), log_t, r_cycle)?;
+    let ch = challenges(init, log_t, rv, transcript);
+    let read = sumcheck::verify(
+        rv + ch.beta,
+        log_k + log_t,
+        3,
+        &proof.read_checking,
+        transcript,
+    )
+    .map_err(TwistError::ReadChecking)?;
+    transcript.absorb_fields(labels::READ_EVALS, &[proof.ra_eval, proof.val_eval]);
+    let (r_k, r_j) = read.point.split_at(log_k);
+    let expected = read_summand(
+        eq_eval(r_cycle, r_j),
+        proof.ra_eval,
+        proof.val_eval,
+        eq_eval(&ch.r_bool, r_k),
+        &ch,
+    );
+    if expected != read.expected {
+        return Err(TwistError::ReadCheckingFinal);
+    }
+
+    let init_k = DenseMle::new(init.to_vec()).evaluate(r_k);
+    let val = sumcheck::verify(
+        proof.val_eval - init_k,
+        log_t,
+        3,
+        &proof.val_evaluation,
+        transcript,
+    )
+    .map_err(TwistError::ValEvaluation)?;
+    transcript.absorb_fields(
+        labels::VAL_EVALS,
+        &[proof.val_ra_eval, proof.write_eval, proof.read_eval],
+    );
+    let expected =
+        proof.val_ra_eval * (proof.write_eval - proof.read_eval) * lt_eval(&val.point, r_j);
+    if expected != val.expected {
+        return Err(TwistError::ValEvaluationFinal);
+    }
+    let at = |cycle: &[Fr]| [r_k, cycle].concat();
+    Ok(TwistClaims {
+        ra: [
+            RaClaim {
+                point: at(r_j),
+                value: proof.ra_eval,
+            },
+            RaClaim {
+                point: at(&val.point),
+                value: proof.val_ra_eval,
+            },
+        ],
+        point: val.point,
+        read: proof.read_eval,
+        write: proof.write_eval,
+    })
+}
+
+#[cfg(test)]
+mod tests;
