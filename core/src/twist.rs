@@ -21,13 +21,20 @@
 //! accesses to a cell, the first reads `init`, and each later one `init` plus the increments so
 //! far, which telescope to the value the previous access left.
 //!
-//! **Protocol.** After the statement (`K`, `T`, `init` and the claim `rv(r_cycle)`) the verifier
-//! draws `β, γ` and `r_bool ∈ F^log_k`.
+//! **Address.** The caller computes each access's address `addr_j` in its own columns; `ra` must
+//! encode that address: `Σ_k k · ra(k, j) = addr_j` (Jolt's "raf" evaluation), which, with
+//! one-hot `ra`, also keeps every address below `K`.
+//!
+//! **Protocol.** After the statement (`K`, `T`, `init` and the claims `rv(r_cycle)`,
+//! `addr(r_cycle)`) the verifier draws `β, γ, δ` and `r_bool ∈ F^log_k`.
 //! 1. *Read checking*, one sumcheck over `(k, j)`, address variables first, batched as in Shout:
-//!    `Σ_{k,j} eq(r_cycle, j) · ra · [Val + β + γ · eq(r_bool, k) · (ra − 1)] = rv(r_cycle) + β`,
-//!    which holds for one-hot `ra` iff the reads are correct at a random point; the `β` term is
-//!    the Hamming weight (one hot entry per cycle), the `γ` term Booleanity. It ends at
-//!    `(r_k, r_j)`, with `ra(r_k, r_j)` left for the commitment and `Val(r_k, r_j)` claimed.
+//!    `Σ_{k,j} eq(r_cycle, j) · ra · [Val + β + δ·k + γ · eq(r_bool, k) · (ra − 1)]
+//!    = rv(r_cycle) + β + δ · addr(r_cycle)`,
+//!    which holds for one-hot `ra` iff the reads and addresses are correct at a random point; the
+//!    `β` term is the Hamming weight (one hot entry per cycle), the `δ` term the address, the `γ`
+//!    term Booleanity. It ends at `(r_k, r_j)`, with `ra(r_k, r_j)` left for the commitment and
+//!    `Val(r_k, r_j)` claimed. `k`'s extension `id(r_k) = Σ_i 2^(log_k − 1 − i) r_{k,i}` the
+//!    verifier computes itself.
 //! 2. *Val evaluation*, one sumcheck over `j'`, degree 3:
 //!    `Val(r_k, r_j) − init(r_k) = Σ_{j'} ra(r_k, j') · (wv − rv)(j') · LT(j', r_j)`.
 //!    The verifier evaluates `init(r_k)` (`O(K)`, it is public) and `LT` ([`lt_eval`], `O(log T)`)
@@ -41,7 +48,7 @@
 //! `Val(r_k, j)` are dense vectors of `T` values and the cycle rounds run the dense prover.
 
 use ark_bn254::Fr;
-use ark_ff::{One, Zero};
+use ark_ff::{AdditiveGroup, One, Zero};
 use rayon::prelude::*;
 
 use crate::one_hot::OneHotMle;
@@ -56,8 +63,10 @@ pub mod labels {
     pub const SHAPE: &[u8] = b"twist-shape";
     /// The initial memory.
     pub const INIT: &[u8] = b"twist-init";
-    /// The claimed evaluation of the values read.
-    pub const CLAIM: &[u8] = b"twist-claim";
+    /// The caller's cycle point.
+    pub const POINT: &[u8] = b"twist-point";
+    /// The claimed evaluations of the values read and of the addresses.
+    pub const CLAIMS: &[u8] = b"twist-claims";
     /// `ra` and `Val` at the read-checking sumcheck's final point.
     pub const READ_EVALS: &[u8] = b"twist-read-evals";
     /// `ra`, `wv` and `rv` at the Val-evaluation sumcheck's final point.
@@ -129,10 +138,21 @@ pub enum TwistError {
     ValEvaluationFinal,
 }
 
+/// The claimed evaluations, at the caller's point `r_cycle`, of the two columns Twist ties to
+/// memory: the values read and the addresses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AccessClaims {
+    /// `rv(r_cycle)`.
+    pub read: Fr,
+    /// `addr(r_cycle)`.
+    pub address: Fr,
+}
+
 /// The verifier's challenges.
 struct Challenges {
     beta: Fr,
     gamma: Fr,
+    delta: Fr,
     r_bool: Vec<Fr>,
 }
 
@@ -155,27 +175,52 @@ fn check_shape(init_len: usize, log_t: usize, r_cycle: &[Fr]) -> Result<usize, T
 }
 
 /// Binds the statement — the shape, the whole initial memory (a prover choosing an entry after
-/// `r_k` could meet the final check with any claim) and the claim — and draws the challenges.
-fn challenges(init: &[Fr], log_t: usize, rv: Fr, transcript: &mut Transcript) -> Challenges {
+/// `r_k` could meet the final check with any claim) and the claims — and draws the challenges.
+fn challenges(
+    init: &[Fr],
+    r_cycle: &[Fr],
+    claims: AccessClaims,
+    transcript: &mut Transcript,
+) -> Challenges {
     let log_k = init.len().trailing_zeros() as usize;
-    transcript.absorb_u64(labels::SHAPE, ((log_k as u64) << 32) | log_t as u64);
+    transcript.absorb_u64(labels::SHAPE, ((log_k as u64) << 32) | r_cycle.len() as u64);
     transcript.absorb_fields(labels::INIT, init);
-    transcript.absorb_field(labels::CLAIM, &rv);
+    // The point too: the callers draw it from this transcript, and binding it here keeps the
+    // one-hotness checks sound for a caller that would not.
+    transcript.absorb_fields(labels::POINT, r_cycle);
+    transcript.absorb_fields(labels::CLAIMS, &[claims.read, claims.address]);
     Challenges {
         beta: transcript.challenge(),
         gamma: transcript.challenge(),
+        delta: transcript.challenge(),
         r_bool: transcript.challenges(log_k),
     }
 }
 
-/// Read checking's summand at one `(k, j)`: `eq(r_cycle, j) · ra · (val + β + γ eq_bool (ra − 1))`.
-fn read_summand(eq_cycle: Fr, ra: Fr, val: Fr, eq_bool: Fr, ch: &Challenges) -> Fr {
-    eq_cycle * ra * (val + ch.beta + ch.gamma * eq_bool * (ra - Fr::one()))
+impl Challenges {
+    /// Read checking's claimed sum.
+    fn claim(&self, claims: AccessClaims) -> Fr {
+        claims.read + self.beta + self.delta * claims.address
+    }
+
+    /// Read checking's summand at one `(k, j)`, with `id` the address `k` (or its extension):
+    /// `eq(r_cycle, j) · ra · (val + β + δ · id + γ · eq_bool · (ra − 1))`.
+    fn read_summand(&self, eq_cycle: Fr, ra: Fr, val: Fr, id: Fr, eq_bool: Fr) -> Fr {
+        eq_cycle
+            * ra
+            * (val + self.beta + self.delta * id + self.gamma * eq_bool * (ra - Fr::one()))
+    }
+}
+
+/// `id(r_k) = Σ_i 2^(log_k − 1 − i) r_{k,i}`: the extension of `k ↦ k`, most significant first.
+fn id_eval(r_k: &[Fr]) -> Fr {
+    r_k.iter().fold(Fr::zero(), |acc, r| acc.double() + r)
 }
 
 /// Proves that the accesses at `ra`'s addresses, reading `reads` and writing `writes`, are
-/// consistent with the memory `init`; returns the proof and `rv(r_cycle)`. `ra`, `reads` and
-/// `writes` must be committed, and `r_cycle` drawn, before this call.
+/// consistent with the memory `init`; returns the proof and the claims at `r_cycle` (the
+/// addresses' claim from `ra`'s addresses). `ra`, `reads` and `writes` must be committed, and
+/// `r_cycle` drawn, before this call.
 pub fn prove(
     init: &[Fr],
     ra: &OneHotMle,
@@ -183,7 +228,7 @@ pub fn prove(
     writes: &[Fr],
     r_cycle: &[Fr],
     transcript: &mut Transcript,
-) -> Result<(TwistProof, Fr), TwistError> {
+) -> Result<(TwistProof, AccessClaims), TwistError> {
     let log_t = ra.log_t();
     let log_k = check_shape(init.len(), log_t, r_cycle)?;
     if log_k != ra.log_k() || reads.len() != 1 << log_t || writes.len() != 1 << log_t {
@@ -198,13 +243,22 @@ pub fn prove(
         tracing::debug_span!(target: "zkvm::prover", "twist::prove", log_k, log_t).entered();
     let addresses = ra.addresses();
     let eq_cycle = eq_table(r_cycle);
-    let rv = crate::poly::inner_product(reads, &eq_cycle);
-    let ch = challenges(init, log_t, rv, transcript);
+    let claims = AccessClaims {
+        read: crate::poly::inner_product(reads, &eq_cycle),
+        address: addresses
+            .par_iter()
+            .zip(eq_cycle.par_iter())
+            .map(|(a, e)| Fr::from(*a) * e)
+            .sum(),
+    };
+    let ch = challenges(init, r_cycle, claims, transcript);
     let increments: Vec<Fr> = writes.par_iter().zip(reads).map(|(w, r)| *w - r).collect();
 
     // Address rounds (see the module's *Prover*). `e[k] = eq(r_1..r_i, k's high bits)`, `val`
-    // the initial memory and `eq_bool` the Booleanity weights bound on the top variables.
-    let mut claim = rv + ch.beta;
+    // the initial memory and `eq_bool` the Booleanity weights bound on the top variables, and
+    // `id_bound` the bound part of the address's extension.
+    let mut claim = ch.claim(claims);
+    let mut id_bound = Fr::zero();
     let mut rounds = Vec::with_capacity(log_k + log_t);
     let mut e = vec![Fr::one(); init.len()];
     let mut init_bound = DenseMle::new(init.to_vec());
@@ -238,7 +292,8 @@ pub fn prove(
                 }
                 let val_x = v0 + x * (v1 - v0);
                 let b_x = b0 + x * (b1 - b0);
-                *sum += read_summand(eq_cycle[j], ra_x, val_x, b_x, &ch);
+                let id_x = id_bound + x * Fr::from(half as u64) + Fr::from(rest as u64);
+                *sum += ch.read_summand(eq_cycle[j], ra_x, val_x, id_x, b_x);
             }
             memory[low] += e[a] * increments[j];
         }
@@ -252,6 +307,7 @@ pub fn prove(
         }
         init_bound.bind_top(r);
         eq_bool.bind_top(r);
+        id_bound += r * Fr::from(half as u64);
     }
 
     // Cycle rounds: ra(r_k, j) = e[a_j] and Val(r_k, j) (a prefix sum of the increments) are
@@ -264,7 +320,7 @@ pub fn prove(
         val_k.push(running);
         running += *ra_j * inc;
     }
-    let combine = |p: &[Fr]| read_summand(p[0], p[1], p[2], eq_bool_k, &ch);
+    let combine = |p: &[Fr]| ch.read_summand(p[0], p[1], p[2], id_bound, eq_bool_k);
     let polys = vec![
         DenseMle::new(eq_cycle),
         DenseMle::new(ra_k.clone()),
@@ -287,7 +343,7 @@ pub fn prove(
             write_eval,
             read_eval,
         },
-        rv,
+        claims,
     ))
 }
 
@@ -316,19 +372,20 @@ fn prove_val_evaluation(
 }
 
 /// Verifies a Twist proof that `2^log_t` accesses to the memory `init` read values whose
-/// evaluation at `r_cycle` is `rv`; returns the claims left for the commitment scheme.
+/// evaluation at `r_cycle` is `claims.read`, at addresses whose evaluation there is
+/// `claims.address`; returns the claims left for the commitment scheme.
 pub fn verify(
     init: &[Fr],
     log_t: usize,
     r_cycle: &[Fr],
-    rv: Fr,
+    claims: AccessClaims,
     proof: &TwistProof,
     transcript: &mut Transcript,
 ) -> Result<TwistClaims, TwistError> {
     let log_k = check_shape(init.len(), log_t, r_cycle)?;
-    let ch = challenges(init, log_t, rv, transcript);
+    let ch = challenges(init, r_cycle, claims, transcript);
     let read = sumcheck::verify(
-        rv + ch.beta,
+        ch.claim(claims),
         log_k + log_t,
         3,
         &proof.read_checking,
@@ -337,12 +394,12 @@ pub fn verify(
     .map_err(TwistError::ReadChecking)?;
     transcript.absorb_fields(labels::READ_EVALS, &[proof.ra_eval, proof.val_eval]);
     let (r_k, r_j) = read.point.split_at(log_k);
-    let expected = read_summand(
+    let expected = ch.read_summand(
         eq_eval(r_cycle, r_j),
         proof.ra_eval,
         proof.val_eval,
+        id_eval(r_k),
         eq_eval(&ch.r_bool, r_k),
-        &ch,
     );
     if expected != read.expected {
         return Err(TwistError::ReadCheckingFinal);

@@ -9,11 +9,13 @@ use rand_chacha::ChaCha20Rng;
 
 use super::*;
 
-/// A run: the initial memory, the addresses, and the values read and written.
+/// A run: the initial memory, the addresses `ra` encodes, the addresses the caller's columns
+/// hold, and the values read and written.
 #[derive(Clone)]
 struct Run {
     init: Vec<Fr>,
     addresses: Vec<u32>,
+    column_addresses: Vec<Fr>,
     reads: Vec<Fr>,
     writes: Vec<Fr>,
 }
@@ -40,6 +42,7 @@ impl Run {
         }
         Run {
             init,
+            column_addresses: addresses.iter().map(|a| Fr::from(*a)).collect(),
             addresses,
             reads,
             writes,
@@ -68,22 +71,31 @@ impl Run {
         let mut rng = ChaCha20Rng::seed_from_u64(seed);
         (0..self.log_t()).map(|_| Fr::rand(&mut rng)).collect()
     }
+
+    /// The claims the caller's columns give at `r_cycle`.
+    fn claims(&self, r_cycle: &[Fr]) -> AccessClaims {
+        AccessClaims {
+            read: DenseMle::new(self.reads.clone()).evaluate(r_cycle),
+            address: DenseMle::new(self.column_addresses.clone()).evaluate(r_cycle),
+        }
+    }
 }
 
 /// The reference prover: the read-checking sumcheck over the dense `K × T` tables of
 /// `ra` (any matrix, one-hot or not), `Val` (built from `ra` and the increments),
-/// `eq(r_cycle, j)` and `eq(r_bool, k)`. For an honest run its proof is [`prove`]'s.
+/// `eq(r_cycle, j)`, `k` and `eq(r_bool, k)`, with the claims the run's columns give. For an
+/// honest run its proof is [`prove`]'s.
 fn prove_dense(
     run: &Run,
     ra: &[Fr],
     r_cycle: &[Fr],
     transcript: &mut Transcript,
-) -> (TwistProof, Fr) {
+) -> (TwistProof, AccessClaims) {
     let (log_k, log_t) = (run.log_k(), run.log_t());
     let (k_len, t_len) = (1usize << log_k, 1usize << log_t);
     let eq_cycle = eq_table(r_cycle);
-    let rv = crate::poly::inner_product(&run.reads, &eq_cycle);
-    let ch = challenges(&run.init, log_t, rv, transcript);
+    let claims = run.claims(r_cycle);
+    let ch = challenges(&run.init, r_cycle, claims, transcript);
     let eq_bool = eq_table(&ch.r_bool);
     let mut val = vec![Fr::zero(); k_len * t_len];
     for k in 0..k_len {
@@ -104,11 +116,12 @@ fn prove_dense(
         spread(&|_, j| eq_cycle[j]),
         DenseMle::new(ra.to_vec()),
         DenseMle::new(val),
+        spread(&|k, _| Fr::from(k as u64)),
         spread(&|k, _| eq_bool[k]),
     ];
-    let combine = |p: &[Fr]| read_summand(p[0], p[1], p[2], p[3], &ch);
+    let combine = |p: &[Fr]| ch.read_summand(p[0], p[1], p[2], p[3], p[4]);
     let (read_checking, point, evals) =
-        sumcheck::prove(rv + ch.beta, polys, 3, combine, transcript);
+        sumcheck::prove(ch.claim(claims), polys, 3, combine, transcript);
     let (ra_eval, val_eval) = (evals[1], evals[2]);
     transcript.absorb_fields(labels::READ_EVALS, &[ra_eval, val_eval]);
     let (r_k, r_j) = point.split_at(log_k);
@@ -134,7 +147,7 @@ fn prove_dense(
         write_eval,
         read_eval,
     };
-    (proof, rv)
+    (proof, claims)
 }
 
 /// Verifies `proof` and checks the claims it leaves against the run's own polynomials, as the
@@ -143,14 +156,14 @@ fn verify_run(
     run: &Run,
     ra: &[Fr],
     r_cycle: &[Fr],
-    rv: Fr,
+    claims: AccessClaims,
     proof: &TwistProof,
 ) -> Result<(), TwistError> {
     let claims = verify(
         &run.init,
         run.log_t(),
         r_cycle,
-        rv,
+        claims,
         proof,
         &mut Transcript::new(b"twist-test"),
     )?;
@@ -173,11 +186,11 @@ fn verify_run(
 }
 
 /// Proves `run` with `ra` (dense, possibly not one-hot) by the reference prover, with the
-/// claim `rv` the values read give, and verifies.
+/// claims the run's columns give, and verifies.
 fn forge(run: &Run, ra: &[Fr]) -> Result<(), TwistError> {
     let r_cycle = run.r_cycle(7);
-    let (proof, rv) = prove_dense(run, ra, &r_cycle, &mut Transcript::new(b"twist-test"));
-    verify_run(run, ra, &r_cycle, rv, &proof)
+    let (proof, claims) = prove_dense(run, ra, &r_cycle, &mut Transcript::new(b"twist-test"));
+    verify_run(run, ra, &r_cycle, claims, &proof)
 }
 
 fn rejected_by_read_checking(result: Result<(), TwistError>) {
@@ -193,7 +206,7 @@ fn honest_runs_of_every_shape_verify_and_match_the_reference_prover() {
         let run = Run::honest(log_k, log_t, (log_k * 16 + log_t) as u64);
         let ra = OneHotMle::new(log_k, run.addresses.clone()).unwrap();
         let r_cycle = run.r_cycle(7);
-        let (proof, rv) = prove(
+        let (proof, claims) = prove(
             &run.init,
             &ra,
             &run.reads,
@@ -202,7 +215,7 @@ fn honest_runs_of_every_shape_verify_and_match_the_reference_prover() {
             &mut Transcript::new(b"twist-test"),
         )
         .unwrap();
-        verify_run(&run, &run.ra_dense(), &r_cycle, rv, &proof)
+        verify_run(&run, &run.ra_dense(), &r_cycle, claims, &proof)
             .unwrap_or_else(|e| panic!("({log_k}, {log_t}): {e}"));
         let (reference, _) = prove_dense(
             &run,
@@ -211,16 +224,29 @@ fn honest_runs_of_every_shape_verify_and_match_the_reference_prover() {
             &mut Transcript::new(b"twist-test"),
         );
         assert_eq!(proof, reference, "({log_k}, {log_t})");
-        // The claim is bound: another rv is rejected.
-        let wrong = verify(
-            &run.init,
-            log_t,
-            &r_cycle,
-            rv + Fr::one(),
-            &proof,
-            &mut Transcript::new(b"twist-test"),
-        );
-        assert!(wrong.is_err(), "({log_k}, {log_t})");
+        assert_eq!(claims, run.claims(&r_cycle), "({log_k}, {log_t})");
+        // The claims are bound: another value read or another address is rejected.
+        let one = Fr::one();
+        for wrong in [
+            AccessClaims {
+                read: claims.read + one,
+                ..claims
+            },
+            AccessClaims {
+                address: claims.address + one,
+                ..claims
+            },
+        ] {
+            let result = verify(
+                &run.init,
+                log_t,
+                &r_cycle,
+                wrong,
+                &proof,
+                &mut Transcript::new(b"twist-test"),
+            );
+            assert!(result.is_err(), "({log_k}, {log_t})");
+        }
     }
 }
 
@@ -297,7 +323,7 @@ fn a_wrong_initial_memory_is_rejected() {
     // The prover proves against one initial memory, the verifier holds another.
     let run = Run::honest(3, 4, 5);
     let r_cycle = run.r_cycle(7);
-    let (proof, rv) = prove_dense(
+    let (proof, claims) = prove_dense(
         &run,
         &run.ra_dense(),
         &r_cycle,
@@ -305,7 +331,7 @@ fn a_wrong_initial_memory_is_rejected() {
     );
     let mut other = run.clone();
     other.init[run.addresses[0] as usize] += Fr::one();
-    assert!(verify_run(&other, &run.ra_dense(), &r_cycle, rv, &proof).is_err());
+    assert!(verify_run(&other, &run.ra_dense(), &r_cycle, claims, &proof).is_err());
 }
 
 #[test]
@@ -318,6 +344,8 @@ fn an_address_with_two_hot_entries_is_rejected() {
     ra[other * t] = Fr::one();
     run.reads[0] = run.init[run.addresses[0] as usize] + run.init[other];
     run.writes[0] = run.reads[0];
+    // The column holds the address ra encodes, Σ_k k · ra(k, 0): only the Hamming weight fails.
+    run.column_addresses[0] = Fr::from(u64::from(run.addresses[0]) + other as u64);
     rejected_by_read_checking(forge(&run, &ra));
 }
 
@@ -330,6 +358,7 @@ fn an_address_with_no_hot_entry_is_rejected() {
     ra[run.addresses[0] as usize * t] = Fr::zero();
     run.reads[0] = Fr::zero();
     run.writes[0] = Fr::zero();
+    run.column_addresses[0] = Fr::zero();
     rejected_by_read_checking(forge(&run, &ra));
 }
 
@@ -347,6 +376,8 @@ fn a_non_boolean_address_with_weight_one_is_rejected() {
     ra[b * t] = -Fr::one();
     run.reads[0] = Fr::from(2u64) * run.init[a] - run.init[b];
     run.writes[0] = run.reads[0];
+    // The column holds 2a − b, what ra encodes: only Booleanity fails.
+    run.column_addresses[0] = Fr::from(2 * a as u64) - Fr::from(b as u64);
     rejected_by_read_checking(forge(&run, &ra));
 }
 
@@ -357,7 +388,7 @@ fn a_forged_val_claim_is_rejected_by_val_evaluation() {
     // final checks must catch it, in read checking or in Val evaluation.
     let run = Run::honest(3, 4, 9);
     let r_cycle = run.r_cycle(7);
-    let (mut proof, rv) = prove_dense(
+    let (mut proof, claims) = prove_dense(
         &run,
         &run.ra_dense(),
         &r_cycle,
@@ -365,10 +396,10 @@ fn a_forged_val_claim_is_rejected_by_val_evaluation() {
     );
     proof.val_eval += Fr::one();
     assert_eq!(
-        verify_run(&run, &run.ra_dense(), &r_cycle, rv, &proof),
+        verify_run(&run, &run.ra_dense(), &r_cycle, claims, &proof),
         Err(TwistError::ReadCheckingFinal)
     );
-    let (mut proof, rv) = prove_dense(
+    let (mut proof, claims) = prove_dense(
         &run,
         &run.ra_dense(),
         &r_cycle,
@@ -376,9 +407,27 @@ fn a_forged_val_claim_is_rejected_by_val_evaluation() {
     );
     proof.write_eval += Fr::one();
     assert_eq!(
-        verify_run(&run, &run.ra_dense(), &r_cycle, rv, &proof),
+        verify_run(&run, &run.ra_dense(), &r_cycle, claims, &proof),
         Err(TwistError::ValEvaluationFinal)
     );
+}
+
+#[test]
+fn an_address_other_than_the_one_hot_one_is_rejected() {
+    // The caller's column says access 3 touched another cell than the one ra reads (whose
+    // value the access did read): the address check catches it.
+    let mut run = Run::honest(3, 4, 11);
+    run.column_addresses[3] += Fr::one();
+    rejected_by_read_checking(forge(&run, &run.ra_dense()));
+}
+
+#[test]
+fn an_address_beyond_the_memory_is_rejected() {
+    // The column holds a + K, which ra can only encode as a (the cell it reads): the address
+    // check keeps every address below K.
+    let mut run = Run::honest(3, 4, 12);
+    run.column_addresses[5] += Fr::from(8u64);
+    rejected_by_read_checking(forge(&run, &run.ra_dense()));
 }
 
 #[test]
