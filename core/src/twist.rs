@@ -217,6 +217,95 @@ fn id_eval(r_k: &[Fr]) -> Fr {
     r_k.iter().fold(Fr::zero(), |acc, r| acc.double() + r)
 }
 
+/// One address round of the prover: variable `i` (of weight `half`) is next, the ones above it
+/// are bound.
+struct AddressRound<'a> {
+    half: usize,
+    /// The initial memory bound on the top variables: `2 · half` partly bound cells.
+    memory: &'a [Fr],
+    /// `eq(r_bool, ·)` bound likewise.
+    eq_bool: &'a [Fr],
+    /// `e[k] = eq(r_1..r_i, k's high bits)`.
+    e: &'a [Fr],
+    /// The bound part of the address's extension.
+    id_bound: Fr,
+}
+
+impl AddressRound<'_> {
+    /// The round polynomial at `X = 0, 2, 3`. The accesses are swept in time order, each reading
+    /// the partly bound memory and adding its increment; chunks of accesses run in parallel, each
+    /// from a snapshot of the memory at its start (one cheap sequential pass of increments).
+    fn sums(
+        &self,
+        addresses: &[u32],
+        eq_cycle: &[Fr],
+        increments: &[Fr],
+        ch: &Challenges,
+    ) -> [Fr; 3] {
+        let chunk = addresses
+            .len()
+            .div_ceil(4 * rayon::current_num_threads())
+            .max(1 << 12);
+        let mut snapshots = vec![self.memory.to_vec()];
+        let starts: Vec<usize> = (0..addresses.len()).step_by(chunk).collect();
+        for &start in &starts[1..] {
+            let mut memory = snapshots.last().expect("one snapshot").clone();
+            for j in start - chunk..start {
+                self.apply(&mut memory, addresses[j], increments[j]);
+            }
+            snapshots.push(memory);
+        }
+        starts
+            .into_par_iter()
+            .zip(snapshots)
+            .map(|(start, mut memory)| {
+                let end = (start + chunk).min(addresses.len());
+                let mut sums = [Fr::zero(); 3];
+                for j in start..end {
+                    self.read(&memory, addresses[j], eq_cycle[j], ch, &mut sums);
+                    self.apply(&mut memory, addresses[j], increments[j]);
+                }
+                sums
+            })
+            .reduce(
+                || [Fr::zero(); 3],
+                |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]],
+            )
+    }
+
+    /// Adds access `a`'s increment to its partly bound cell.
+    fn apply(&self, memory: &mut [Fr], a: u32, increment: Fr) {
+        let a = a as usize;
+        memory[a & (2 * self.half - 1)] += self.e[a] * increment;
+    }
+
+    /// Adds access `a`'s summand at `X = 0, 2, 3` (`ra` is `E · X` or `E · (1 − X)`, zero at
+    /// `X = 0` when the bit is set).
+    fn read(&self, memory: &[Fr], a: u32, eq_cycle: Fr, ch: &Challenges, sums: &mut [Fr; 3]) {
+        let a = a as usize;
+        let half = self.half;
+        let rest = a & (half - 1);
+        let bit = a & half != 0;
+        let (v0, v1) = (memory[rest], memory[rest + half]);
+        let (b0, b1) = (self.eq_bool[rest], self.eq_bool[rest + half]);
+        let id0 = self.id_bound + Fr::from(rest as u64);
+        let id_step = Fr::from(half as u64);
+        let e = self.e[a];
+        for (sum, x) in sums.iter_mut().zip([0u64, 2, 3]) {
+            let xf = Fr::from(x);
+            let ra_x = match (bit, x) {
+                (true, 0) => continue,
+                (true, _) => e * xf,
+                (false, 0) => e,
+                (false, _) => e * (Fr::one() - xf),
+            };
+            let val_x = v0 + xf * (v1 - v0);
+            let b_x = b0 + xf * (b1 - b0);
+            *sum += ch.read_summand(eq_cycle, ra_x, val_x, id0 + xf * id_step, b_x);
+        }
+    }
+}
+
 /// Proves that the accesses at `ra`'s addresses, reading `reads` and writing `writes`, are
 /// consistent with the memory `init`; returns the proof and the claims at `r_cycle` (the
 /// addresses' claim from `ra`'s addresses). `ra`, `reads` and `writes` must be committed, and
@@ -265,38 +354,14 @@ pub fn prove(
     let mut eq_bool = DenseMle::new(eq_table(&ch.r_bool));
     for i in 0..log_k {
         let half = 1usize << (log_k - 1 - i);
-        let b = eq_bool.evals();
-        // s(X) at X = 0, 2, 3; s(1) follows from the claim. `memory` is the partly bound memory
-        // before the current access: entry `low` is cell `low`'s bound value (low bits of the
-        // address, bit i included).
-        let mut memory = init_bound.evals().to_vec();
-        let mut sums = [Fr::zero(); 3];
-        for (j, &a) in addresses.iter().enumerate() {
-            let a = a as usize;
-            let low = a & (2 * half - 1);
-            let rest = low & (half - 1);
-            let bit = low & half != 0;
-            let (v0, v1) = (memory[rest], memory[rest + half]);
-            let (b0, b1) = (b[rest], b[rest + half]);
-            for (sum, x) in sums
-                .iter_mut()
-                .zip([Fr::zero(), Fr::from(2u64), Fr::from(3u64)])
-            {
-                let ra_x = if bit {
-                    e[a] * x
-                } else {
-                    e[a] * (Fr::one() - x)
-                };
-                if ra_x.is_zero() {
-                    continue;
-                }
-                let val_x = v0 + x * (v1 - v0);
-                let b_x = b0 + x * (b1 - b0);
-                let id_x = id_bound + x * Fr::from(half as u64) + Fr::from(rest as u64);
-                *sum += ch.read_summand(eq_cycle[j], ra_x, val_x, id_x, b_x);
-            }
-            memory[low] += e[a] * increments[j];
-        }
+        let round_state = AddressRound {
+            half,
+            memory: init_bound.evals(),
+            eq_bool: eq_bool.evals(),
+            e: &e,
+            id_bound,
+        };
+        let sums = round_state.sums(addresses, &eq_cycle, &increments, &ch);
         let round = vec![sums[0], claim - sums[0], sums[1], sums[2]];
         transcript.absorb_fields(sumcheck::labels::ROUND_POLY, &round);
         let r = transcript.challenge();
