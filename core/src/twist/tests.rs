@@ -203,7 +203,16 @@ fn rejected_by_read_checking(result: Result<(), TwistError>) {
 #[test]
 fn honest_runs_of_every_shape_verify_and_match_the_reference_prover() {
     // (3, 13): several chunks of accesses swept in parallel in each address round.
-    for (log_k, log_t) in [(0, 1), (0, 4), (1, 1), (3, 1), (2, 5), (5, 2), (4, 6), (3, 13)] {
+    for (log_k, log_t) in [
+        (0, 1),
+        (0, 4),
+        (1, 1),
+        (3, 1),
+        (2, 5),
+        (5, 2),
+        (4, 6),
+        (3, 13),
+    ] {
         let run = Run::honest(log_k, log_t, (log_k * 16 + log_t) as u64);
         let ra = OneHotMle::new(log_k, run.addresses.clone()).unwrap();
         let r_cycle = run.r_cycle(7);
