@@ -364,9 +364,9 @@ struct ColumnIndex {
     uses: Vec<usize>,
 }
 
-/// Every constraint and lookup of `honest`'s machine: the ones isolated (each proven and
-/// rejected by the stage it belongs to), and the ones not.
-pub fn isolate_all(honest: &Forge) -> (Vec<String>, Vec<String>) {
+/// The constraints and lookups of `honest`'s machine whose names `wanted` accepts: the ones
+/// isolated (each proven and rejected by the stage it belongs to), and the ones not.
+pub fn isolate_all(honest: &Forge, wanted: impl Fn(&str) -> bool) -> (Vec<String>, Vec<String>) {
     let m = &honest.machine;
     let fetched = m
         .lookups
@@ -388,6 +388,10 @@ pub fn isolate_all(honest: &Forge) -> (Vec<String>, Vec<String>) {
     };
     let mut targets: Vec<Target> = m.r1cs.constraints.iter().map(Target::Constraint).collect();
     targets.extend(m.lookups.iter().map(Target::Lookup));
+    targets.retain(|t| match t {
+        Target::Constraint(c) => wanted(&c.name),
+        Target::Lookup(u) => wanted(&u.name),
+    });
     let (mut found, mut missing) = (Vec::new(), Vec::new());
     for target in &targets {
         let (name, want) = match target {
