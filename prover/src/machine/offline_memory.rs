@@ -12,8 +12,9 @@
 //! limbs of `now − read_ts − 1`). Since every produced tuple carries a distinct time and can be
 //! consumed once, each read consumes exactly the tuple of the latest earlier access to its cell:
 //! it returns the value last written. The multiset equality is a LogUp sum proven by GKR.
-//! Twist (Setty–Thaler 2025) will sit beside it as a second argument; until then this module is
-//! plain functions (a trait with one implementation only hid the call sites).
+//! Twist (Setty–Thaler 2025, `zkvm_core::twist`, proven and tested on its own so far) will sit
+//! beside it as a second argument; until then this module is plain functions (a trait with one
+//! implementation only hid the call sites).
 
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
