@@ -25,8 +25,8 @@
 //! encode that address: `Σ_k k · ra(k, j) = addr_j` (Jolt's "raf" evaluation), which, with
 //! one-hot `ra`, also keeps every address below `K`.
 //!
-//! **Protocol.** After the statement (`K`, `T`, `init` and the claims `rv(r_cycle)`,
-//! `addr(r_cycle)`) the verifier draws `β, γ, δ` and `r_bool ∈ F^log_k`.
+//! **Protocol.** After the statement (`K`, `T`, `init`, the point `r_cycle` and the claims
+//! `rv(r_cycle)`, `addr(r_cycle)`) the verifier draws `β, γ, δ` and `r_bool ∈ F^log_k`.
 //! 1. *Read checking*, one sumcheck over `(k, j)`, address variables first, batched as in Shout:
 //!    `Σ_{k,j} eq(r_cycle, j) · ra · [Val + β + δ·k + γ · eq(r_bool, k) · (ra − 1)]
 //!    = rv(r_cycle) + β + δ · addr(r_cycle)`,
@@ -343,8 +343,8 @@ pub fn prove(
     let ch = challenges(init, r_cycle, claims, transcript);
     let increments: Vec<Fr> = writes.par_iter().zip(reads).map(|(w, r)| *w - r).collect();
 
-    // Address rounds (see the module's *Prover*). `e[k] = eq(r_1..r_i, k's high bits)`, `val`
-    // the initial memory and `eq_bool` the Booleanity weights bound on the top variables, and
+    // Address rounds (see the module's *Prover*). `e[k] = eq(r_1..r_i, k's high bits)`,
+    // `init_bound` the initial memory and `eq_bool` the Booleanity weights bound on the top variables, and
     // `id_bound` the bound part of the address's extension.
     let mut claim = ch.claim(claims);
     let mut id_bound = Fr::zero();
