@@ -136,6 +136,12 @@ pub enum TwistError {
     /// Val evaluation's final value is not what `ra`, the increments and `LT` give.
     #[error("twist: Val evaluation's final check failed (a wrong increment or a wrong Val)")]
     ValEvaluationFinal,
+    /// A round of the bits sumcheck of Twist over bits ([`bits`]) does not match its claim.
+    #[error("twist address bits: {0}")]
+    Bits(SumcheckError),
+    /// The bits sumcheck's final value is not what the bits give.
+    #[error("twist: the address bits' final check failed (addresses other than the bits spell)")]
+    BitsFinal,
 }
 
 /// The claimed evaluations, at the caller's point `r_cycle`, of the two columns Twist ties to
@@ -232,9 +238,7 @@ struct AddressRound<'a> {
 }
 
 impl AddressRound<'_> {
-    /// The round polynomial at `X = 0, 2, 3`. The accesses are swept in time order, each reading
-    /// the partly bound memory and adding its increment; chunks of accesses run in parallel, each
-    /// from a snapshot of the memory at its start (one cheap sequential pass of increments).
+    /// The round polynomial at `X = 0, 2, 3` ([`sweep`]).
     fn sums(
         &self,
         addresses: &[u32],
@@ -242,41 +246,13 @@ impl AddressRound<'_> {
         increments: &[Fr],
         ch: &Challenges,
     ) -> [Fr; 3] {
-        let chunk = addresses
-            .len()
-            .div_ceil(4 * rayon::current_num_threads())
-            .max(1 << 12);
-        let mut snapshots = vec![self.memory.to_vec()];
-        let starts: Vec<usize> = (0..addresses.len()).step_by(chunk).collect();
-        for &start in &starts[1..] {
-            let mut memory = snapshots.last().expect("one snapshot").clone();
-            for j in start - chunk..start {
-                self.apply(&mut memory, addresses[j], increments[j]);
-            }
-            snapshots.push(memory);
-        }
-        starts
-            .into_par_iter()
-            .zip(snapshots)
-            .map(|(start, mut memory)| {
-                let end = (start + chunk).min(addresses.len());
-                let mut sums = [Fr::zero(); 3];
-                for j in start..end {
-                    self.read(&memory, addresses[j], eq_cycle[j], ch, &mut sums);
-                    self.apply(&mut memory, addresses[j], increments[j]);
-                }
-                sums
-            })
-            .reduce(
-                || [Fr::zero(); 3],
-                |a, b| [a[0] + b[0], a[1] + b[1], a[2] + b[2]],
-            )
-    }
-
-    /// Adds access `a`'s increment to its partly bound cell.
-    fn apply(&self, memory: &mut [Fr], a: u32, increment: Fr) {
-        let a = a as usize;
-        memory[a & (2 * self.half - 1)] += self.e[a] * increment;
+        sweep(
+            self.memory,
+            self.e,
+            addresses,
+            increments,
+            |j, memory, sums: &mut [Fr; 3]| self.read(memory, addresses[j], eq_cycle[j], ch, sums),
+        )
     }
 
     /// Adds access `a`'s summand at `X = 0, 2, 3` (`ra` is `E · X` or `E · (1 − X)`, zero at
@@ -304,6 +280,54 @@ impl AddressRound<'_> {
             *sum += ch.read_summand(eq_cycle, ra_x, val_x, id0 + xf * id_step, b_x);
         }
     }
+}
+
+/// One address round's pass over the accesses (see the module's *Prover*): in time order, each
+/// access `j` adds its summands to the sums through `read(j, memory, sums)` and then its
+/// increment, `e[a_j] · increments[j]`, to its partly bound cell (`memory` holds the partly
+/// bound cells, `a_j`'s is `a_j mod memory.len()`). Chunks of accesses run in parallel, each
+/// from a snapshot of the memory at its start (one cheap sequential pass of increments).
+pub(crate) fn sweep<const N: usize>(
+    memory: &[Fr],
+    e: &[Fr],
+    addresses: &[u32],
+    increments: &[Fr],
+    read: impl Fn(usize, &[Fr], &mut [Fr; N]) + Sync,
+) -> [Fr; N] {
+    let mask = memory.len() - 1;
+    let apply = |memory: &mut [Fr], j: usize| {
+        let a = addresses[j] as usize;
+        memory[a & mask] += e[a] * increments[j];
+    };
+    let chunk = addresses
+        .len()
+        .div_ceil(4 * rayon::current_num_threads())
+        .max(1 << 12);
+    let mut snapshots = vec![memory.to_vec()];
+    let starts: Vec<usize> = (0..addresses.len()).step_by(chunk).collect();
+    for &start in &starts[1..] {
+        let mut memory = snapshots.last().expect("one snapshot").clone();
+        (start - chunk..start).for_each(|j| apply(&mut memory, j));
+        snapshots.push(memory);
+    }
+    starts
+        .into_par_iter()
+        .zip(snapshots)
+        .map(|(start, mut memory)| {
+            let mut sums = [Fr::zero(); N];
+            for j in start..(start + chunk).min(addresses.len()) {
+                read(j, &memory, &mut sums);
+                apply(&mut memory, j);
+            }
+            sums
+        })
+        .reduce(
+            || [Fr::zero(); N],
+            |mut a, b| {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                a
+            },
+        )
 }
 
 /// Proves that the accesses at `ra`'s addresses, reading `reads` and writing `writes`, are
@@ -506,5 +530,6 @@ pub fn verify(
     })
 }
 
+pub mod bits;
 #[cfg(test)]
 mod tests;
