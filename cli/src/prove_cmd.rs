@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use zkvm_host::{FetchArgument, Output, Program, Report};
+use zkvm_host::{FetchArgument, MemoryArgument, Output, Program, ProofOptions, Report};
 
 use crate::zasm_cmd;
 
@@ -30,6 +30,12 @@ pub struct ProveArgs {
     /// the committed bits of the row's index). The proof records it; `zkvm verify` reads it.
     #[arg(long, default_value_t = FetchArgument::default())]
     pub fetch: FetchArgument,
+    /// How the memory is checked: `offline` (timestamps, 16-bit range checks and a LogUp
+    /// multiset equality; the faster today) or `twist` (Twist over the committed bits of every
+    /// access's address: no timestamps and no final memory). The proof records it; `zkvm verify`
+    /// reads it.
+    #[arg(long, default_value_t = MemoryArgument::default())]
+    pub memory_checking: MemoryArgument,
     /// Prove even when the estimated peak memory exceeds the memory available (the run is
     /// otherwise refused before proving, naming both figures).
     #[arg(long)]
@@ -110,6 +116,7 @@ pub fn print_report(r: &Report) {
         "cycles            {} (padded to {})",
         r.cycles, r.padded_cycles
     );
+    eprintln!("memory checking   {}", r.memory_checking);
     eprintln!("fetch             {}", r.fetch);
     eprintln!("lookup tables     {}", r.tables);
     eprintln!(
@@ -159,6 +166,10 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
     );
     zkvm_prover::pipeline::set_memory_check(!args.no_memory_check);
     let program = load(&args.program)?;
+    let options = ProofOptions {
+        memory: args.memory_checking,
+        fetch: args.fetch,
+    };
     let proof = match &program {
         Program::Zasm(_) => {
             crate::usage_ensure!(
@@ -166,7 +177,7 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
                 "--stdin is for ELF guests; a zasm program takes its private input with --input"
             );
             let fields = zasm_cmd::parse_inputs(&args.input)?;
-            program.prove_with(&fields, None, args.max_cycles, args.fetch)
+            program.prove_with(&fields, None, args.max_cycles, options)
         }
         Program::Rv32im(_) => {
             crate::usage_ensure!(
@@ -174,7 +185,7 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
                 "--input is for zasm programs; an ELF guest reads its private input from stdin"
             );
             let stdin = crate::program::guest_input(args.stdin.as_deref())?;
-            program.prove_with(&[], Some(stdin), args.max_cycles, args.fetch)
+            program.prove_with(&[], Some(stdin), args.max_cycles, options)
         }
     }
     .with_context(|| format!("{}: cannot prove", args.program.display()))?;

@@ -30,7 +30,8 @@ pub const MAGIC: [u8; 4] = *b"ZKVP";
 /// proof would not verify against it).
 /// 4: the proof records its instruction-fetch argument (LogUp or Shout).
 /// 5: the proof records its range and bitwise tables (full or split).
-pub const FORMAT_VERSION: u16 = 5;
+/// 6: the proof records its memory-checking argument (offline or Twist).
+pub const FORMAT_VERSION: u16 = 6;
 /// The most elements any vector in a proof may claim.
 pub const MAX_VEC_LEN: u64 = 1 << 24;
 

@@ -37,7 +37,9 @@ use std::time::Duration;
 
 pub use zkvm_isa::Fr;
 pub use zkvm_prover::machine::fetch::FetchArgument;
+pub use zkvm_prover::machine::twist_memory::MemoryArgument;
 pub use zkvm_prover::machine::ProgramDigest;
+pub use zkvm_prover::pipeline::ProofOptions;
 pub use zkvm_prover::pipeline::Report;
 use zkvm_prover::pipeline::{self, PipelineError};
 pub use zkvm_riscv::Input as GuestInput;
@@ -461,31 +463,32 @@ impl Program {
                 self.fields(input)?,
                 None,
                 DEFAULT_MAX_CYCLES,
-                FetchArgument::default(),
+                ProofOptions::default(),
             ),
             Program::Rv32im(_) => self.prove_with(
                 &[],
                 Some(self.stdin(input)?),
                 DEFAULT_MAX_CYCLES,
-                FetchArgument::default(),
+                ProofOptions::default(),
             ),
         }
     }
 
     /// [`Program::prove`] with zasm inputs or a guest's stdin (bytes or a reader pulled from as
-    /// the guest reads), a limit on the instructions executed, and the instruction-fetch
-    /// argument.
+    /// the guest reads), a limit on the instructions executed, and the memory-checking and
+    /// instruction-fetch arguments (a [`ProofOptions`], or one argument).
     pub fn prove_with(
         &self,
         fields: &[Fr],
         stdin: Option<GuestInput<'_>>,
         max_cycles: u64,
-        fetch: FetchArgument,
+        options: impl Into<ProofOptions>,
     ) -> Result<Proof, Error> {
+        let options = options.into();
         match self {
             Program::Zasm(p) => {
                 let (output, bytes, report) =
-                    pipeline::prove_zasm_with(p, fields, max_cycles, fetch)?;
+                    pipeline::prove_zasm_with(p, fields, max_cycles, options)?;
                 Ok(Proof {
                     bytes,
                     output: Output::Fields(output),
@@ -496,7 +499,7 @@ impl Program {
             Program::Rv32im(p) => {
                 let stdin = stdin.unwrap_or_else(|| GuestInput::from(&[]));
                 let (outcome, bytes, report) =
-                    pipeline::prove_rv32im_with(p, stdin, max_cycles, fetch)?;
+                    pipeline::prove_rv32im_with(p, stdin, max_cycles, options)?;
                 Ok(Proof {
                     bytes,
                     output: Output::Bytes(outcome.stdout),

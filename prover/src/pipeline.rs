@@ -10,6 +10,7 @@ use crate::lower::{self, LowerError, Witness};
 use crate::machine::fetch::{self, FetchArgument};
 use crate::machine::logup::table_log_size;
 use crate::machine::split_tables::{self, LookupTables};
+use crate::machine::twist_memory::{self, MemoryArgument};
 use crate::machine::{Machine, PublicValues};
 use crate::pcs::{DoryPcs, DorySetup, PcsError};
 use crate::proof::{self, ProofError, VmProof};
@@ -95,6 +96,9 @@ pub struct Report {
     pub cycles: u64,
     /// Rows after padding to a power of two.
     pub padded_cycles: u64,
+    /// How the memory was checked (`offline` or `twist`).
+    #[serde(default)]
+    pub memory_checking: String,
     /// How instruction fetch was proven (`logup` or `shout`).
     #[serde(default)]
     pub fetch: String,
@@ -131,9 +135,41 @@ pub struct Report {
     pub verify_seconds: Option<f64>,
 }
 
+/// How a proof is made: the memory-checking and instruction-fetch arguments (the lookup tables
+/// follow from the run's length).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ProofOptions {
+    /// How the memory is checked.
+    pub memory: MemoryArgument,
+    /// How instruction fetch is proven.
+    pub fetch: FetchArgument,
+}
+
+impl From<FetchArgument> for ProofOptions {
+    fn from(fetch: FetchArgument) -> Self {
+        ProofOptions {
+            fetch,
+            ..ProofOptions::default()
+        }
+    }
+}
+
+impl From<MemoryArgument> for ProofOptions {
+    fn from(memory: MemoryArgument) -> Self {
+        ProofOptions {
+            memory,
+            ..ProofOptions::default()
+        }
+    }
+}
+
 /// The Dory setup large enough for `machine` on `log_rows` rows (cached on disk by the PCS).
+/// Only offline memory checking commits a column per memory cell.
 pub fn setup_for(machine: &Machine, log_rows: usize) -> Result<DorySetup, PcsError> {
-    let mut n = log_rows.max(machine.memory.log_size);
+    let mut n = match machine.twist_memory {
+        Some(_) => log_rows,
+        None => log_rows.max(machine.memory.log_size),
+    };
     for table in lower::tables_used(machine) {
         n = n.max(table_log_size(table, machine.bytecode.len()));
     }
@@ -206,15 +242,16 @@ pub fn check_memory(isa: &'static str, cycles: u64) -> Result<(), PipelineError>
 }
 
 /// The phases of proving, in order: [`phase_done`] reports each as it ends (as a `tracing`
-/// event with target `zkvm::progress`), so a front end can show which one runs now. The fetch
-/// phase runs only with Shout fetch.
-pub const PHASES: [&str; 9] = [
+/// event with target `zkvm::progress`), so a front end can show which one runs now. The memory
+/// phase runs only with Twist memory checking, the fetch phase only with Shout fetch.
+pub const PHASES: [&str; 10] = [
     "trace",
     "witness generation",
     crate::proof::prover::PHASE_COMMIT_COLUMNS,
     crate::proof::prover::PHASE_COMMIT_TABLES,
     crate::proof::prover::PHASE_SPARTAN,
     crate::proof::prover::PHASE_GKR,
+    crate::proof::prover::PHASE_MEMORY,
     crate::proof::prover::PHASE_FETCH,
     crate::proof::prover::PHASE_OPENINGS,
     "serialize",
@@ -226,20 +263,21 @@ fn phase_done(report: &mut Report, phase: &str, time: Duration) {
     report.phases.push((phase.into(), secs(time)));
 }
 
-/// Prove a lowered run with instruction fetch proven by `fetch`; fills the report's proving
-/// fields.
+/// Prove a lowered run as `options` say; fills the report's proving fields.
 fn prove_lowered(
     machine: Machine,
     public: &PublicValues,
     mut witness: Witness,
-    fetch: FetchArgument,
+    options: ProofOptions,
     report: &mut Report,
 ) -> Result<Vec<u8>, PipelineError> {
+    let ProofOptions { memory, fetch } = options;
     let rows = witness.columns.first().map_or(0, |c| c.len());
     let tables = LookupTables::for_run(&machine, rows.trailing_zeros() as usize);
     let machine = &machine
-        .for_proof(fetch, tables)
+        .for_proof(memory, fetch, tables)
         .map_err(LowerError::Unprovable)?;
+    twist_memory::extend_witness(machine, &mut witness).map_err(LowerError::Unprovable)?;
     fetch::extend_witness(machine, &mut witness).map_err(LowerError::Unprovable)?;
     split_tables::extend_witness(machine, &mut witness).map_err(LowerError::Unprovable)?;
     if rows > 1 << MAX_LOG_SIZE || machine.memory.log_size > MAX_LOG_SIZE as usize {
@@ -254,6 +292,7 @@ fn prove_lowered(
     let start = Instant::now();
     let bytes = proof.to_bytes();
     report.padded_cycles = rows as u64;
+    report.memory_checking = memory.name().into();
     report.fetch = fetch.name().into();
     report.tables = tables.name().into();
     report.columns_per_cycle = machine.column_names.len();
@@ -281,15 +320,15 @@ pub fn prove_zasm(
     inputs: &[Fr],
     max_cycles: u64,
 ) -> Result<(Vec<Fr>, Vec<u8>, Report), PipelineError> {
-    prove_zasm_with(program, inputs, max_cycles, FetchArgument::default())
+    prove_zasm_with(program, inputs, max_cycles, ProofOptions::default())
 }
 
-/// [`prove_zasm`] with instruction fetch proven by `fetch`.
+/// [`prove_zasm`] with the arguments `options` names (a [`ProofOptions`], or one argument).
 pub fn prove_zasm_with(
     program: &zkvm_isa::Program,
     inputs: &[Fr],
     max_cycles: u64,
-    fetch: FetchArgument,
+    options: impl Into<ProofOptions>,
 ) -> Result<(Vec<Fr>, Vec<u8>, Report), PipelineError> {
     validate_zasm(program)?;
     let mut report = Report {
@@ -315,7 +354,7 @@ pub fn prove_zasm_with(
     let (machine, witness) = lower::zasm::lower(program, &trace, &public)?;
     drop(trace);
     phase_done(&mut report, "witness generation", start.elapsed());
-    let bytes = prove_lowered(machine, &public, witness, fetch, &mut report)?;
+    let bytes = prove_lowered(machine, &public, witness, options.into(), &mut report)?;
     Ok((public.output, bytes, report))
 }
 
@@ -346,7 +385,11 @@ fn verify_machine(machine: &Machine, proof: &VmProof) -> Result<Duration, Pipeli
     // smaller than the lowering's machine's.
     let for_proof = machine
         .clone()
-        .for_proof(proof.fetch.argument(), proof.tables)
+        .for_proof(
+            proof.memory.argument(),
+            proof.fetch.argument(),
+            proof.tables,
+        )
         .map_err(ProofError::Shape)?;
     let setup = setup_for(&for_proof, proof.log_rows as usize)?;
     let start = Instant::now();
@@ -373,15 +416,15 @@ pub fn prove_rv32im<'a>(
     input: impl Into<zkvm_riscv::Input<'a>>,
     max_cycles: u64,
 ) -> Result<(GuestOutcome, Vec<u8>, Report), PipelineError> {
-    prove_rv32im_with(program, input, max_cycles, FetchArgument::default())
+    prove_rv32im_with(program, input, max_cycles, ProofOptions::default())
 }
 
-/// [`prove_rv32im`] with instruction fetch proven by `fetch`.
+/// [`prove_rv32im`] with the arguments `options` names (a [`ProofOptions`], or one argument).
 pub fn prove_rv32im_with<'a>(
     program: &zkvm_riscv::Program,
     input: impl Into<zkvm_riscv::Input<'a>>,
     max_cycles: u64,
-    fetch: FetchArgument,
+    options: impl Into<ProofOptions>,
 ) -> Result<(GuestOutcome, Vec<u8>, Report), PipelineError> {
     validate_rv32im(program)?;
     let mut report = Report {
@@ -416,7 +459,7 @@ pub fn prove_rv32im_with<'a>(
     let (machine, witness) = lower::riscv::lower(program, &trace, &public)?;
     drop(trace);
     phase_done(&mut report, "witness generation", start.elapsed());
-    let bytes = prove_lowered(machine, &public, witness, fetch, &mut report)?;
+    let bytes = prove_lowered(machine, &public, witness, options.into(), &mut report)?;
     let outcome = GuestOutcome {
         stdout: exec.stdout,
         stderr: exec.stderr,

@@ -1,13 +1,30 @@
 //! Completeness: every example of both ISAs is proven, the proof verifies, and the verified public
 //! output is the run's — and, where a known answer exists (fib, factorial, a sum, SHA-256's FIPS
-//! 180-4 vector), that answer, which no part of zkvm computed — under both instruction-fetch
-//! arguments, LogUp and Shout. (Soundness is `soundness/`.)
+//! 180-4 vector), that answer, which no part of zkvm computed — under both memory-checking
+//! arguments (offline, Twist) and both instruction-fetch arguments (LogUp, Shout), in every
+//! combination. (Soundness is `soundness/`.)
 
 use std::path::{Path, PathBuf};
 
 use ark_bn254::Fr;
 use zkvm_prover::machine::fetch::FetchArgument;
-use zkvm_prover::pipeline;
+use zkvm_prover::machine::twist_memory::MemoryArgument;
+use zkvm_prover::pipeline::{self, ProofOptions};
+
+/// Every combination of the arguments, with its name in messages.
+fn all_options() -> Vec<(ProofOptions, String)> {
+    MemoryArgument::ALL
+        .into_iter()
+        .flat_map(|memory| {
+            FetchArgument::ALL.into_iter().map(move |fetch| {
+                (
+                    ProofOptions { memory, fetch },
+                    format!("{memory} memory, {fetch} fetch"),
+                )
+            })
+        })
+        .collect()
+}
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -27,9 +44,10 @@ fn prove_zasm(file: &str, inputs: &[&str], known: Option<&[u64]>) {
     let program = zkvm_assembler::assemble_file(&root().join(file))
         .unwrap_or_else(|d| panic!("{file}: {}", d.render()));
     let inputs: Vec<Fr> = inputs.iter().map(|s| fr(s)).collect();
-    for fetch in FetchArgument::ALL {
-        let (output, proof, report) = pipeline::prove_zasm_with(&program, &inputs, 1 << 20, fetch)
-            .unwrap_or_else(|e| panic!("{file} ({fetch}): {e}"));
+    for (options, fetch) in all_options() {
+        let (output, proof, report) =
+            pipeline::prove_zasm_with(&program, &inputs, 1 << 20, options)
+                .unwrap_or_else(|e| panic!("{file} ({fetch}): {e}"));
         let (verified, _) = pipeline::verify_zasm(&program, &proof)
             .unwrap_or_else(|e| panic!("{file} ({fetch}): {e}"));
         assert_eq!(verified, output, "{file} ({fetch})");
@@ -41,7 +59,8 @@ fn prove_zasm(file: &str, inputs: &[&str], known: Option<&[u64]>) {
             );
         }
         assert!(report.proof_bytes > 0 && report.cycles > 0);
-        assert_eq!(report.fetch, fetch.name());
+        assert_eq!(report.fetch, options.fetch.name());
+        assert_eq!(report.memory_checking, options.memory.name());
     }
 }
 
@@ -52,8 +71,8 @@ fn prove_guest(name: &str, input: &[u8], known: Option<&[u8]>) {
     let elf = zkvm_riscv::build_guest(&dir, &mut |m| eprintln!("{m}"))
         .unwrap_or_else(|e| panic!("building {name}: {e}"));
     let program = zkvm_riscv::load_elf(&std::fs::read(&elf).expect("read the ELF")).expect("ELF");
-    for fetch in FetchArgument::ALL {
-        let (outcome, proof, _) = pipeline::prove_rv32im_with(&program, input, 1 << 22, fetch)
+    for (options, fetch) in all_options() {
+        let (outcome, proof, _) = pipeline::prove_rv32im_with(&program, input, 1 << 22, options)
             .unwrap_or_else(|e| panic!("{name} ({fetch}): {e}"));
         let (verified, _) = pipeline::verify_rv32im(&program, &proof)
             .unwrap_or_else(|e| panic!("{name} ({fetch}): {e}"));

@@ -28,6 +28,7 @@ pub mod logup;
 pub mod offline_memory;
 pub mod split_tables;
 pub mod tables;
+pub mod twist_memory;
 
 use ark_bn254::Fr;
 
@@ -269,6 +270,9 @@ pub struct Machine {
     /// With split tables ([`Machine::with_lookup_tables`]): the committed high halves of the
     /// split lookups; `None` while range checks and bitwise lookups use the full tables.
     pub split_tables: Option<Vec<split_tables::HighHalf>>,
+    /// With Twist memory checking ([`Machine::with_memory`]): the address bits and the unused
+    /// timestamp columns; `None` while memory is checked offline.
+    pub twist_memory: Option<twist_memory::TwistMemory>,
 }
 
 impl Machine {
@@ -281,13 +285,17 @@ impl Machine {
         self.column_names.len() - 1
     }
 
-    /// All cycle-side fraction families of a machine: memory, lookups, public output.
+    /// All cycle-side fraction families of a machine: memory (when checked offline), lookups,
+    /// public output.
     pub fn cycle_families(&self) -> Vec<CycleFamily> {
-        let mut f = offline_memory::cycle_families(
-            &self.slots,
-            self.cycle_col,
-            self.memory.permissions.is_some(),
-        );
+        let mut f = match self.twist_memory {
+            Some(_) => Vec::new(),
+            None => offline_memory::cycle_families(
+                &self.slots,
+                self.cycle_col,
+                self.memory.permissions.is_some(),
+            ),
+        };
         f.extend(logup::cycle_families(&self.lookups));
         f.extend(
             self.outputs
@@ -306,9 +314,13 @@ impl Machine {
         f
     }
 
-    /// All table-side fraction families of a machine: initial and final memory, lookup tables.
+    /// All table-side fraction families of a machine: initial and final memory (when checked
+    /// offline), lookup tables.
     pub fn table_families(&self) -> Vec<TableFamily> {
-        let mut f = offline_memory::table_families(&self.memory);
+        let mut f = match self.twist_memory {
+            Some(_) => Vec::new(),
+            None => offline_memory::table_families(&self.memory),
+        };
         f.extend(logup::table_families(&tables_used(self), &self.bytecode));
         f
     }

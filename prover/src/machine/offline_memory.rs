@@ -12,9 +12,8 @@
 //! limbs of `now − read_ts − 1`). Since every produced tuple carries a distinct time and can be
 //! consumed once, each read consumes exactly the tuple of the latest earlier access to its cell:
 //! it returns the value last written. The multiset equality is a LogUp sum proven by GKR.
-//! Twist (Setty–Thaler 2025, `zkvm_core::twist`, proven and tested on its own so far) will sit
-//! beside it as a second argument; until then this module is plain functions (a trait with one
-//! implementation only hid the call sites).
+//! Twist ([`super::twist_memory`]) is the other argument; a lowering builds its machine with
+//! this one, and [`Machine::with_memory`](super::Machine::with_memory) swaps it.
 
 use ark_bn254::Fr;
 use ark_ff::{One, Zero};
@@ -39,6 +38,31 @@ fn flag_expr(flag: Option<Col>) -> LinComb {
     flag.map_or(one(), cur)
 }
 
+/// The name of slot `slot`'s timestamp constraint.
+fn timestamp_constraint(slot: &MemSlot) -> String {
+    format!(
+        "memory: {} reads an earlier write (timestamp limbs)",
+        slot.name
+    )
+}
+
+/// The name of the range check of slot `slot`'s `which` (`low`, `high`) timestamp limb.
+fn limb_lookup(slot: &MemSlot, which: &str) -> String {
+    format!("memory: {} timestamp {which} limb", slot.name)
+}
+
+/// The names of the constraints and lookups only this argument needs (the timestamps'), which
+/// another argument removes ([`Machine::with_memory`](super::Machine::with_memory)).
+pub fn own_names(slots: &[MemSlot]) -> (Vec<String>, Vec<String>) {
+    (
+        slots.iter().map(timestamp_constraint).collect(),
+        slots
+            .iter()
+            .flat_map(|s| [limb_lookup(s, "low"), limb_lookup(s, "high")])
+            .collect(),
+    )
+}
+
 /// Add the per-row constraints and lookups the argument needs.
 pub fn constrain(b: &mut Builder, slots: &[MemSlot], cycle_col: Col) -> Vec<LookupUse> {
     let mut lookups = Vec::new();
@@ -47,10 +71,7 @@ pub fn constrain(b: &mut Builder, slots: &[MemSlot], cycle_col: Col) -> Vec<Look
         // active · (now − read_ts − 1 − lo − 2^16·hi) = 0
         let now = now_expr(slots.len(), s, cycle_col);
         b.when(slot.active.clone()).assert_zero(
-            &format!(
-                "memory: {} reads an earlier write (timestamp limbs)",
-                slot.name
-            ),
+            &timestamp_constraint(slot),
             now - cur(slot.read_ts) - 1 - cur(lo) - cur(hi) * (1 << 16),
         );
         if let Some(flag) = slot.read_init_flag {
@@ -72,7 +93,7 @@ pub fn constrain(b: &mut Builder, slots: &[MemSlot], cycle_col: Col) -> Vec<Look
         }
         for (limb, which) in [(lo, "low"), (hi, "high")] {
             lookups.push(LookupUse {
-                name: format!("memory: {} timestamp {which} limb", slot.name),
+                name: limb_lookup(slot, which),
                 table: TableId::Range16,
                 active: slot.active.clone(),
                 tuple: vec![cur(limb)],

@@ -29,6 +29,7 @@ use std::fmt;
 
 use super::fetch::FetchArgument;
 use super::logup::{multiplicities, multiplicity_column, table_log_size};
+use super::twist_memory::MemoryArgument;
 use super::{cur, tables_used, Col, LookupUse, Machine, TableId, Witness};
 use crate::poly::small_value;
 use crate::r1cs::LinComb;
@@ -94,11 +95,19 @@ pub struct HighHalf {
 }
 
 impl Machine {
-    /// The machine a proof with instruction fetch by `fetch` and lookups into `tables` is for:
-    /// a lowering's machine through [`Machine::with_fetch`] and [`Machine::with_lookup_tables`],
-    /// in that order (which fixes the order of the columns they append).
-    pub fn for_proof(self, fetch: FetchArgument, tables: LookupTables) -> Result<Machine, String> {
-        self.with_fetch(fetch)?.with_lookup_tables(tables)
+    /// The machine a proof with memory checked by `memory`, instruction fetch by `fetch` and
+    /// lookups into `tables` is for: a lowering's machine through [`Machine::with_memory`],
+    /// [`Machine::with_fetch`] and [`Machine::with_lookup_tables`], in that order (which fixes
+    /// the order of the columns they append).
+    pub fn for_proof(
+        self,
+        memory: MemoryArgument,
+        fetch: FetchArgument,
+        tables: LookupTables,
+    ) -> Result<Machine, String> {
+        self.with_memory(memory)?
+            .with_fetch(fetch)?
+            .with_lookup_tables(tables)
     }
 
     /// The range and bitwise tables this machine looks up.

@@ -33,6 +33,7 @@ use crate::machine::fractions::table_committed;
 use crate::machine::fractions::{Challenges, CycleFamily, TableFamily};
 use crate::machine::split_tables::LookupTables;
 use crate::machine::tables_used;
+use crate::machine::twist_memory::{ColumnClaims, MemoryArgument, TwistMemoryProof};
 use crate::machine::{tags, Machine, PublicValues};
 use crate::pcs::reduce::{EvalClaim, ReducedOpening};
 use crate::pcs::DoryCommitment;
@@ -68,6 +69,8 @@ pub mod labels {
     pub const FETCH: &[u8] = b"fetch-argument";
     /// The range and bitwise tables (full or split).
     pub const TABLES: &[u8] = b"lookup-tables";
+    /// The memory-checking argument.
+    pub const MEMORY: &[u8] = b"memory-checking";
 }
 
 /// Largest supported number of rows (`2^28`), so that timestamps stay below `2^32`.
@@ -85,6 +88,8 @@ pub struct VmProof {
     pub log_rows: u32,
     /// log2 of the number of memory cells.
     pub mem_log_size: u32,
+    /// How the memory is checked, with Twist's proof.
+    pub memory: MemoryProof,
     /// How instruction fetch is proven, with Shout's proof.
     pub fetch: FetchProof,
     /// The range and bitwise tables the lookups use.
@@ -106,6 +111,52 @@ pub struct VmProof {
     /// Every claim about a committed polynomial, reduced to one point and opened there.
     pub opening: ReducedOpening,
 }
+
+/// How a proof checks its memory ([`MemoryArgument`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MemoryProof {
+    /// Offline memory checking inside the batched GKR: nothing of its own.
+    Offline,
+    /// Twist over address bits: its proof and the columns' values at its points.
+    Twist(Box<TwistMemoryProof>),
+}
+
+impl MemoryProof {
+    /// The argument this proof uses.
+    pub fn argument(&self) -> MemoryArgument {
+        match self {
+            MemoryProof::Offline => MemoryArgument::Offline,
+            MemoryProof::Twist(_) => MemoryArgument::Twist,
+        }
+    }
+}
+
+zkvm_core::impl_serialization!(MemoryProof {
+    write(self, w, c) {
+        match self {
+            MemoryProof::Offline => 0u8.serialize_with_mode(&mut w, c),
+            MemoryProof::Twist(p) => {
+                1u8.serialize_with_mode(&mut w, c)?;
+                p.serialize_with_mode(&mut w, c)
+            }
+        }
+    }
+    size(self, c) {
+        1 + match self {
+            MemoryProof::Offline => 0,
+            MemoryProof::Twist(p) => p.serialized_size(c),
+        }
+    }
+    read(r, c, v) {
+        match u8::deserialize_with_mode(&mut r, c, v)? {
+            0 => Ok(MemoryProof::Offline),
+            1 => Ok(MemoryProof::Twist(Box::new(TwistMemoryProof::deserialize_with_mode(
+                &mut r, c, v,
+            )?))),
+            _ => Err(ark_serialize::SerializationError::InvalidData),
+        }
+    }
+});
 
 /// How a proof proves instruction fetch ([`FetchArgument`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -172,15 +223,22 @@ zkvm_core::impl_serialization!(LookupTables {
 });
 
 /// The witness columns a proof commits, in commitment order: all but a Shout fetch's virtual
-/// fields.
+/// fields and the timestamp columns Twist leaves unused.
 pub fn committed_columns(machine: &Machine) -> Vec<usize> {
     let virtual_field = machine
         .shout_fetch
         .as_ref()
         .map(|f| f.field_of(machine.column_names.len()));
+    let unused = unused_columns(machine);
     (0..machine.column_names.len())
         .filter(|c| virtual_field.as_ref().is_none_or(|v| v[*c].is_none()))
+        .filter(|c| !unused.contains(c))
         .collect()
+}
+
+/// The columns that are zero and never committed (Twist's unused timestamp columns).
+fn unused_columns(machine: &Machine) -> &[usize] {
+    machine.twist_memory.as_ref().map_or(&[], |t| &t.unused)
 }
 
 /// Why a proof was rejected, or could not be produced or read.
@@ -229,6 +287,10 @@ fn stage_meaning(stage: &str) -> &'static str {
              instruction fetches, range checks or public output do not match)"
         }
         "gkr" => "the memory-checking argument is malformed",
+        "memory checking (twist)" => {
+            "the proof does not hold for this program, output and exit code (its memory reads \
+             do not return what was written, or its addresses are not what the columns hold)"
+        }
         "instruction fetch (shout)" => {
             "the proof does not hold for this program (its instruction fetches do not match the \
              bytecode)"
@@ -256,6 +318,7 @@ zkvm_core::impl_serialization!(VmProof {
     public: one,
     log_rows: one,
     mem_log_size: one,
+    memory: one,
     fetch: one,
     tables: one,
     column_commitments: vec,
@@ -290,6 +353,8 @@ pub(crate) struct StageClaims<'a> {
     pub tables: Vec<(&'a TableFamily, &'a [Fr], &'a [Fr])>,
     /// Shout fetch's claim about the bits (their columns, point and values).
     pub fetch: Option<(&'a [usize], &'a BitsOpening)>,
+    /// Twist memory's claims about columns.
+    pub memory: Vec<ColumnClaims>,
 }
 
 impl<'a> StageClaims<'a> {
@@ -312,6 +377,7 @@ impl<'a> StageClaims<'a> {
                 .map(|((f, p), e)| (f, p, e.as_slice()))
                 .collect(),
             fetch: None,
+            memory: Vec::new(),
         }
     }
 
@@ -340,6 +406,12 @@ impl<'a> StageClaims<'a> {
             point: point.to_vec(),
             values: fields(&mut cols.iter().copied().zip(values.iter().copied())),
         });
+        for (point, cols, values) in &self.memory {
+            claims.push(PointClaims {
+                point: point.clone(),
+                values: fields(&mut cols.iter().copied().zip(values.iter().copied())),
+            });
+        }
         claims
     }
 }
@@ -347,7 +419,7 @@ impl<'a> StageClaims<'a> {
 impl OpeningStatement {
     /// The claims about committed polynomials; a claim about a virtual column (proven by
     /// Shout instead) is left out. `None` when a claim names a column or table column that is
-    /// not committed and not virtual.
+    /// not committed and not virtual, or claims a nonzero value of an unused column.
     pub(crate) fn new(machine: &Machine, stages: &StageClaims) -> Option<Self> {
         let committed = committed_columns(machine);
         let table_ids = committed_table_columns(machine);
@@ -355,6 +427,7 @@ impl OpeningStatement {
             .shout_fetch
             .as_ref()
             .map(|f| f.field_of(machine.column_names.len()));
+        let unused = unused_columns(machine);
         let mut column_poly = vec![None; machine.column_names.len()];
         for (k, c) in committed.iter().enumerate() {
             column_poly[*c] = Some(k);
@@ -377,6 +450,7 @@ impl OpeningStatement {
                         point: p,
                         value,
                     }),
+                    None if unused.contains(&c) => ark_ff::Zero::is_zero(&value).then_some(())?,
                     None => {
                         virtual_field.as_ref().and_then(|v| v[c])?;
                     }
@@ -397,6 +471,13 @@ impl OpeningStatement {
             point,
             &mut cols.iter().copied().zip(values.iter().copied()),
         )?;
+        for (point, cols, values) in &stages.memory {
+            columns_at(
+                &mut statement,
+                point,
+                &mut cols.iter().copied().zip(values.iter().copied()),
+            )?;
+        }
         if let Some((bits, opening)) = stages.fetch {
             columns_at(
                 &mut statement,
@@ -423,7 +504,10 @@ impl OpeningStatement {
 /// The table columns that are committed for `machine`, in [`crate::machine::table_cols`] order.
 pub fn committed_table_columns(machine: &Machine) -> Vec<usize> {
     use crate::machine::table_cols::*;
-    let mut cols = vec![MEM_FINAL_VALUE, MEM_FINAL_TS, MEM_FINAL_FLAG];
+    let mut cols = match machine.twist_memory {
+        Some(_) => Vec::new(),
+        None => vec![MEM_FINAL_VALUE, MEM_FINAL_TS, MEM_FINAL_FLAG],
+    };
     cols.extend(
         tables_used(machine)
             .into_iter()
@@ -472,6 +556,7 @@ pub fn absorb_statement(
     t.absorb_bytes(labels::ISA, machine.isa.as_bytes());
     t.absorb_bytes(labels::PROGRAM, &machine.program_digest.0);
     t.absorb_bytes(labels::CONSTRAINTS, &machine.r1cs.digest());
+    t.absorb_bytes(labels::MEMORY, machine.memory_argument().name().as_bytes());
     t.absorb_bytes(labels::FETCH, machine.fetch_argument().name().as_bytes());
     t.absorb_bytes(labels::TABLES, machine.lookup_tables().name().as_bytes());
     t.absorb_u64(labels::EXIT_CODE, public.exit_code.into());

@@ -6,13 +6,14 @@ use ark_bn254::Fr;
 use rayon::prelude::*;
 
 use super::{
-    absorb_statement, committed_columns, committed_table_columns, labels, FetchProof,
+    absorb_statement, committed_columns, committed_table_columns, labels, FetchProof, MemoryProof,
     OpeningStatement, ProofError, StageClaims, VmProof,
 };
 use crate::gkr;
 use crate::machine::fractions::{
     cycle_columns, cycle_leaves, family_vars, table_committed, table_leaves,
 };
+use crate::machine::twist_memory;
 use crate::machine::{Machine, PublicValues, Witness};
 use crate::pcs::{reduce, DoryPcs, DoryProverData, DorySetup};
 use crate::poly::small_value;
@@ -48,6 +49,8 @@ pub const PHASE_COMMIT_TABLES: &str = "commit tables";
 pub const PHASE_SPARTAN: &str = "spartan";
 /// See [`PHASE_COMMIT_COLUMNS`].
 pub const PHASE_GKR: &str = "memory checking and lookups (gkr)";
+/// See [`PHASE_COMMIT_COLUMNS`].
+pub const PHASE_MEMORY: &str = "memory checking (twist)";
 /// See [`PHASE_COMMIT_COLUMNS`].
 pub const PHASE_FETCH: &str = "instruction fetch (shout)";
 /// See [`PHASE_COMMIT_COLUMNS`].
@@ -189,7 +192,19 @@ pub fn prove(
     }
     stats.record(PHASE_GKR, &mut clock);
 
-    // Instruction fetch by Shout: the virtual fields' claims at Spartan's and GKR's points.
+    // Twist memory checking, when the machine uses it.
+    let (memory, memory_claims) = match machine.twist_memory {
+        None => (MemoryProof::Offline, Vec::new()),
+        Some(_) => {
+            let (proof, claims) = twist_memory::prove(machine, &polys, log_rows as usize, &mut t)
+                .map_err(ProofError::Shape)?;
+            stats.record(PHASE_MEMORY, &mut clock);
+            (MemoryProof::Twist(Box::new(proof)), claims)
+        }
+    };
+
+    // Instruction fetch by Shout: the virtual fields' claims at Spartan's, GKR's and Twist's
+    // points.
     let mut stages = StageClaims::new(
         &spartan_claims,
         (r_rows, &used_cols, &leaf_column_evals),
@@ -200,6 +215,7 @@ pub fn prove(
             .collect(),
         &leaf_table_evals,
     );
+    stages.memory = memory_claims;
     let fetch_claims = stages.fetch_claims(machine);
     let (fetch, fetch_opening) = match &machine.shout_fetch {
         None => (FetchProof::LogUp, None),
@@ -256,6 +272,7 @@ pub fn prove(
         public: public.clone(),
         log_rows,
         mem_log_size,
+        memory,
         fetch,
         tables: machine.lookup_tables(),
         column_commitments,

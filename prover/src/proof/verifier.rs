@@ -7,13 +7,14 @@ use ark_ff::{Field, Zero};
 
 use super::{
     absorb_statement, committed_columns, committed_table_columns, labels, public_output_sum,
-    FetchProof, OpeningStatement, ProofError, StageClaims, VmProof, MAX_LOG_ROWS,
+    FetchProof, MemoryProof, OpeningStatement, ProofError, StageClaims, VmProof, MAX_LOG_ROWS,
 };
 use crate::gkr;
 use crate::machine::fractions::{
     cycle_columns, cycle_leaf_values, family_vars, table_committed, table_leaf_values,
 };
 use crate::machine::logup::{multiplicity_column, table_log_size};
+use crate::machine::twist_memory;
 use crate::machine::{table_cols, Machine, TableId};
 use crate::pcs::{reduce, DoryCommitment, DorySetup};
 use crate::shout::bits;
@@ -34,7 +35,11 @@ fn reject(stage: &'static str, reason: impl ToString) -> ProofError {
 pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(), ProofError> {
     let machine = &machine
         .clone()
-        .for_proof(proof.fetch.argument(), proof.tables)
+        .for_proof(
+            proof.memory.argument(),
+            proof.fetch.argument(),
+            proof.tables,
+        )
         .map_err(ProofError::Shape)?;
     if proof.program_digest != machine.program_digest.0 {
         return Err(ProofError::WrongProgram {
@@ -171,7 +176,22 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
         ));
     }
 
-    // Instruction fetch by Shout: the virtual fields' claims at Spartan's and GKR's points.
+    // Twist memory checking, when the proof uses it.
+    let memory_claims = match (&machine.twist_memory, &proof.memory) {
+        (None, MemoryProof::Offline) => Vec::new(),
+        (Some(_), MemoryProof::Twist(p)) => {
+            twist_memory::verify(machine, p, log_rows as usize, &mut t)
+                .map_err(|e| reject("memory checking (twist)", e))?
+        }
+        _ => {
+            return Err(ProofError::Shape(
+                "memory-checking argument differs from the machine's".into(),
+            ))
+        }
+    };
+
+    // Instruction fetch by Shout: the virtual fields' claims at Spartan's, GKR's and Twist's
+    // points.
     let mut stages = StageClaims::new(
         &spartan_claims,
         (
@@ -186,6 +206,7 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
             .collect(),
         &proof.leaf_table_evals,
     );
+    stages.memory = memory_claims;
     let fetch_claims = stages.fetch_claims(machine);
     let fetch_opening = match (&machine.shout_fetch, &proof.fetch) {
         (None, FetchProof::LogUp) => None,

@@ -18,6 +18,7 @@ use zkvm_prover::lower::{self, Witness};
 use zkvm_prover::machine::balance::{unbalanced_multisets, Multiset};
 use zkvm_prover::machine::fetch::{FetchArgument, ShoutFetch};
 use zkvm_prover::machine::split_tables::{HighHalf, LookupTables};
+use zkvm_prover::machine::twist_memory::{MemoryArgument, TwistMemory};
 use zkvm_prover::machine::{table_cols, LookupUse, Machine, PublicValues, TableId};
 use zkvm_prover::pipeline::{self, setup_for, PipelineError};
 use zkvm_prover::poly::small_value;
@@ -97,6 +98,13 @@ impl Verdict {
     #[track_caller]
     pub fn assert_lookup(&self, name: &str, m: Multiset) {
         self.assert("memory checking and lookups", &[], &[name], &[m]);
+    }
+
+    /// Caught by Twist memory checking alone: every constraint holds, every lookup finds its
+    /// tuple and balances, and the verifier's Twist stage rejects.
+    #[track_caller]
+    pub fn assert_twist(&self) {
+        self.assert("memory checking (twist)", &[], &[], &[]);
     }
 
     /// Caught by one multiset alone (memory, the public output, or a table's multiplicities):
@@ -510,6 +518,52 @@ impl Forge {
             .extend(bits::bit_columns(fetch.bits.len(), &indices));
         edit(&mut witness, &fetch);
         (machine, witness)
+    }
+
+    /// [`Forge::prove`] with the memory checked by Twist: the completed witness (its timestamp
+    /// columns zeroed, as Twist leaves them unused) gets every slot's address bits — the bits of
+    /// its address modulo the memory on active rows (as a forger addressing past the memory
+    /// would set them), 0 elsewhere — `edit` makes a last change (to the bits, say), and the
+    /// real prover proves it against the Twist-memory machine.
+    pub fn prove_twist(&mut self, edit: impl FnOnce(&mut Witness, &TwistMemory)) -> Verdict {
+        let mut witness = self.complete();
+        let machine = self
+            .machine
+            .clone()
+            .with_memory(MemoryArgument::Twist)
+            .expect("a lowering's machine checks memory offline");
+        let twist = machine
+            .twist_memory
+            .clone()
+            .expect("a Twist-memory machine");
+        let rows = self.rows();
+        for c in &twist.unused {
+            witness.columns[*c] = vec![Fr::zero(); rows];
+        }
+        let log_k = machine.memory.log_size;
+        for (slot, bits) in machine.slots.iter().zip(&twist.bits) {
+            let cols = &witness.columns;
+            let addresses: Vec<u64> = (0..rows)
+                .map(|t| match slot.active.eval_row(cols, t).is_zero() {
+                    true => 0,
+                    false => small_value(slot.addr.eval_row(cols, t)).unwrap_or(0),
+                })
+                .collect();
+            for i in 0..bits.len() {
+                let shift = log_k - 1 - i;
+                let column = addresses
+                    .iter()
+                    .map(|a| Fr::from((a >> shift) & 1))
+                    .collect();
+                witness.columns.push(column);
+            }
+        }
+        for table in lower::tables_used(&machine) {
+            witness.table_columns[zkvm_prover::machine::logup::multiplicity_column(table)] =
+                multiplicities(&machine, &witness.columns, table);
+        }
+        edit(&mut witness, &twist);
+        self.verdict(&machine, witness)
     }
 
     /// [`Forge::prove`] with split range and bitwise tables: the completed witness gets the

@@ -331,11 +331,10 @@ fn a_wrong_product_column_is_rejected() {
 const TWO_CELLS: &str =
     "main:\n [ap] = 5, ap++;\n [ap] = 6, ap++;\n output [ap - 2];\n output [ap - 1];\n halt;\n";
 
-#[test]
-fn a_stale_read_is_rejected() {
+/// The first output claims the neighbouring cell's value, with the right timestamp.
+fn forge_stale_read() -> Forge {
     let mut f = Forge::zasm(TWO_CELLS, &[]);
     let t = rows_at(&f, 2)[0];
-    // The first output claims the neighbouring cell's value, with the right timestamp.
     f.pin_read("dst", t);
     for col in ["dst_read_value", "dst_write_value"] {
         f.set(col, t, Fr::from(6u64));
@@ -343,7 +342,17 @@ fn a_stale_read_is_rejected() {
     f.claim_output_from_witness();
     assert_eq!(f.public.output, vec![Fr::from(6u64); 2]);
     rederive(&mut f);
-    f.prove().assert_multiset(Multiset::Memory);
+    f
+}
+
+#[test]
+fn a_stale_read_is_rejected() {
+    forge_stale_read().prove().assert_multiset(Multiset::Memory);
+}
+
+#[test]
+fn a_stale_read_is_rejected_by_twist() {
+    forge_stale_read().prove_twist(|_, _| {}).assert_twist();
 }
 
 #[test]
@@ -369,10 +378,8 @@ fn forge_unwritten() -> (Forge, usize) {
     (f, t)
 }
 
-#[test]
-fn a_read_from_the_future_is_rejected() {
-    // The output reads the 7 that the next row writes; memory balances (the cell's final
-    // tuple is its initial one), only the timestamp range check objects.
+/// The output reads the 7 that the next row writes.
+fn forge_read_from_the_future() -> Forge {
     let (mut f, t) = forge_unwritten();
     let later_write = 3 * (t as u64 + 1) + 2 + 1; // slot dst (2) of the next row
     f.pin_read("dst", t);
@@ -384,39 +391,61 @@ fn a_read_from_the_future_is_rejected() {
     f.claim_output_from_witness();
     assert_eq!(f.public.output, vec![Fr::from(7u64)]);
     rederive(&mut f);
-    f.prove()
+    f
+}
+
+#[test]
+fn a_read_from_the_future_is_rejected() {
+    // Memory balances (the cell's final tuple is its initial one), only the timestamp range
+    // check objects.
+    forge_read_from_the_future()
+        .prove()
         .assert_lookup("memory: dst timestamp low limb", Multiset::Range16);
 }
 
 #[test]
-fn a_read_of_an_unwritten_cell_claimed_initialised_is_rejected() {
+fn a_read_from_the_future_is_rejected_by_twist() {
+    forge_read_from_the_future()
+        .prove_twist(|_, _| {})
+        .assert_twist();
+}
+
+/// The output claims the unwritten cell holds 0, with the "initialised" flag `flag`.
+fn forge_unwritten_read(flag: Fr) -> Forge {
     let (mut f, t) = forge_unwritten();
     f.pin_read("dst", t);
     for col in ["dst_read_value", "dst_write_value", "dst_read_ts"] {
         f.set(col, t, Fr::zero());
     }
-    f.set("dst_read_flag", t, Fr::one());
+    f.set("dst_read_flag", t, flag);
     f.claim_output_from_witness();
     assert_eq!(f.public.output, vec![Fr::zero()]);
     rederive(&mut f);
-    f.prove().assert_multiset(Multiset::Memory);
+    f
+}
+
+#[test]
+fn a_read_of_an_unwritten_cell_claimed_initialised_is_rejected() {
+    forge_unwritten_read(Fr::one())
+        .prove()
+        .assert_multiset(Multiset::Memory);
+}
+
+#[test]
+fn a_read_of_an_unwritten_cell_claimed_initialised_is_rejected_by_twist() {
+    forge_unwritten_read(Fr::one())
+        .prove_twist(|_, _| {})
+        .assert_twist();
 }
 
 #[test]
 fn a_read_of_an_unwritten_cell_is_rejected() {
-    let (mut f, t) = forge_unwritten();
-    f.pin_read("dst", t);
-    for col in [
-        "dst_read_value",
-        "dst_write_value",
-        "dst_read_ts",
-        "dst_read_flag",
-    ] {
-        f.set(col, t, Fr::zero());
-    }
-    f.claim_output_from_witness();
-    rederive(&mut f);
-    f.prove()
+    // The constraint is shared by both memory arguments.
+    forge_unwritten_read(Fr::zero())
+        .prove()
+        .assert_constraint("memory: dst reads a written cell");
+    forge_unwritten_read(Fr::zero())
+        .prove_twist(|_, _| {})
         .assert_constraint("memory: dst reads a written cell");
 }
 

@@ -179,6 +179,7 @@ pub fn machine_with_cols(program: &Program, mem_log_size: usize) -> (Machine, Rv
         uses_bitwise: true,
         shout_fetch: None,
         split_tables: None,
+        twist_memory: None,
     };
     (machine, c)
 }

@@ -76,6 +76,7 @@ pub fn machine(program: &Program, mem_log_size: usize) -> (Machine, ZasmCols) {
         uses_bitwise: false,
         shout_fetch: None,
         split_tables: None,
+        twist_memory: None,
     };
     (machine, c)
 }
