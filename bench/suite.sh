@@ -4,6 +4,7 @@
 #
 #   bash bench/suite.sh small|large [ALGORITHM...]     # default: every algorithm
 #   ZKVM_FETCH=logup,shout bash bench/suite.sh small   # every program under both fetch arguments
+#   ZKVM_MEMORY=offline,twist bash bench/suite.sh small # ... and under both memory arguments
 #
 # Each comparison's table is written to bench/results/SIZE/ALGORITHM.txt, after the command
 # that produced it (inputs it generates go to bench/results/SIZE/inputs). Proving the large size needs about
@@ -42,16 +43,18 @@ sha_message() {
   awk -v n="$1" 'BEGIN { print n; for (i = 0; i < n; i++) print 32 + (7 * i + 3) % 95 }' >"$3"
 }
 
-# The instruction-fetch arguments each program is proven with (`zkvm compare --fetch`).
+# The instruction-fetch and memory-checking arguments each program is proven with (`zkvm
+# compare --fetch --memory-checking`).
 fetch=${ZKVM_FETCH:-logup}
+memory=${ZKVM_MEMORY:-offline}
 
 run() {
   local name=$1
   shift
-  echo "== $name ($size): zkvm compare $* --fetch $fetch" >&2
+  echo "== $name ($size): zkvm compare $* --fetch $fetch --memory-checking $memory" >&2
   {
-    echo "\$ zkvm compare $* --fetch $fetch"
-    "$zkvm" compare "$@" --fetch "$fetch"
+    echo "\$ zkvm compare $* --fetch $fetch --memory-checking $memory"
+    "$zkvm" compare "$@" --fetch "$fetch" --memory-checking "$memory"
   } >"$out/$name.txt"
 }
 

@@ -236,3 +236,36 @@ fn both_fetch_arguments_side_by_side() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("unknown fetch argument `lookup`"), "{err}");
 }
+
+#[test]
+fn both_memory_arguments_side_by_side() {
+    let (code, out, err) = zkvm(&[
+        "compare",
+        "examples/zasm/fib.zasm",
+        "--input",
+        "1=30",
+        "--memory-checking",
+        "offline,twist",
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(row(&out, "status"), ["verified"; 2], "{out}");
+    assert_eq!(row(&out, "public output"), ["832040"; 2], "{out}");
+    // Twist drops the timestamps' range checks and runs a phase of its own.
+    let count = |cell: &str| -> u64 { cell.split_whitespace().next().unwrap().parse().unwrap() };
+    let lookups = row(&out, "lookups/cycle");
+    assert!(count(lookups[1]) < count(lookups[0]), "{out}");
+    let twist_phase = row(&out, "  memory checking (twist) (s)");
+    assert_eq!(twist_phase[0], "-", "{out}");
+    assert!(twist_phase[1].parse::<f64>().is_ok(), "{out}");
+    let (code, _, err) = zkvm(&[
+        "prove",
+        "examples/zasm/fib.zasm",
+        "--memory-checking",
+        "spice",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("unknown memory-checking argument `spice`"),
+        "{err}"
+    );
+}

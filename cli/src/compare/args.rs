@@ -8,6 +8,8 @@ use anyhow::Context;
 use clap::Args;
 use zkvm_prover::baseline::Kernel;
 use zkvm_prover::machine::fetch::FetchArgument;
+use zkvm_prover::machine::twist_memory::MemoryArgument;
+use zkvm_prover::pipeline::ProofOptions;
 
 use super::{Column, Measured, Source};
 use crate::program::{detect, resolve, Kind};
@@ -39,6 +41,11 @@ pub struct CompareArgs {
     /// `--fetch logup,shout` puts LogUp and Shout side by side on the same run.
     #[arg(long, value_delimiter = ',', default_value = "logup")]
     pub fetch: Vec<FetchArgument>,
+    /// Prove every program with each of these memory-checking arguments, one column each (and
+    /// one per fetch argument): `--memory-checking offline,twist` puts offline memory checking
+    /// and Twist side by side on the same run.
+    #[arg(long, value_delimiter = ',', default_value = "offline")]
+    pub memory_checking: Vec<MemoryArgument>,
     /// Only run the programs: cycles and instruction mix, no proving.
     #[arg(long)]
     pub execute_only: bool,
@@ -146,11 +153,22 @@ pub(super) fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
         let (i, src) = index_arg(spec, "stdin", count)?;
         stdins[i].extend(stdin_bytes(spec, &src)?);
     }
-    // One column per program and fetch argument (one per program when only executing).
+    // One column per program and combination of arguments (one per program when only
+    // executing).
     let mut fetches = args.fetch.clone();
     fetches.dedup();
-    if args.execute_only || fetches.is_empty() {
-        fetches = vec![fetches.first().copied().unwrap_or_default()];
+    let mut memories = args.memory_checking.clone();
+    memories.dedup();
+    let mut combinations: Vec<ProofOptions> = memories
+        .iter()
+        .flat_map(|&memory| {
+            fetches
+                .iter()
+                .map(move |&fetch| ProofOptions { memory, fetch })
+        })
+        .collect();
+    if args.execute_only || combinations.is_empty() {
+        combinations = vec![combinations.first().copied().unwrap_or_default()];
     }
     let mut cols = Vec::new();
     for (i, path) in args.programs.iter().enumerate() {
@@ -158,11 +176,12 @@ pub(super) fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
         let prepared = prepare(path);
         let inputs = std::mem::take(&mut inputs[i]);
         let stdin = std::mem::take(&mut stdins[i]);
-        for &fetch in &fetches {
-            let name = if fetches.len() > 1 {
-                format!("{base} [{fetch}]")
-            } else {
-                base.clone()
+        for &options in &combinations {
+            let name = match (memories.len() > 1, fetches.len() > 1) {
+                (true, true) => format!("{base} [{}, {}]", options.memory, options.fetch),
+                (true, false) => format!("{base} [{}]", options.memory),
+                (false, true) => format!("{base} [{}]", options.fetch),
+                (false, false) => base.clone(),
             };
             let (kind, source, result) = match &prepared {
                 Ok((Kind::Elf, elf)) => {
@@ -175,7 +194,7 @@ pub(super) fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
                     let source = Source::Elf {
                         path: elf.clone(),
                         stdin: stdin.clone(),
-                        fetch,
+                        options,
                     };
                     ("rv32im", source, Ok(Measured::default()))
                 }
@@ -189,7 +208,7 @@ pub(super) fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
                     let source = Source::Zasm {
                         path: p.clone(),
                         inputs: inputs.clone(),
-                        fetch,
+                        options,
                     };
                     ("zasm", source, Ok(Measured::default()))
                 }

@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use zkvm_prover::baseline::Kernel;
-use zkvm_prover::machine::fetch::FetchArgument;
+use zkvm_prover::pipeline::ProofOptions;
 use zkvm_prover::pipeline::Report;
 
 use args::columns;
@@ -30,17 +30,17 @@ use table::{outputs_agree, render_table, rows, table_json, verdict};
 /// What one column stands for.
 #[derive(Clone, Debug)]
 enum Source {
-    /// A zasm program with its inputs, proven with a fetch argument.
+    /// A zasm program with its inputs, proven with a memory-checking and a fetch argument.
     Zasm {
         path: PathBuf,
         inputs: Vec<String>,
-        fetch: FetchArgument,
+        options: ProofOptions,
     },
-    /// An ELF guest with its stdin, proven with a fetch argument.
+    /// An ELF guest with its stdin, proven with a memory-checking and a fetch argument.
     Elf {
         path: PathBuf,
         stdin: Vec<u8>,
-        fetch: FetchArgument,
+        options: ProofOptions,
     },
     /// A direct circuit.
     Baseline(Kernel),

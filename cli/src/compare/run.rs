@@ -182,7 +182,7 @@ pub(super) fn prove(source: &Source, i: usize, max_cycles: u64) -> anyhow::Resul
 fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow::Result<Measured> {
     let proof_arg = proof_path.display().to_string();
     match source {
-        Source::Zasm { path, fetch, .. } | Source::Elf { path, fetch, .. } => {
+        Source::Zasm { path, options, .. } | Source::Elf { path, options, .. } => {
             let mut args = vec![
                 "prove".to_string(),
                 path.display().to_string(),
@@ -190,7 +190,8 @@ fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow
                 "-o".into(),
                 proof_arg,
                 format!("--max-cycles={max_cycles}"),
-                format!("--fetch={fetch}"),
+                format!("--fetch={}", options.fetch),
+                format!("--memory-checking={}", options.memory),
             ];
             let mut stdin: &[u8] = &[];
             match source {

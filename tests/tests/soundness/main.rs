@@ -17,7 +17,10 @@
 //! - [`proof_level`]: tampered proof files, claimed sizes, the program and the exit code;
 //! - [`shout_fetch`]: instruction fetch by Shout: forged fetches and tampered Shout proofs;
 //! - [`split_tables`]: short runs' split range and bitwise tables: forged halves, relabelled
-//!   proofs.
+//!   proofs;
+//! - [`twist_memory`]: memory checked by Twist: forged address bits, accesses beyond the memory,
+//!   tampered and relabelled proofs (forged reads under Twist are beside their offline twins,
+//!   `…_by_twist`).
 
 mod control;
 mod control_rv32im;
@@ -31,4 +34,5 @@ mod rv32im;
 mod rv32im_pins;
 mod shout_fetch;
 mod split_tables;
+mod twist_memory;
 mod zasm;

@@ -550,8 +550,10 @@ fn a_load_from_the_future_is_rejected() {
     stale_read(&mut f, "ram", 2, 5, ts(3, 2));
     set_rd(&mut f, 2, 5);
     assert_eq!(settle_exit(&mut f), 5);
-    f.prove()
+    f.clone()
+        .prove()
         .assert_lookup("memory: ram timestamp low limb", Multiset::Range16);
+    f.prove_twist(|_, _| {}).assert_twist();
 }
 
 #[test]
@@ -606,8 +608,17 @@ fn a_store_into_code_is_rejected() {
     set_eff(&mut f, 2, CODE - ram_base(&claimed));
     set_operand(&mut f, 2, "x", CODE);
     assert_eq!(settle_exit(&mut f), 0);
-    f.prove()
+    f.clone()
+        .prove()
         .assert_constraint("memory: ram writes a writable cell");
+    f.clone()
+        .prove_twist(|_, _| {})
+        .assert_constraint("memory: ram writes a writable cell");
+    // Claiming the code cell writable satisfies the constraint; Twist's cells carry their
+    // public permission, so the store reads a cell that is not there.
+    let ram_perm = f.col("ram_perm");
+    f.prove_twist(|w, _| w.columns[ram_perm][2] = Fr::from(2u64))
+        .assert_twist();
 }
 
 // ---------------------------------------------------------------------------------------------
