@@ -599,3 +599,97 @@ pub fn verify(
         ],
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::{one, zero, Builder, OutputLane, ProgramDigest, PublicValues};
+    use crate::proof::{self, ProofError};
+
+    /// A machine of one slot whose `active` is a free column, over 4 cells, and a witness in
+    /// which row 0 is active twice over: it reads 0 from cell 0 and writes 5, and row 1 reads 10
+    /// from cell 0 — no memory holds 10, but the doubled increment `2 · (5 − 0)` puts it there.
+    fn doubled_access() -> (Machine, Witness) {
+        let mut b = Builder::default();
+        let cycle = b.small_col("cycle");
+        let [act, addr, read, write, ts, lo, hi] =
+            ["act", "addr", "read", "write", "read_ts", "ts_lo", "ts_hi"].map(|n| b.small_col(n));
+        let slots = vec![MemSlot {
+            name: "m".into(),
+            active: cur(act),
+            addr: cur(addr),
+            read_value: read,
+            write_value: write,
+            read_ts: ts,
+            read_init_flag: None,
+            ts_diff_limbs: (lo, hi),
+            permission: None,
+            writes: zero(),
+        }];
+        let lookups = offline_memory::constrain(&mut b, &slots, cycle);
+        let (column_names, small_columns, r1cs) = b.finish();
+        let machine = Machine {
+            isa: "test".into(),
+            program_digest: ProgramDigest::new("test", 0, &[], &[], None),
+            column_names,
+            small_columns,
+            r1cs,
+            slots,
+            cycle_col: cycle,
+            lookups,
+            bytecode: Vec::new(),
+            memory: MemoryLayout {
+                log_size: 2,
+                init: Vec::new(),
+                init_flag: Fr::one(),
+                permissions: None,
+            },
+            // A lane that never outputs, so that the GKR has a fraction to sum.
+            outputs: vec![OutputLane {
+                active: zero(),
+                index: zero(),
+                value: one(),
+            }],
+            uses_bitwise: false,
+            shout_fetch: None,
+            split_tables: None,
+            twist_memory: None,
+        }
+        .with_memory(MemoryArgument::Twist)
+        .expect("one slot checked offline");
+        let mut columns = vec![vec![Fr::zero(); 4]; machine.column_names.len()];
+        columns[cycle] = (0..4u64).map(Fr::from).collect();
+        columns[act] = [2u64, 1, 0, 0].map(Fr::from).to_vec();
+        columns[read] = [0u64, 10, 0, 0].map(Fr::from).to_vec();
+        columns[write] = [5u64, 10, 0, 0].map(Fr::from).to_vec();
+        let witness = Witness {
+            columns,
+            table_columns: vec![Vec::new(); super::super::table_cols::COUNT],
+        };
+        (machine, witness)
+    }
+
+    fn prove_and_verify(machine: &Machine, witness: Witness) -> Result<(), ProofError> {
+        let setup = crate::pipeline::setup_for(machine, 2).expect("setup");
+        let public = PublicValues::default();
+        let (proof, _) = proof::prove(machine, &public, witness, &setup).expect("the prover runs");
+        proof::verify(machine, &proof, &setup)
+    }
+
+    #[test]
+    fn an_access_active_twice_over_is_rejected() {
+        let (machine, witness) = doubled_access();
+        let name = "memory (twist): m is active or not";
+        assert!(matches!(
+            prove_and_verify(&machine, witness.clone()),
+            Err(ProofError::Rejected {
+                stage: "spartan",
+                ..
+            })
+        ));
+        // Without that constraint the forgery is accepted: Twist itself takes `active` as given.
+        let mut weakened = machine;
+        weakened.r1cs.constraints.retain(|c| c.name != name);
+        prove_and_verify(&weakened, witness).expect("Twist alone accepts a doubled increment");
+    }
+}

@@ -2,6 +2,7 @@
 //! (`-march=rv32im -mabi=ilp32 -nostdlib -static`) into a temporary directory, run on zkvm and
 //! under qemu-riscv32.
 
+use zkvm_prover::machine::twist_memory::MemoryArgument;
 use zkvm_riscv::RunError;
 
 use crate::common::{differential, gcc, gcc_with, have_gcc, have_qemu, qemu, zkvm};
@@ -81,15 +82,21 @@ fn c_program_with(
     let run = differential(&elf, input, &test);
     if prove {
         let program = zkvm_riscv::load_elf(&std::fs::read(&elf).expect("read")).expect("loads");
-        let (_, proof, _) = zkvm_prover::pipeline::prove_rv32im(&program, input, 1 << 22)
-            .unwrap_or_else(|e| panic!("{test}: {e}"));
-        let (verified, _) = zkvm_prover::pipeline::verify_rv32im(&program, &proof)
-            .unwrap_or_else(|e| panic!("{test}: {e}"));
-        assert_eq!(verified.stdout, run.stdout, "{test}: proven stdout");
-        assert_eq!(
-            verified.exit_code, run.exit_code,
-            "{test}: proven exit code"
-        );
+        for memory in MemoryArgument::ALL {
+            let (_, proof, _) =
+                zkvm_prover::pipeline::prove_rv32im_with(&program, input, 1 << 22, memory)
+                    .unwrap_or_else(|e| panic!("{test} ({memory}): {e}"));
+            let (verified, _) = zkvm_prover::pipeline::verify_rv32im(&program, &proof)
+                .unwrap_or_else(|e| panic!("{test} ({memory}): {e}"));
+            assert_eq!(
+                verified.stdout, run.stdout,
+                "{test} ({memory}): proven stdout"
+            );
+            assert_eq!(
+                verified.exit_code, run.exit_code,
+                "{test} ({memory}): proven exit code"
+            );
+        }
     }
     Some(run)
 }
@@ -407,12 +414,16 @@ void _start(void) {
 
     let program = zkvm_riscv::load_elf(&std::fs::read(&elf).expect("read")).expect("loads");
     assert_ne!(program.initial_sp, 0);
-    let (outcome, proof, _) =
-        zkvm_prover::pipeline::prove_rv32im(&program, b"", 1 << 20).expect("proves");
-    let (verified, _) = zkvm_prover::pipeline::verify_rv32im(&program, &proof).expect("verifies");
-    assert_eq!(verified.stdout, run.stdout);
-    assert_eq!(verified.exit_code, run.exit_code);
-    assert_eq!(outcome.exit_code, run.exit_code);
+    for memory in MemoryArgument::ALL {
+        let (outcome, proof, _) =
+            zkvm_prover::pipeline::prove_rv32im_with(&program, b"", 1 << 20, memory)
+                .expect("proves");
+        let (verified, _) =
+            zkvm_prover::pipeline::verify_rv32im(&program, &proof).expect("verifies");
+        assert_eq!(verified.stdout, run.stdout, "{memory}");
+        assert_eq!(verified.exit_code, run.exit_code, "{memory}");
+        assert_eq!(outcome.exit_code, run.exit_code, "{memory}");
+    }
 }
 
 #[test]
