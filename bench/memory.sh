@@ -24,7 +24,7 @@ for log in "${logs[@]}"; do
   rows=$((1 << log))
   # zasm fib(n) runs 5n + 11 cycles; the RV32IM fib guest about 10.05 n + 1,100.
   zasm_n=$(((rows - 11) / 5))
-  rv_n=$(((rows - 1300) * 100 / 1005))
+  rv_n=$(((rows - 2000) * 100 / 1005))
   echo "$rv_n" >"$work/in.txt"
   for isa in zasm rv32im; do
     for memory in offline twist; do

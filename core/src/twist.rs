@@ -296,8 +296,10 @@ pub(crate) fn sweep<const N: usize>(
 ) -> [Fr; N] {
     let mask = memory.len() - 1;
     let apply = |memory: &mut [Fr], j: usize| {
-        let a = addresses[j] as usize;
-        memory[a & mask] += e[a] * increments[j];
+        if !increments[j].is_zero() {
+            let a = addresses[j] as usize;
+            memory[a & mask] += e[a] * increments[j];
+        }
     };
     let chunk = addresses
         .len()

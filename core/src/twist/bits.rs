@@ -43,7 +43,7 @@
 //! steps 2 and 3 run the dense prover.
 
 use ark_bn254::Fr;
-use ark_ff::{One, Zero};
+use ark_ff::{AdditiveGroup, One, Zero};
 use rayon::prelude::*;
 
 use super::{sweep, TwistError};
@@ -231,6 +231,7 @@ fn prove_with_bits(
     // Address rounds: with `e[k] = eq(r_1..r_i, k's high bits)` and the memory bound on the top
     // variables, access `j` contributes `w_j · ra_X · (Val_X − rv_j)` at X = 0, 2, 3, 4, where
     // `ra_X` is `e · X` or `e · (1 − X)` by the address's next bit.
+    let address_span = tracing::debug_span!(target: "zkvm::prover", "address rounds").entered();
     let mut claim = Fr::zero();
     let mut rounds = Vec::with_capacity(log_k + log_t);
     let mut e = vec![Fr::one(); init.len()];
@@ -238,30 +239,37 @@ fn prove_with_bits(
     let mut r_k = Vec::with_capacity(log_k);
     for i in 0..log_k {
         let half = 1usize << (log_k - 1 - i);
-        let sums = sweep(
+        // Access j's summand is `base · ra(X) · (d + X · dv)` with `d = v0 − rv`, `dv = v1 − v0`
+        // and `ra(X)` = X or 1 − X: a quadratic, accumulated as coefficients.
+        let [c0, c1, c2] = sweep(
             memory.evals(),
             &e,
             addresses,
             &increments,
-            |j, mem, sums: &mut [Fr; 4]| {
+            |j, mem, c: &mut [Fr; 3]| {
                 if weight[j].is_zero() {
                     return;
                 }
                 let a = addresses[j] as usize;
                 let rest = a & (half - 1);
                 let (v0, v1) = (mem[rest], mem[rest + half]);
-                let bit = a & half != 0;
                 let base = weight[j] * e[a];
-                for (sum, x) in sums.iter_mut().zip([0u64, 2, 3, 4]) {
-                    let xf = Fr::from(x);
-                    let ra_x = if bit { xf } else { Fr::one() - xf };
-                    if !ra_x.is_zero() {
-                        *sum += base * ra_x * (v0 + xf * (v1 - v0) - reads[j]);
-                    }
+                let (d, dv) = (base * (v0 - reads[j]), base * (v1 - v0));
+                if a & half != 0 {
+                    c[1] += d;
+                    c[2] += dv;
+                } else {
+                    c[0] += d;
+                    c[1] += dv - d;
+                    c[2] -= dv;
                 }
             },
         );
-        let round = vec![sums[0], claim - sums[0], sums[1], sums[2], sums[3]];
+        let at = |x: u64| {
+            let x = Fr::from(x);
+            c0 + x * (c1 + x * c2)
+        };
+        let round = vec![at(0), claim - at(0), at(2), at(3), at(4)];
         transcript.absorb_fields(sumcheck::labels::ROUND_POLY, &round);
         let r = transcript.challenge();
         claim = interpolate(&round, r);
@@ -272,6 +280,8 @@ fn prove_with_bits(
         });
         memory.bind_top(r);
     }
+
+    drop(address_span);
 
     // Cycle rounds: `ra(r_k, j) = e[a_j]` and `Val(r_k, j)` (a prefix sum of the increments) are
     // dense vectors of T values.
@@ -324,30 +334,18 @@ fn prove_with_bits(
     // Bits.
     let z = transcript.challenge();
     let (eq_read, eq_val) = (eq_table(&r_j), eq_table(&r_val));
-    let mut polys = vec![DenseMle::new(
-        eq_read
-            .par_iter()
-            .zip(&eq_val)
-            .map(|(a, b)| *a + z * b)
-            .collect(),
-    )];
-    polys.extend((0..log_k).map(|i| {
-        let shift = log_k - 1 - i;
-        DenseMle::new(
-            bit_addresses
-                .par_iter()
-                .map(|a| Fr::from((a >> shift) & 1))
-                .collect(),
-        )
-    }));
-    let (bits, r_b, evals) = sumcheck::prove(
+    let weight: Vec<Fr> = eq_read
+        .par_iter()
+        .zip(&eq_val)
+        .map(|(a, b)| *a + z * b)
+        .collect();
+    let (bits, r_b, bit_values) = prove_bits(
         read_ra + z * val_ra,
-        polys,
-        log_k + 1,
-        |p| bits_summand(p, &r_k),
+        weight,
+        bit_addresses,
+        &r_k,
         transcript,
     );
-    let bit_values = evals[1..].to_vec();
     transcript.absorb_fields(labels::BIT_EVALS, &bit_values);
 
     Ok((
@@ -368,6 +366,108 @@ fn prove_with_bits(
             bits: (r_b, bit_values),
         },
     ))
+}
+
+/// Step 3's prover: the sumcheck of `Σ_j W(j) · Π_i ẽ_i(r_k[i], b_i(j))` (degree `log_k + 1`),
+/// for the bits of `addresses`; returns the proof, its final point and the bits there.
+///
+/// Each round's polynomial is accumulated as coefficients, pair by pair: a pair's factors are
+/// linear in `X`, and a bit that is the same at both ends of the pair gives a constant factor.
+/// Most bits are (the high bits of register addresses, of nearby cells), so a pair costs
+/// `O(log_k + v²)` for `v` varying bits instead of `O(log_k²)`. The first round reads the bits
+/// from the addresses; later ones bind them as field elements.
+fn prove_bits(
+    claim: Fr,
+    weight: Vec<Fr>,
+    addresses: &[u32],
+    r_k: &[Fr],
+    transcript: &mut Transcript,
+) -> (SumcheckProof, Vec<Fr>, Vec<Fr>) {
+    let _span = tracing::debug_span!(target: "zkvm::prover", "bits").entered();
+    let log_k = r_k.len();
+    let degree = log_k + 1;
+    // ẽ_i(b) = c0[i] + b · c1[i].
+    let c0: Vec<Fr> = r_k.iter().map(|r| Fr::one() - r).collect();
+    let c1: Vec<Fr> = r_k.iter().map(|r| r.double() - Fr::one()).collect();
+    let mut weight = DenseMle::new(weight);
+    let mut bits: Vec<Vec<Fr>> = Vec::new();
+    let mut claim = claim;
+    let mut rounds = Vec::with_capacity(weight.num_vars());
+    let mut point = Vec::with_capacity(weight.num_vars());
+    while weight.num_vars() > 0 {
+        let half = weight.evals().len() / 2;
+        let w = weight.evals();
+        let bit = |i: usize, j: usize| -> Fr {
+            match bits.get(i) {
+                Some(b) => b[j],
+                None => Fr::from((addresses[j] >> (log_k - 1 - i)) & 1),
+            }
+        };
+        let coefficients = (0..half)
+            .into_par_iter()
+            .fold(
+                || vec![Fr::zero(); degree + 1],
+                |mut acc, m| {
+                    let mut poly = Vec::with_capacity(degree + 1);
+                    poly.extend([w[m], w[m + half] - w[m]]);
+                    let mut constant = Fr::one();
+                    for i in 0..log_k {
+                        let (lo, hi) = (bit(i, m), bit(i, m + half));
+                        let at_lo = c0[i] + lo * c1[i];
+                        if lo == hi {
+                            constant *= at_lo;
+                            continue;
+                        }
+                        // poly · (at_lo + slope · X)
+                        let slope = (hi - lo) * c1[i];
+                        poly.push(Fr::zero());
+                        for k in (1..poly.len()).rev() {
+                            poly[k] = poly[k] * at_lo + poly[k - 1] * slope;
+                        }
+                        poly[0] *= at_lo;
+                    }
+                    acc.iter_mut()
+                        .zip(&poly)
+                        .for_each(|(a, c)| *a += constant * c);
+                    acc
+                },
+            )
+            .reduce(
+                || vec![Fr::zero(); degree + 1],
+                |mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            );
+        let at = |x: u64| {
+            let x = Fr::from(x);
+            coefficients
+                .iter()
+                .rev()
+                .fold(Fr::zero(), |acc, c| acc * x + c)
+        };
+        let mut round: Vec<Fr> = (0..=degree as u64).map(at).collect();
+        round[1] = claim - round[0];
+        transcript.absorb_fields(sumcheck::labels::ROUND_POLY, &round);
+        let r = transcript.challenge();
+        claim = interpolate(&round, r);
+        rounds.push(round);
+        point.push(r);
+        bits = (0..log_k)
+            .into_par_iter()
+            .map(|i| {
+                (0..half)
+                    .map(|m| {
+                        let (lo, hi) = (bit(i, m), bit(i, m + half));
+                        lo + r * (hi - lo)
+                    })
+                    .collect()
+            })
+            .collect();
+        weight.bind_top(r);
+    }
+    let values = bits.iter().map(|b| b[0]).collect();
+    (SumcheckProof { rounds }, point, values)
 }
 
 fn absorb_read(transcript: &mut Transcript, values: &ValuesAt, ra: Fr, val: Fr) {
