@@ -6,13 +6,13 @@
 //! - a **uniform R1CS** ([`crate::r1cs`]): the same constraints on every row, which may also
 //!   read the next row (register transitions), proven with Spartan;
 //! - **memory slots**: up to a few accesses per cycle to one read-write memory, checked by the
-//!   offline memory checker ([`offline_memory`]): each access is a read tuple consumed and a write tuple
-//!   produced, with timestamps;
+//!   offline memory checker ([`offline_memory`]: each access is a read tuple consumed and a
+//!   write tuple produced, with timestamps) or by Twist ([`twist_memory`]);
 //! - **lookups** of tuples of columns into tables ([`logup`]): the program's bytecode (instruction
 //!   fetch), 16-bit ranges, and whatever an ISA's ALU needs;
 //! - a **public output** sequence bound into the proof.
 //!
-//! Memory checking and lookups both reduce to one kind of statement — a sum of fractions
+//! Offline memory checking and lookups both reduce to one kind of statement — a sum of fractions
 //! `± active / (α − fingerprint(tuple))` over the cycles, plus sums over tables, adds up to zero
 //! (LogUp, Haböck 2022) — proven by GKR without committing to anything after the challenges
 //! (see [`crate::gkr`]). [`fractions`] turns families of such fractions into GKR leaves and back.
