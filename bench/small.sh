@@ -4,6 +4,7 @@
 # with each fetch argument and prints the median prove time, proof size and verify time.
 #
 #   bash bench/small.sh [ZKVM_BINARY] [REPS]    # default: target/release/zkvm, 5
+#   ZKVM_MEMORY=twist bash bench/small.sh       # memory checked by Twist (default: offline)
 #
 # Pass another build's binary to compare two commits in one run (BENCHMARKS.md does).
 set -euo pipefail
@@ -32,6 +33,7 @@ measure() {
   for _ in $(seq "$reps"); do
     local flag=()
     [ "$fetch" = logup ] || flag=(--fetch "$fetch")
+    [ -z "${ZKVM_MEMORY:-}" ] || flag+=(--memory-checking "$ZKVM_MEMORY")
     "$@" "${flag[@]}" --json -o "$work/p" >"$work/json" 2>/dev/null
     times+=("$(jq '.report.prove_seconds' "$work/json")")
     sizes+=("$(jq '.report.proof_bytes' "$work/json")")

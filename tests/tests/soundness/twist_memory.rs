@@ -174,3 +174,43 @@ fn relabelled_proofs_are_rejected() {
     let as_twist = forge::edit_proof(&offline, |p| p.memory = twist_part);
     assert_eq!(rejection(&program, &as_twist), "shape");
 }
+
+#[test]
+fn a_load_from_a_no_access_cell_is_rejected_by_twist() {
+    // `lw a0, 16(a1)` reads past the program's 16 data bytes (the interpreter faults). The cell's
+    // permission is 0; the R1CS lets an access claim only 1 or 2, and whichever the forger
+    // claims, Twist's cells carry their public permission.
+    use super::rv32im::{exit_code, pc_of, program, row_of, A0, A1, DATA};
+    use super::rv32im_pins::claim_program;
+    use zkvm_riscv::Instruction as I;
+    let load = |offset: i32| {
+        program(&[
+            I::Lui {
+                rd: A1,
+                imm: DATA as i32,
+            },
+            I::Lw {
+                rd: A0,
+                rs1: A1,
+                imm: offset,
+            },
+        ])
+    };
+    assert_eq!(exit_code(&load(16), &[]), None);
+    for claimed_permission in [0u64, 1, 2] {
+        let mut f = Forge::rv(load(12), &[]);
+        claim_program(&mut f, load(16));
+        let t = row_of(&f, pc_of(1), false);
+        f.set("imm", t, Fr::from(16u64));
+        let w = f.get("w", t) + Fr::one();
+        f.set("w", t, w);
+        let low = f.get_u("eff_lo", t) + 4;
+        f.set("eff_lo", t, Fr::from(low));
+        let ram_perm = f.col("ram_perm");
+        let verdict = f.prove_twist(|w, _| w.columns[ram_perm][t] = Fr::from(claimed_permission));
+        match claimed_permission {
+            0 => verdict.assert_constraint("memory: ram touches an accessible cell"),
+            _ => verdict.assert_twist(),
+        }
+    }
+}
