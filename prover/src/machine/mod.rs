@@ -65,6 +65,10 @@ pub struct MemSlot {
     pub permission: Option<Col>,
     /// 1 on rows where this access changes the cell (then its permission must be 2).
     pub writes: LinComb,
+    /// With Twist: how many address bits this slot commits, when the ISA keeps its addresses
+    /// below `2^address_bits` (RV32IM's register slots: 5); `None` for the memory's full width.
+    /// Twist's constraints then hold the slot to that range; offline checking ignores it.
+    pub address_bits: Option<usize>,
 }
 
 /// A lookup of a tuple of row expressions into a table, on the rows where `active` is 1.

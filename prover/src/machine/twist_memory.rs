@@ -6,9 +6,10 @@
 //! access `j = row · S' + s` is slot `s` of `row` (`S'` the number of slots rounded up to a power
 //! of two; the extra slots are inactive), so a claim about the run at `(r_row, r_slot)` is
 //! `Σ_s eq(r_slot, s) · (slot s's expression)(r_row)`, a combination of the columns' values at
-//! `r_row`. Every slot commits `log K` boolean columns, the bits of its address, constrained in
-//! the R1CS: each bit is boolean, `active` is boolean, and on active rows the address is the
-//! bits' value (which keeps it below `K`). The offline argument's timestamp columns and their
+//! `r_row`. Every slot commits boolean columns, the bits of its address — `log K` of them, or
+//! fewer for a slot whose ISA keeps its addresses smaller ([`MemSlot::address_bits`]: RV32IM's
+//! register slots, 5) — constrained in the R1CS: each bit is boolean, `active` is boolean, and
+//! on active rows the address is the bits' value (which keeps it below `K`, or `2^bits`). The offline argument's timestamp columns and their
 //! range checks are gone: those columns are zero, never committed, and every claim about them
 //! must be 0.
 //!
@@ -84,7 +85,8 @@ impl FromStr for MemoryArgument {
 /// Where a Twist-memory machine keeps its memory's columns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TwistMemory {
-    /// Per slot, the committed bits of its address, most significant first.
+    /// Per slot, the committed bits of its address, most significant first: the low
+    /// [`Machine::address_width`] bits of the memory's `log K` (the others are zero).
     pub bits: Vec<Vec<Col>>,
     /// The offline argument's timestamp columns: zero, never committed.
     pub unused: Vec<Col>,
@@ -172,10 +174,9 @@ impl Machine {
         if still_read {
             return Err("a timestamp column is read by more than offline memory checking".into());
         }
-        let log_k = self.memory.log_size;
         let mut bits = Vec::new();
         for slot in self.slots.clone() {
-            let cols: Vec<Col> = (0..log_k)
+            let cols: Vec<Col> = (0..self.address_width(&slot))
                 .map(|i| self.append_small_column(&format!("{}_addr_bit_{i}", slot.name)))
                 .collect();
             self.constrain_address(&slot, &cols);
@@ -185,8 +186,16 @@ impl Machine {
         Ok(self)
     }
 
+    /// How many address bits `slot` commits under Twist: its own width, at most the memory's.
+    pub fn address_width(&self, slot: &MemSlot) -> usize {
+        slot.address_bits
+            .unwrap_or(self.memory.log_size)
+            .min(self.memory.log_size)
+    }
+
     /// A slot's Twist constraints: `active` and the bits boolean, and on active rows the
-    /// address spelled by the bits.
+    /// address spelled by the bits (the least significant bits of the memory's width, the others
+    /// zero).
     fn constrain_address(&mut self, slot: &MemSlot, bits: &[Col]) {
         let one = LinComb::from(Var::One);
         let mut push = |name: String, a: LinComb, b: LinComb| {
@@ -232,8 +241,8 @@ pub fn extend_witness(machine: &Machine, witness: &mut Witness) -> Result<(), St
     for c in &twist.unused {
         witness.columns[*c] = vec![Fr::zero(); rows];
     }
-    let log_k = machine.memory.log_size;
     for (slot, cols) in machine.slots.iter().zip(&twist.bits) {
+        let width = cols.len();
         let columns = &witness.columns;
         let addresses: Vec<u64> = (0..rows)
             .into_par_iter()
@@ -243,10 +252,10 @@ pub fn extend_witness(machine: &Machine, witness: &mut Witness) -> Result<(), St
                 }
                 let addr = slot.addr.eval_row(columns, t);
                 small_value(addr)
-                    .filter(|a| *a < 1 << log_k)
+                    .filter(|a| *a < 1 << width)
                     .ok_or_else(|| {
                         format!(
-                            "row {t}: slot {} accesses {addr}, beyond the memory",
+                            "row {t}: slot {} accesses {addr}, beyond its {width} address bits",
                             slot.name
                         )
                     })
@@ -254,7 +263,7 @@ pub fn extend_witness(machine: &Machine, witness: &mut Witness) -> Result<(), St
             .collect::<Result<_, String>>()?;
         for (i, col) in cols.iter().enumerate() {
             debug_assert_eq!(witness.columns.len(), *col);
-            let shift = log_k - 1 - i;
+            let shift = width - 1 - i;
             witness.columns.push(
                 addresses
                     .par_iter()
@@ -574,12 +583,17 @@ pub fn verify(
     }
     let r_slot = &openings.bits.0[log_rows..];
     let all = full(&bit_cols, &proof.bit_evals);
+    let log_k = machine.memory.log_size;
     for (i, claimed) in openings.bits.1.iter().enumerate() {
+        // Bit i of a slot with fewer bits than the memory is its column's, or zero above them.
         let value: Fr = twist
             .bits
             .iter()
             .enumerate()
-            .map(|(s, cols)| point_eq(s as u64, r_slot) * all[cols[i]])
+            .filter_map(|(s, cols)| {
+                let col = cols.get((i + cols.len()).checked_sub(log_k)?)?;
+                Some(point_eq(s as u64, r_slot) * all[*col])
+            })
             .sum();
         if value != *claimed {
             return Err(format!(
@@ -625,6 +639,7 @@ mod tests {
             ts_diff_limbs: (lo, hi),
             permission: None,
             writes: zero(),
+            address_bits: None,
         }];
         let lookups = offline_memory::constrain(&mut b, &slots, cycle);
         let (column_names, small_columns, r1cs) = b.finish();
@@ -674,6 +689,23 @@ mod tests {
         let public = PublicValues::default();
         let (proof, _) = proof::prove(machine, &public, witness, &setup).expect("the prover runs");
         proof::verify(machine, &proof, &setup)
+    }
+
+    #[test]
+    fn register_slots_commit_five_address_bits() {
+        let program = zkvm_riscv::Program::from_instructions(0x1000, &[], None);
+        let machine = crate::lower::riscv::machine(&program, 10)
+            .with_memory(MemoryArgument::Twist)
+            .expect("an offline machine");
+        let twist = machine.twist_memory.as_ref().expect("Twist");
+        let names: Vec<&str> = machine.slots.iter().map(|s| s.name.as_str()).collect();
+        let widths: Vec<usize> = twist.bits.iter().map(Vec::len).collect();
+        assert_eq!(
+            (names, widths),
+            (vec!["rs1", "rs2", "ram", "rd"], vec![5, 5, 10, 5])
+        );
+        // Twelve timestamp columns fewer, thirty bits more.
+        assert_eq!(twist.unused.len(), 12);
     }
 
     #[test]

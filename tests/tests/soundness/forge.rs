@@ -522,8 +522,8 @@ impl Forge {
 
     /// [`Forge::prove`] with the memory checked by Twist: the completed witness (its timestamp
     /// columns zeroed, as Twist leaves them unused) gets every slot's address bits — the bits of
-    /// its address modulo the memory on active rows (as a forger addressing past the memory
-    /// would set them), 0 elsewhere — `edit` makes a last change (to the bits, say), and the
+    /// its address modulo the slot's width on active rows (as a forger addressing past it would
+    /// set them), 0 elsewhere — `edit` makes a last change (to the bits, say), and the
     /// real prover proves it against the Twist-memory machine.
     pub fn prove_twist(&mut self, edit: impl FnOnce(&mut Witness, &TwistMemory)) -> Verdict {
         let mut witness = self.complete();
@@ -540,7 +540,6 @@ impl Forge {
         for c in &twist.unused {
             witness.columns[*c] = vec![Fr::zero(); rows];
         }
-        let log_k = machine.memory.log_size;
         for (slot, bits) in machine.slots.iter().zip(&twist.bits) {
             let cols = &witness.columns;
             let addresses: Vec<u64> = (0..rows)
@@ -550,7 +549,7 @@ impl Forge {
                 })
                 .collect();
             for i in 0..bits.len() {
-                let shift = log_k - 1 - i;
+                let shift = bits.len() - 1 - i;
                 let column = addresses
                     .iter()
                     .map(|a| Fr::from((a >> shift) & 1))

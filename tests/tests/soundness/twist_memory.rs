@@ -39,8 +39,10 @@ fn an_address_bit_that_is_not_boolean_is_rejected() {
     // select one cell (read as a one-hot vector, the entries would be 0, 1 and −1, 2).
     let mut f = Forge::zasm(TWO_CELLS, &[]);
     let cols = f.cols.clone();
+    // zasm slots commit the memory's full width of bits. Bit i (from the most significant) set
+    // and bit i + 1 clear:
     let log_k = f.machine.memory.log_size;
-    // Bit i (from the most significant) set and bit i + 1 clear.
+    assert!(f.machine.slots.iter().all(|s| s.address_bits.is_none()));
     let pattern = |a: u64| (0..log_k - 1).find(|i| (a >> (log_k - 2 - i)) & 3 == 2);
     let (t, s) = active_access(&f, &cols, |a| pattern(a).is_some());
     let name = f.machine.slots[s].name.clone();

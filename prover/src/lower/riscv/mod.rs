@@ -84,6 +84,10 @@ use trace::{unprovable, RowIn};
 
 /// Number of registers (addresses `0..32` of the memory).
 pub const NUM_REGS: u64 = 32;
+
+/// The bits of a register's address (`0..NUM_REGS`): the register slots' address width under
+/// Twist (their addresses are bytecode fields, register indices).
+const REGISTER_BITS: usize = NUM_REGS.trailing_zeros() as usize;
 const A0: usize = 10;
 const A1: usize = 11;
 const A2: usize = 12;
@@ -197,6 +201,7 @@ fn memory_slots(c: &RvCols) -> Vec<MemSlot> {
         ts_diff_limbs: limbs,
         permission: None,
         writes: zero(),
+        address_bits: Some(REGISTER_BITS),
     };
     vec![
         register_read(
@@ -224,6 +229,7 @@ fn memory_slots(c: &RvCols) -> Vec<MemSlot> {
             ts_diff_limbs: (c.ram_ts_lo, c.ram_ts_hi),
             permission: Some(c.ram_perm),
             writes: memory::ram_writes(c),
+            address_bits: None,
         },
         MemSlot {
             name: "rd".into(),
@@ -236,6 +242,7 @@ fn memory_slots(c: &RvCols) -> Vec<MemSlot> {
             ts_diff_limbs: (c.rd_ts_lo, c.rd_ts_hi),
             permission: None,
             writes: zero(),
+            address_bits: Some(REGISTER_BITS),
         },
     ]
 }

@@ -94,6 +94,7 @@ pub fn memory_slots(c: &ZasmCols) -> Vec<MemSlot> {
             ts_diff_limbs: c.ts_limbs()[s],
             permission: None,
             writes: zero(),
+            address_bits: None,
         })
         .collect()
 }
