@@ -1,7 +1,8 @@
 //! Twist: read-write memory checking by one-hot addressing and increments (Setty and Thaler,
 //! "Twist and Shout", ePrint 2025/105: the Twist PIOP for `d = 1`, with its read-checking and
 //! Val-evaluation sumchecks, and Shout's Hamming-weight and Booleanity checks of the one-hot
-//! address).
+//! address). The zkVM's proofs use [`bits`] instead: the address committed as bits, and
+//! inactive accesses; this module is the reference form, tested and benchmarked beside it.
 //!
 //! **Statement.** A memory of `K = 2^log_k` cells with public initial values `init(k)`, and
 //! `T = 2^log_t` accesses (`log_t ≥ 1`). Access `j` touches the cell `a_j`, committed as the

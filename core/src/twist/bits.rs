@@ -39,8 +39,10 @@
 //!    point `r_b` to the caller.
 //!
 //! **Prover.** The address rounds sweep the accesses in time order against the partly bound
-//! memory, exactly as d = 1 Twist's ([`super::sweep`], `O((T + K) log K)`); the cycle rounds and
-//! steps 2 and 3 run the dense prover.
+//! memory, exactly as d = 1 Twist's (`sweep`, `O((T + K) log K)`), each access adding
+//! its summand's three coefficients (it is quadratic in the round's variable); the cycle rounds
+//! and step 2 run the dense prover, and step 3 its own (`prove_bits`), which multiplies only
+//! the bits that differ across a pair.
 
 use ark_bn254::Fr;
 use ark_ff::{AdditiveGroup, One, Zero};
