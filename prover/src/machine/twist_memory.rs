@@ -34,7 +34,7 @@ use super::logup::{multiplicities, multiplicity_column};
 use super::{
     cur, offline_memory, tables_used, Col, Machine, MemSlot, MemoryLayout, TableId, Witness,
 };
-use crate::poly::{small_value, DenseMle};
+use crate::poly::{eq_table, inner_product, small_value, DenseMle};
 use crate::r1cs::{Constraint, LinComb, Var};
 use zkvm_core::transcript::Transcript;
 use zkvm_core::twist::bits::{self, AccessOpenings, Accesses, TwistBitsProof, ValuesAt};
@@ -403,10 +403,6 @@ fn point_eq(a: u64, r: &[Fr]) -> Fr {
         .product()
 }
 
-fn twist_error(e: TwistError) -> String {
-    e.to_string()
-}
-
 /// Proves the machine's memory with Twist (after every commitment): returns the proof part and
 /// the claims about columns it leaves for the opening.
 pub fn prove(
@@ -459,11 +455,12 @@ pub fn prove(
         },
         transcript,
     )
-    .map_err(twist_error)?;
+    .map_err(|e: TwistError| e.to_string())?;
+    // One eq table per point, shared by its columns.
     let at = |point: &[Fr], cols: &[Col]| -> Vec<Fr> {
-        let r_row = &point[..log_rows];
+        let eq_row = eq_table(&point[..log_rows]);
         cols.par_iter()
-            .map(|c| columns[*c].evaluate(r_row))
+            .map(|c| inner_product(columns[*c].evals(), &eq_row))
             .collect()
     };
     let access_cols = access_columns(machine);
@@ -534,7 +531,7 @@ pub fn verify(
         &proof.twist,
         transcript,
     )
-    .map_err(twist_error)?;
+    .map_err(|e: TwistError| e.to_string())?;
     let access_cols = access_columns(machine);
     let bit_cols: Vec<Col> = twist.bits.concat();
     if proof.read_evals.len() != access_cols.len()
