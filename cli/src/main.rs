@@ -48,6 +48,9 @@ enum Command {
     /// Verify a proof for a program; prints the proven public output, and reports the program
     /// digest and the exit code (a non-zero exit code is refused unless `--exit-code` names it).
     Verify(prove_cmd::VerifyArgs),
+    /// Join the parts of a proof made in shards by several processes (`zkvm prove --shard-rows K
+    /// --shards A..B`) into one proof file for `zkvm verify`.
+    Combine(prove_cmd::CombineArgs),
     /// Print the digest that identifies a program: `zkvm verify` reports it for every proof.
     Id(prove_cmd::IdArgs),
     /// Run, prove and verify several programs (and direct circuits) and print their costs side
@@ -139,6 +142,7 @@ fn main() -> ExitCode {
         Command::Build(args) => riscv_cmd::build(&args),
         Command::Prove(args) => prove_cmd::prove(&args),
         Command::Verify(args) => prove_cmd::verify(&args),
+        Command::Combine(args) => prove_cmd::combine(&args),
         Command::Id(args) => prove_cmd::id(&args),
         Command::Compare(args) => compare::compare(&args),
         Command::Demo => demo::demo(),

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use zkvm_host::{FetchArgument, MemoryArgument, Output, Program, ProofOptions, Report};
+use zkvm_host::{FetchArgument, MemoryArgument, Output, Program, ProofOptions, Report, Sharding};
 
 use crate::zasm_cmd;
 
@@ -23,7 +23,7 @@ pub struct ProveArgs {
     #[arg(long = "stdin", value_name = "FILE")]
     pub stdin: Option<PathBuf>,
     /// Stop with an error after this many cycles.
-    #[arg(long, default_value_t = 1 << 24)]
+    #[arg(long, default_value_t = 1 << 28)]
     pub max_cycles: u64,
     /// How instruction fetch is proven: `logup` (every bytecode field a committed column, one
     /// lookup into the bytecode table) or `shout` (the fields virtual, read through the table by
@@ -36,10 +36,24 @@ pub struct ProveArgs {
     /// reads it.
     #[arg(long, default_value_t = MemoryArgument::default())]
     pub memory_checking: MemoryArgument,
-    /// Prove even when the estimated peak memory exceeds the memory available (the run is
-    /// otherwise refused before proving, naming both figures).
+    /// Prove the run as one proof even when the estimated peak memory exceeds the memory
+    /// available (by default such a run is proven in shards that fit).
     #[arg(long)]
     pub no_memory_check: bool,
+    /// Prove the run in shards of 2^LOG rows (3 to 24), whatever its length: peak memory then
+    /// depends on the shard size, not the run's length. `zkvm verify` checks the shards as one
+    /// proof.
+    #[arg(long, value_name = "LOG")]
+    pub shard_rows: Option<u32>,
+    /// Peak memory to stay within, in GiB: a run whose estimated peak exceeds it is proven in
+    /// the largest shards that fit (default: the memory available).
+    #[arg(long, value_name = "GIB", conflicts_with = "shard_rows")]
+    pub memory_budget: Option<f64>,
+    /// Prove only shards START..END (END excluded) of a run split by --shard-rows, into a part
+    /// for `zkvm combine`: several processes or machines then prove one run. The other shards
+    /// are executed (for the memory they leave) but not proven.
+    #[arg(long, value_name = "START..END", requires = "shard_rows", value_parser = parse_range)]
+    pub shards: Option<(u32, u32)>,
     /// Where to write the proof (default: PROGRAM.proof).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -49,6 +63,54 @@ pub struct ProveArgs {
     /// Print the public output and the metrics as one JSON object on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `START..END` as a pair of shard indices.
+fn parse_range(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("{s:?} is not a range START..END of shard indices (e.g. 0..4)");
+    let (start, end) = s.split_once("..").ok_or_else(bad)?;
+    let (start, end): (u32, u32) = (
+        start.parse().map_err(|_| bad())?,
+        end.parse().map_err(|_| bad())?,
+    );
+    if start >= end {
+        return Err(format!("{s:?} is an empty range of shards"));
+    }
+    Ok((start, end))
+}
+
+/// Arguments of `zkvm combine`.
+#[derive(Args)]
+pub struct CombineArgs {
+    /// The parts (`zkvm prove --shard-rows K --shards A..B` each), in any order.
+    #[arg(required = true)]
+    pub parts: Vec<PathBuf>,
+    /// Where to write the proof.
+    #[arg(short, long)]
+    pub output: PathBuf,
+}
+
+/// `zkvm combine`: join parts of a sharded proof into one proof file.
+pub fn combine(args: &CombineArgs) -> anyhow::Result<u8> {
+    let mut parts = Vec::new();
+    for path in &args.parts {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let part = zkvm_host::ShardedProof::from_bytes(&bytes)
+            .with_context(|| format!("{} is not a part of a sharded proof", path.display()))?;
+        parts.push(part);
+    }
+    let proof = zkvm_host::ShardedProof::combine(parts)?;
+    let bytes = proof.to_bytes();
+    std::fs::write(&args.output, &bytes)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    eprintln!(
+        "zkvm combine: {} shards, {} bytes -> {} (check it with `zkvm verify`)",
+        proof.shards.len(),
+        bytes.len(),
+        args.output.display()
+    );
+    Ok(0)
 }
 
 /// Arguments of `zkvm verify`.
@@ -116,6 +178,9 @@ pub fn print_report(r: &Report) {
         "cycles            {} (padded to {})",
         r.cycles, r.padded_cycles
     );
+    if let Some(k) = r.shard_log_rows {
+        eprintln!("shards            {} of 2^{k} rows", r.shards);
+    }
     eprintln!("memory checking   {}", r.memory_checking);
     eprintln!("fetch             {}", r.fetch);
     eprintln!("lookup tables     {}", r.tables);
@@ -166,9 +231,22 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
     );
     zkvm_prover::pipeline::set_memory_check(!args.no_memory_check);
     let program = load(&args.program)?;
+    let sharding = match (args.shard_rows, args.memory_budget) {
+        (Some(log_rows), _) => Sharding::Rows(log_rows),
+        (None, Some(gib)) => {
+            crate::usage_ensure!(
+                gib.is_finite() && gib > 0.0,
+                "--memory-budget takes a positive number of GiB, not {gib}"
+            );
+            Sharding::Budget((gib * f64::from(1u32 << 30)) as u64)
+        }
+        (None, None) => Sharding::Auto,
+    };
     let options = ProofOptions {
         memory: args.memory_checking,
         fetch: args.fetch,
+        sharding,
+        select: args.shards,
     };
     let proof = match &program {
         Program::Zasm(_) => {
@@ -196,6 +274,17 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
         PathBuf::from(p)
     });
     std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    if let Some((start, end)) = args.shards {
+        eprintln!(
+            "zkvm prove: shards {start}..{end} of {} cycles in shards of 2^{} rows, {} bytes -> {} \
+             (join the parts with `zkvm combine`)",
+            report.cycles,
+            args.shard_rows.unwrap_or_default(),
+            bytes.len(),
+            path.display()
+        );
+        return Ok(0);
+    }
     let verified = program
         .verify(&bytes)
         .context("the proof just produced does not verify (a prover bug)")?;

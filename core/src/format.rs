@@ -31,7 +31,7 @@ pub const MAGIC: [u8; 4] = *b"ZKVP";
 /// 4: the proof records its instruction-fetch argument (LogUp or Shout).
 /// 5: the proof records its range and bitwise tables (full or split).
 /// 6: the proof records its memory-checking argument (offline or Twist).
-pub const FORMAT_VERSION: u16 = 6;
+pub const FORMAT_VERSION: u16 = 7;
 /// The most elements any vector in a proof may claim.
 pub const MAX_VEC_LEN: u64 = 1 << 24;
 
@@ -45,6 +45,8 @@ pub enum ProofKind {
     Sumcheck = 2,
     /// Reserved for the zkvm's full proof (defined by the VM proving layer).
     Zkvm = 3,
+    /// Reserved for a run proven in shards, or some of its shards (the VM proving layer).
+    ZkvmShards = 4,
 }
 
 /// Why bytes could not be read as a proof.

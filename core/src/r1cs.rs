@@ -428,6 +428,96 @@ impl UniformR1cs {
         })
     }
 
+    /// The columns some constraint reads on the next row ([`Var::Next`]), in order: the state
+    /// one row hands to the next.
+    pub fn carried_columns(&self) -> Vec<usize> {
+        let mut cols: Vec<usize> = self
+            .constraints
+            .iter()
+            .flat_map(|c| c.vars())
+            .filter_map(|v| match v {
+                Var::Next(j) => Some(j),
+                _ => None,
+            })
+            .collect();
+        cols.sort_unstable();
+        cols.dedup();
+        cols
+    }
+
+    /// The system for one segment of a longer run: a shard of a continuation, proven on its own
+    /// and joined to its neighbours through the state at its two ends, given in
+    /// [`UniformR1cs::carried_columns`] order.
+    ///
+    /// - `entry`, for a segment that does not hold the run's first row: [`Var::First`] reads 0
+    ///   (the run's first-row constraints are some other segment's), and each carried column
+    ///   is pinned to its entry value on the segment's first row.
+    /// - `exit`, for a segment that does not hold the run's last row: [`Var::Last`] reads 0,
+    ///   and on the segment's last row `Var::Next(j)` reads `exit[j]`: the first row of the
+    ///   next segment, whose entry must be the same values. Every transition constraint then
+    ///   holds across the boundary as it does inside a segment.
+    pub fn bind_segment(
+        &self,
+        entry: Option<&[Fr]>,
+        exit: Option<&[Fr]>,
+    ) -> Result<Self, R1csError> {
+        let carried = self.carried_columns();
+        for values in [entry, exit].into_iter().flatten() {
+            if values.len() != carried.len() {
+                return Err(R1csError::Shape(format!(
+                    "a segment boundary of {} values for {} carried columns",
+                    values.len(),
+                    carried.len()
+                )));
+            }
+        }
+        let exit_of = |j: usize| {
+            let k = carried.binary_search(&j).expect("a carried column");
+            exit.map(|e| e[k])
+        };
+        let bind = |lc: &LinComb| {
+            let mut terms = Vec::with_capacity(lc.terms.len());
+            for &(v, k) in &lc.terms {
+                match v {
+                    Var::First if entry.is_some() => {}
+                    Var::Last if exit.is_some() => {}
+                    Var::Next(j) => {
+                        terms.push((v, k));
+                        if let Some(value) = exit_of(j) {
+                            terms.push((Var::Last, k * value));
+                        }
+                    }
+                    _ => terms.push((v, k)),
+                }
+            }
+            LinComb { terms }
+        };
+        let mut constraints: Vec<Constraint> = self
+            .constraints
+            .iter()
+            .map(|c| Constraint {
+                name: c.name.clone(),
+                a: bind(&c.a),
+                b: bind(&c.b),
+                c: bind(&c.c),
+            })
+            .collect();
+        if let Some(entry) = entry {
+            for (&j, value) in carried.iter().zip(entry) {
+                constraints.push(Constraint {
+                    name: format!("segment entry: {}", self.column_names[j]),
+                    a: Var::First.into(),
+                    b: LinComb::from(Var::Cur(j)) - *value,
+                    c: LinComb::zero(),
+                });
+            }
+        }
+        Ok(Self {
+            column_names: self.column_names.clone(),
+            constraints,
+        })
+    }
+
     /// Checks that every constraint only uses existing columns, and no unbound public value.
     pub fn validate(&self) -> Result<(), R1csError> {
         let m = self.num_columns();
@@ -599,6 +689,46 @@ mod tests {
         ));
         cols[0].pop();
         assert!(matches!(r.check(&cols), Err(R1csError::Shape(_))));
+    }
+
+    /// A run split into three segments: each checks on its own rows against the state at its
+    /// ends, and a wrong boundary value, or a first-row constraint in a later segment, fails.
+    #[test]
+    fn segments_of_a_run_check_against_their_boundaries() {
+        let r = fib();
+        assert_eq!(r.carried_columns(), vec![0, 1]);
+        let cols = fib_columns(12);
+        let rows = |lo: usize, hi: usize| -> Vec<Vec<Fr>> {
+            cols.iter().map(|c| c[lo..hi].to_vec()).collect()
+        };
+        let state = |t: usize| vec![cols[0][t], cols[1][t]];
+        let (first, middle, last) = (rows(0, 4), rows(4, 8), rows(8, 12));
+        let (s4, s8) = (state(4), state(8));
+        let bind = |entry: Option<&[Fr]>, exit: Option<&[Fr]>| r.bind_segment(entry, exit).unwrap();
+        assert_eq!(bind(None, Some(&s4)).check(&first), Ok(()));
+        assert_eq!(bind(Some(&s4), Some(&s8)).check(&middle), Ok(()));
+        assert_eq!(bind(Some(&s8), None).check(&last), Ok(()));
+        // An exit that is not the next row: the last row's transition fails.
+        let wrong = [s8[0], s8[1] + Fr::one()];
+        assert!(matches!(
+            bind(Some(&s4), Some(&wrong)).check(&middle),
+            Err(R1csError::Unsatisfied { row: 3, .. })
+        ));
+        // An entry other than the first row: the entry constraint fails.
+        assert!(matches!(
+            bind(Some(&wrong), Some(&s8)).check(&middle),
+            Err(R1csError::Unsatisfied { row: 0, .. })
+        ));
+        // Without an entry, a later segment is held to the run's first-row constraints.
+        assert!(r
+            .bind_segment(None, Some(&s8))
+            .unwrap()
+            .check(&middle)
+            .is_err());
+        assert!(matches!(
+            r.bind_segment(Some(&s4[..1]), None),
+            Err(R1csError::Shape(_))
+        ));
     }
 
     #[test]

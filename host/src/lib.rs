@@ -39,9 +39,10 @@ pub use zkvm_isa::Fr;
 pub use zkvm_prover::machine::fetch::FetchArgument;
 pub use zkvm_prover::machine::twist_memory::MemoryArgument;
 pub use zkvm_prover::machine::ProgramDigest;
-pub use zkvm_prover::pipeline::ProofOptions;
 pub use zkvm_prover::pipeline::Report;
 use zkvm_prover::pipeline::{self, PipelineError};
+pub use zkvm_prover::pipeline::{ProofOptions, Sharding};
+pub use zkvm_prover::shards::ShardedProof;
 pub use zkvm_riscv::Input as GuestInput;
 
 /// Why loading, running, proving or verifying failed.

@@ -12,5 +12,6 @@ pub mod lower;
 pub mod machine;
 pub mod pipeline;
 pub mod proof;
+pub mod shards;
 
 pub use zkvm_core::{format, gkr, pcs, poly, r1cs, shout, spartan, sumcheck, transcript};

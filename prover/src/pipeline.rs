@@ -14,6 +14,7 @@ use crate::machine::twist_memory::{self, MemoryArgument};
 use crate::machine::{Machine, PublicValues};
 use crate::pcs::{DoryPcs, DorySetup, PcsError};
 use crate::proof::{self, ProofError, VmProof};
+use crate::shards::{ShardPlan, ShardedProof, MIN_SHARD_LOG_ROWS};
 
 /// Why a program could not be proven or a proof not verified.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +55,9 @@ pub enum PipelineError {
         /// Its cycles.
         fits_cycles: u64,
     },
+    /// Shards that do not make up a proof of the run ([`crate::shards`]).
+    #[error(transparent)]
+    Shards(#[from] crate::shards::ShardError),
     /// The program is not one the interpreter runs (a hand-built program with an invalid
     /// instruction, or overlapping segments): no proof is about it.
     #[error("invalid program: {0}")]
@@ -130,19 +134,86 @@ pub struct Report {
     pub peak_memory_bytes: u64,
     /// Serialized proof size in bytes.
     pub proof_bytes: usize,
+    /// Shards proven (0 for one proof of the whole run).
+    #[serde(default)]
+    pub shards: u64,
+    /// Each shard's rows (log2), for a run proven in shards.
+    #[serde(default)]
+    pub shard_log_rows: Option<u32>,
     /// Verifier time in seconds, when verified (the commitment setup is loaded from its cache
     /// beforehand and not counted).
     pub verify_seconds: Option<f64>,
 }
 
 /// How a proof is made: the memory-checking and instruction-fetch arguments (the lookup tables
-/// follow from the run's length).
+/// follow from the run's length), and whether the run is proven in shards.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ProofOptions {
     /// How the memory is checked.
     pub memory: MemoryArgument,
     /// How instruction fetch is proven.
     pub fetch: FetchArgument,
+    /// One proof, or shards ([`crate::shards`]).
+    pub sharding: Sharding,
+    /// With shards: prove only shards `start..end` (the others are executed, not proven), for
+    /// a part that [`crate::shards::ShardedProof::combine`] joins to the others. Needs
+    /// [`Sharding::Rows`], so that every process splits the run alike.
+    pub select: Option<(u32, u32)>,
+}
+
+/// Whether a run is proven as one proof or in shards ([`crate::shards`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sharding {
+    /// One proof when the run fits the memory available (estimated before proving), shards of
+    /// the largest size that fits otherwise; always one proof with the memory check off
+    /// ([`set_memory_check`]).
+    #[default]
+    Auto,
+    /// As `Auto`, with a budget of this many bytes of peak memory instead of the memory
+    /// available.
+    Budget(u64),
+    /// Shards of `2^k` rows, whatever the run's length.
+    Rows(u32),
+}
+
+/// The shards to split a run of `cycles` cycles into, or `None` for one proof.
+fn shard_plan(
+    isa: &'static str,
+    cycles: u64,
+    options: ProofOptions,
+) -> Result<Option<ShardPlan>, PipelineError> {
+    let select = options.select.map(|(start, end)| start..end);
+    let budget = match options.sharding {
+        Sharding::Rows(log_rows) => return Ok(Some(ShardPlan { log_rows, select })),
+        _ if select.is_some() => {
+            return Err(LowerError::Unprovable(
+                "proving some of a run's shards needs a fixed shard size (--shard-rows)".into(),
+            )
+            .into())
+        }
+        Sharding::Budget(bytes) => bytes,
+        Sharding::Auto if !MEMORY_CHECK.load(std::sync::atomic::Ordering::Relaxed) => {
+            return Ok(None)
+        }
+        Sharding::Auto => match available_memory() {
+            Some(bytes) => bytes,
+            None => return Ok(None),
+        },
+    };
+    if estimate_peak_memory(isa, cycles.next_power_of_two().max(2)) <= budget {
+        return Ok(None);
+    }
+    let fits = (MIN_SHARD_LOG_ROWS..=MAX_LOG_SIZE)
+        .rev()
+        .find(|k| estimate_peak_memory(isa, 1 << k) <= budget);
+    match fits {
+        Some(log_rows) => Ok(Some(ShardPlan { log_rows, select })),
+        None => Err(LowerError::Unprovable(format!(
+            "a memory budget of {:.2} GiB is too small for even the smallest shard",
+            budget as f64 / f64::from(1u32 << 30)
+        ))
+        .into()),
+    }
 }
 
 impl From<FetchArgument> for ProofOptions {
@@ -263,6 +334,54 @@ fn phase_done(report: &mut Report, phase: &str, time: Duration) {
     report.phases.push((phase.into(), secs(time)));
 }
 
+/// The machine a proof with `options` is made for, from the lowering's machine, and the witness
+/// extended to it (Twist's address bits, Shout's fetch bits, split tables' high halves).
+pub(crate) fn machine_for_proof(
+    machine: Machine,
+    witness: &mut Witness,
+    options: ProofOptions,
+) -> Result<Machine, PipelineError> {
+    let ProofOptions { memory, fetch, .. } = options;
+    let rows = witness.columns.first().map_or(0, |c| c.len());
+    let tables = LookupTables::for_run(&machine, rows.trailing_zeros() as usize);
+    let machine = machine
+        .for_proof(memory, fetch, tables)
+        .map_err(LowerError::Unprovable)?;
+    twist_memory::extend_witness(&machine, witness).map_err(LowerError::Unprovable)?;
+    fetch::extend_witness(&machine, witness).map_err(LowerError::Unprovable)?;
+    split_tables::extend_witness(&machine, witness).map_err(LowerError::Unprovable)?;
+    if rows > 1 << MAX_LOG_SIZE || machine.memory.log_size > MAX_LOG_SIZE as usize {
+        return Err(LowerError::Unprovable(format!(
+            "{rows} rows and 2^{} memory cells exceed this prover's limit of 2^{MAX_LOG_SIZE}",
+            machine.memory.log_size
+        ))
+        .into());
+    }
+    Ok(machine)
+}
+
+/// Fill the report's description of a proof's machine and costs (the times are added by the
+/// caller).
+pub(crate) fn describe(
+    report: &mut Report,
+    machine: &Machine,
+    proof: &VmProof,
+    stats: &proof::ProveStats,
+) {
+    report.padded_cycles += 1 << proof.log_rows;
+    report.memory_checking = machine.memory_argument().name().into();
+    report.fetch = machine.fetch_argument().name().into();
+    report.tables = machine.lookup_tables().name().into();
+    report.columns_per_cycle = machine.column_names.len();
+    report.committed_columns_per_cycle = proof.column_commitments.len();
+    report.committed_elements += stats.committed_elements;
+    report.committed_small_elements += stats.committed_small_elements;
+    report.constraints_per_cycle = machine.r1cs.constraints.len();
+    report.lookups_per_cycle = machine.lookups.len();
+    report.memory_ops_per_cycle = machine.slots.len();
+    report.memory_cells = 1 << machine.memory.log_size;
+}
+
 /// Prove a lowered run as `options` say; fills the report's proving fields.
 fn prove_lowered(
     machine: Machine,
@@ -271,38 +390,13 @@ fn prove_lowered(
     options: ProofOptions,
     report: &mut Report,
 ) -> Result<Vec<u8>, PipelineError> {
-    let ProofOptions { memory, fetch } = options;
+    let machine = &machine_for_proof(machine, &mut witness, options)?;
     let rows = witness.columns.first().map_or(0, |c| c.len());
-    let tables = LookupTables::for_run(&machine, rows.trailing_zeros() as usize);
-    let machine = &machine
-        .for_proof(memory, fetch, tables)
-        .map_err(LowerError::Unprovable)?;
-    twist_memory::extend_witness(machine, &mut witness).map_err(LowerError::Unprovable)?;
-    fetch::extend_witness(machine, &mut witness).map_err(LowerError::Unprovable)?;
-    split_tables::extend_witness(machine, &mut witness).map_err(LowerError::Unprovable)?;
-    if rows > 1 << MAX_LOG_SIZE || machine.memory.log_size > MAX_LOG_SIZE as usize {
-        return Err(LowerError::Unprovable(format!(
-            "{rows} rows and 2^{} memory cells exceed this prover's limit of 2^{MAX_LOG_SIZE}",
-            machine.memory.log_size
-        ))
-        .into());
-    }
     let setup = setup_for(machine, rows.trailing_zeros() as usize)?;
     let (proof, stats) = proof::prove(machine, public, witness, &setup)?;
     let start = Instant::now();
     let bytes = proof.to_bytes();
-    report.padded_cycles = rows as u64;
-    report.memory_checking = memory.name().into();
-    report.fetch = fetch.name().into();
-    report.tables = tables.name().into();
-    report.columns_per_cycle = machine.column_names.len();
-    report.committed_columns_per_cycle = proof.column_commitments.len();
-    report.committed_elements = stats.committed_elements;
-    report.committed_small_elements = stats.committed_small_elements;
-    report.constraints_per_cycle = machine.r1cs.constraints.len();
-    report.lookups_per_cycle = machine.lookups.len();
-    report.memory_ops_per_cycle = machine.slots.len();
-    report.memory_cells = 1 << machine.memory.log_size;
+    describe(report, machine, &proof, &stats);
     report
         .phases
         .extend(stats.phases.iter().map(|(p, d)| (p.to_string(), secs(*d))));
@@ -331,11 +425,31 @@ pub fn prove_zasm_with(
     options: impl Into<ProofOptions>,
 ) -> Result<(Vec<Fr>, Vec<u8>, Report), PipelineError> {
     validate_zasm(program)?;
+    let options = options.into();
     let mut report = Report {
         isa: "zasm".into(),
         ..Report::default()
     };
     let start = Instant::now();
+    let cycles = match options.sharding {
+        Sharding::Rows(_) => 0,
+        // A first run without a trace decides between one proof and shards.
+        _ => {
+            zkvm_vm::run(
+                program,
+                inputs,
+                &zkvm_vm::RunConfig {
+                    max_cycles,
+                    ..Default::default()
+                },
+            )?
+            .summary
+            .cycles
+        }
+    };
+    if let Some(plan) = shard_plan("zasm", cycles, options)? {
+        return prove_zasm_shards(program, inputs, max_cycles, options, &plan, report);
+    }
     let config = zkvm_vm::RunConfig {
         max_cycles,
         record_trace: true,
@@ -350,12 +464,56 @@ pub fn prove_zasm_with(
     let public = PublicValues {
         output: exec.output,
         exit_code: 0,
+        shard: None,
     };
     let (machine, witness) = lower::zasm::lower(program, &trace, &public)?;
     drop(trace);
     phase_done(&mut report, "witness generation", start.elapsed());
-    let bytes = prove_lowered(machine, &public, witness, options.into(), &mut report)?;
+    let bytes = prove_lowered(machine, &public, witness, options, &mut report)?;
     Ok((public.output, bytes, report))
+}
+
+/// [`prove_zasm_with`] in shards: a first pass finds the run's memory size and output, then
+/// the run is executed again and proven shard by shard.
+fn prove_zasm_shards(
+    program: &zkvm_isa::Program,
+    inputs: &[Fr],
+    max_cycles: u64,
+    options: ProofOptions,
+    plan: &ShardPlan,
+    mut report: Report,
+) -> Result<(Vec<Fr>, Vec<u8>, Report), PipelineError> {
+    use lower::zasm::shards::ZasmShards;
+    let start = Instant::now();
+    let survey = ZasmShards::new(program, inputs, max_cycles)?.survey()?;
+    phase_done(&mut report, "trace", start.elapsed());
+    report.cycles = survey.rows;
+    let (machine, _) = lower::zasm::machine(program, survey.mem_log_size);
+    let mut source = ZasmShards::new(program, inputs, max_cycles)?;
+    let proofs = crate::shards::prove_shards(
+        &machine,
+        &mut source,
+        &survey.output,
+        0,
+        plan,
+        options,
+        &mut report,
+    )?;
+    let bytes = finish_shards(proofs, plan, &mut report);
+    Ok((survey.output, bytes, report))
+}
+
+/// The sharded proof file, and the report's totals.
+fn finish_shards(proofs: Vec<VmProof>, plan: &ShardPlan, report: &mut Report) -> Vec<u8> {
+    let start = Instant::now();
+    report.shards = proofs.len() as u64;
+    report.shard_log_rows = Some(plan.log_rows);
+    let bytes = ShardedProof { shards: proofs }.to_bytes();
+    phase_done(report, "serialize", start.elapsed());
+    report.proof_bytes = bytes.len();
+    report.prove_seconds = report.phases.iter().map(|(_, s)| s).sum();
+    report.peak_memory_bytes = peak_memory_bytes();
+    bytes
 }
 
 /// Verify a zasm proof for `program`; returns the proven public output and the verifier time.
@@ -364,15 +522,36 @@ pub fn verify_zasm(
     proof_bytes: &[u8],
 ) -> Result<(Vec<Fr>, Duration), PipelineError> {
     validate_zasm(program)?;
+    if ShardedProof::is_sharded(proof_bytes) {
+        let proof = ShardedProof::from_bytes(proof_bytes)?;
+        let (machine, _) = lower::zasm::machine(program, shards_memory_size(&proof)?);
+        let (public, time) = crate::shards::verify_shards(&machine, &proof.shards)?;
+        return Ok((public.output, time));
+    }
     let proof = VmProof::from_bytes(proof_bytes)?;
     let (machine, _) = lower::zasm::machine(program, proof.mem_log_size as usize);
     let time = verify_machine(&machine, &proof)?;
     Ok((proof.public.output, time))
 }
 
+/// The memory size (log2) of a sharded proof's first shard, within this verifier's limit.
+fn shards_memory_size(proof: &ShardedProof) -> Result<usize, PipelineError> {
+    let size = proof.shards.first().map_or(0, |s| s.mem_log_size);
+    if size > MAX_LOG_SIZE {
+        return Err(ProofError::Shape(format!(
+            "2^{size} memory cells: this verifier accepts at most 2^{MAX_LOG_SIZE}"
+        ))
+        .into());
+    }
+    Ok(size as usize)
+}
+
 /// Check the proof's sizes, load the setup, and verify; returns the time of verification proper
 /// (the setup is loaded from the on-disk cache before the clock starts).
-fn verify_machine(machine: &Machine, proof: &VmProof) -> Result<Duration, PipelineError> {
+pub(crate) fn verify_machine(
+    machine: &Machine,
+    proof: &VmProof,
+) -> Result<Duration, PipelineError> {
     if proof.log_rows > MAX_LOG_SIZE || proof.mem_log_size > MAX_LOG_SIZE {
         return Err(ProofError::Shape(format!(
             "2^{} rows and 2^{} memory cells: this verifier accepts at most 2^{MAX_LOG_SIZE} of each",
@@ -427,16 +606,29 @@ pub fn prove_rv32im_with<'a>(
     options: impl Into<ProofOptions>,
 ) -> Result<(GuestOutcome, Vec<u8>, Report), PipelineError> {
     validate_rv32im(program)?;
+    let options = options.into();
     let mut report = Report {
         isa: "rv32im".into(),
         ..Report::default()
     };
     let start = Instant::now();
+    // A first run without a trace: the output and exit code, the cycles (to decide between one
+    // proof and shards), and the input the guest read, which the proving runs replay.
+    let mut emulator = zkvm_riscv::Emulator::new(program, input)?;
+    let code = emulator.run(&zkvm_riscv::RunConfig {
+        max_cycles,
+        record_trace: false,
+    })?;
+    let stdin = emulator.input_consumed().to_vec();
+    let first = emulator.into_execution(code);
+    if let Some(plan) = shard_plan("rv32im", first.summary.cycles, options)? {
+        return prove_rv32im_shards(program, &stdin, max_cycles, first, options, &plan, report);
+    }
     let config = zkvm_riscv::RunConfig {
         max_cycles,
         record_trace: true,
     };
-    let exec = zkvm_riscv::run(program, input, &config)?;
+    let exec = zkvm_riscv::run(program, &stdin[..], &config)?;
     phase_done(&mut report, "trace", start.elapsed());
     let trace = exec.trace.unwrap_or_default();
     report.cycles = trace.len() as u64;
@@ -454,16 +646,55 @@ pub fn prove_rv32im_with<'a>(
     let public = PublicValues {
         output: lower::riscv::public_output_bytes(&exec.stdout),
         exit_code: exec.exit_code,
+        shard: None,
     };
     let start = Instant::now();
     let (machine, witness) = lower::riscv::lower(program, &trace, &public)?;
     drop(trace);
     phase_done(&mut report, "witness generation", start.elapsed());
-    let bytes = prove_lowered(machine, &public, witness, options.into(), &mut report)?;
+    let bytes = prove_lowered(machine, &public, witness, options, &mut report)?;
     let outcome = GuestOutcome {
         stdout: exec.stdout,
         stderr: exec.stderr,
         exit_code: exec.exit_code,
+    };
+    Ok((outcome, bytes, report))
+}
+
+/// [`prove_rv32im_with`] in shards, replaying the input `stdin` of the first run `first`.
+fn prove_rv32im_shards(
+    program: &zkvm_riscv::Program,
+    stdin: &[u8],
+    max_cycles: u64,
+    first: zkvm_riscv::Execution,
+    options: ProofOptions,
+    plan: &ShardPlan,
+    mut report: Report,
+) -> Result<(GuestOutcome, Vec<u8>, Report), PipelineError> {
+    use lower::riscv::shards::RvShards;
+    let output = lower::riscv::public_output_bytes(&first.stdout);
+    let code = first.exit_code;
+    let start = Instant::now();
+    let (_, mem_log_size) =
+        RvShards::new(program, stdin, max_cycles, output.clone(), code)?.survey()?;
+    phase_done(&mut report, "trace", start.elapsed());
+    report.cycles = first.summary.cycles;
+    let machine = lower::riscv::machine(program, mem_log_size);
+    let mut source = RvShards::new(program, stdin, max_cycles, output.clone(), code)?;
+    let proofs = crate::shards::prove_shards(
+        &machine,
+        &mut source,
+        &output,
+        code,
+        plan,
+        options,
+        &mut report,
+    )?;
+    let bytes = finish_shards(proofs, plan, &mut report);
+    let outcome = GuestOutcome {
+        stdout: first.stdout,
+        stderr: first.stderr,
+        exit_code: code,
     };
     Ok((outcome, bytes, report))
 }
@@ -475,15 +706,21 @@ pub fn verify_rv32im(
     proof_bytes: &[u8],
 ) -> Result<(GuestOutcome, Duration), PipelineError> {
     validate_rv32im(program)?;
-    let proof = VmProof::from_bytes(proof_bytes)?;
-    let machine = lower::riscv::machine(program, proof.mem_log_size as usize);
-    let time = verify_machine(&machine, &proof)?;
+    let (public, time) = if ShardedProof::is_sharded(proof_bytes) {
+        let proof = ShardedProof::from_bytes(proof_bytes)?;
+        let machine = lower::riscv::machine(program, shards_memory_size(&proof)?);
+        crate::shards::verify_shards(&machine, &proof.shards)?
+    } else {
+        let proof = VmProof::from_bytes(proof_bytes)?;
+        let machine = lower::riscv::machine(program, proof.mem_log_size as usize);
+        (proof.public.clone(), verify_machine(&machine, &proof)?)
+    };
     let outcome = GuestOutcome {
-        stdout: lower::riscv::output_bytes(&proof.public.output).ok_or_else(|| {
+        stdout: lower::riscv::output_bytes(&public.output).ok_or_else(|| {
             ProofError::Shape("an RV32IM public output element is not a byte".into())
         })?,
         stderr: Vec::new(),
-        exit_code: proof.public.exit_code,
+        exit_code: public.exit_code,
     };
     Ok((outcome, time))
 }

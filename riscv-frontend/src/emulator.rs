@@ -388,6 +388,22 @@ impl<'a> Emulator<'a> {
         }
     }
 
+    /// The steps recorded since the last call (a run recording its trace, read a piece at a
+    /// time between calls to [`Emulator::run`]).
+    pub fn take_trace(&mut self) -> Vec<Step> {
+        self.trace.as_mut().map(std::mem::take).unwrap_or_default()
+    }
+
+    /// The private input the guest has read so far (all a replay of the run needs).
+    pub fn input_consumed(&self) -> &[u8] {
+        self.input.consumed()
+    }
+
+    /// Whether the program has exited.
+    pub fn exited(&self) -> bool {
+        self.exited.is_some()
+    }
+
     /// The result after [`Emulator::run`] returned `Ok(exit_code)`.
     pub fn into_execution(mut self, exit_code: u32) -> Execution {
         let summary = self.summary();

@@ -798,6 +798,22 @@ impl<'a> Vm<'a> {
         self.cycle
     }
 
+    /// The steps recorded since the last call (a run recording its trace, read a piece at a
+    /// time between calls to [`Vm::run`]).
+    pub fn take_trace(&mut self) -> Vec<Step> {
+        std::mem::take(&mut self.trace)
+    }
+
+    /// The error of a run stopped by its cycle limit `max` ([`Fault::CycleLimit`]).
+    pub fn cycle_limit(&self, max: u64) -> VmError {
+        self.error(Fault::CycleLimit { max })
+    }
+
+    /// The public output so far.
+    pub fn output(&self) -> &[Fr] {
+        &self.cpu.output
+    }
+
     fn error(&self, fault: Fault) -> VmError {
         let pc = self.registers.pc;
         VmError {

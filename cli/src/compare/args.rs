@@ -162,9 +162,11 @@ pub(super) fn columns(args: &CompareArgs) -> anyhow::Result<Vec<Column>> {
     let mut combinations: Vec<ProofOptions> = memories
         .iter()
         .flat_map(|&memory| {
-            fetches
-                .iter()
-                .map(move |&fetch| ProofOptions { memory, fetch })
+            fetches.iter().map(move |&fetch| ProofOptions {
+                memory,
+                fetch,
+                ..ProofOptions::default()
+            })
         })
         .collect();
     if args.execute_only || combinations.is_empty() {

@@ -105,7 +105,7 @@ use ark_ff::Zero;
 use rayon::prelude::*;
 
 use crate::machine::logup::{multiplicities, LookupMiss};
-use crate::machine::offline_memory::{fill_memory, MemoryFillError};
+use crate::machine::offline_memory::{fill_memory, MemoryFillError, MemoryState};
 use crate::machine::{table_cols, Machine, PublicValues};
 pub use crate::machine::{tables_used, Witness};
 
@@ -135,14 +135,38 @@ pub enum LowerError {
 pub fn finish_witness(
     machine: &Machine,
     public: &PublicValues,
-    mut columns: Vec<Vec<Fr>>,
+    columns: Vec<Vec<Fr>>,
 ) -> Result<Witness, LowerError> {
-    let [final_value, final_ts, final_flag] =
-        fill_memory(&machine.slots, &mut columns, &machine.memory)?;
+    let start = MemoryState::initial(&machine.memory);
+    finish_shard_witness(machine, public, columns, start, 0).map(|(witness, _)| witness)
+}
+
+/// [`finish_witness`] for rows that start at cycle `first_cycle` with the memory `start` (a
+/// shard of a longer run); also returns the memory the rows leave. A machine with a committed
+/// initial memory ([`crate::machine::MemoryLayout::committed_init`]) commits `start` as it.
+pub fn finish_shard_witness(
+    machine: &Machine,
+    public: &PublicValues,
+    mut columns: Vec<Vec<Fr>>,
+    start: MemoryState,
+    first_cycle: u64,
+) -> Result<(Witness, MemoryState), LowerError> {
+    let init = machine.memory.committed_init.then(|| start.clone());
+    let (end, final_ts) = fill_memory(
+        &machine.slots,
+        &mut columns,
+        &machine.memory,
+        start,
+        first_cycle,
+    )?;
     let mut table_columns = vec![Vec::new(); table_cols::COUNT];
-    table_columns[table_cols::MEM_FINAL_VALUE] = final_value;
+    table_columns[table_cols::MEM_FINAL_VALUE] = end.value.clone();
     table_columns[table_cols::MEM_FINAL_TS] = final_ts;
-    table_columns[table_cols::MEM_FINAL_FLAG] = final_flag;
+    table_columns[table_cols::MEM_FINAL_FLAG] = end.flag.clone();
+    if let Some(init) = init {
+        table_columns[table_cols::MEM_INIT_VALUE] = init.value;
+        table_columns[table_cols::MEM_INIT_FLAG] = init.flag;
+    }
     for table in tables_used(machine) {
         let m = multiplicities(table, &machine.lookups, &columns, &machine.bytecode)?;
         table_columns[crate::machine::logup::multiplicity_column(table)] = m;
@@ -150,10 +174,11 @@ pub fn finish_witness(
     if cfg!(debug_assertions) {
         public.bind(machine)?.check(&columns)?;
     }
-    Ok(Witness {
+    let witness = Witness {
         columns,
         table_columns,
-    })
+    };
+    Ok((witness, end))
 }
 
 /// The witness columns of `n_rows` rows, each filled independently by `fill_row(t, row)` from a

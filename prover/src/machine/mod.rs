@@ -139,8 +139,13 @@ pub mod table_cols {
     pub const MULT_RANGE8: usize = 6;
     /// How often each nibble-wise bitwise-table row was looked up (short runs).
     pub const MULT_BITWISE4: usize = 7;
+    /// Initial value of each memory cell, when the initial memory is committed (a later shard
+    /// of a sharded run: the memory the shard before left).
+    pub const MEM_INIT_VALUE: usize = 8;
+    /// Initial "initialised" flag of each memory cell, likewise.
+    pub const MEM_INIT_FLAG: usize = 9;
     /// The number of table columns.
-    pub const COUNT: usize = 8;
+    pub const COUNT: usize = 10;
 }
 
 /// Fingerprint tags of the non-table multisets.
@@ -166,6 +171,10 @@ pub struct MemoryLayout {
     /// read-write (zasm). Permissions never change, so they enter the initial and the final
     /// memory tuples alike, and every access carries its cell's permission.
     pub permissions: Option<Vec<(u64, u64, u64)>>,
+    /// The initial memory is committed ([`table_cols::MEM_INIT_VALUE`] and
+    /// [`table_cols::MEM_INIT_FLAG`]) rather than `init` and `init_flag`: a later shard of a
+    /// sharded run starts from the memory the shard before it left ([`crate::shards`]).
+    pub committed_init: bool,
 }
 
 /// What identifies a program: SHA3-256 of its ISA, entry point, bytecode table, initial memory
@@ -336,15 +345,118 @@ impl Machine {
 /// itself depends on the program alone.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PublicValues {
-    /// The public output, element by element (RV32IM: one byte per element).
+    /// The public output, element by element (RV32IM: one byte per element); a shard's own
+    /// part of it.
     pub output: Vec<Fr>,
     /// The exit code (RV32IM's `exit`; 0 for zasm).
     pub exit_code: u32,
+    /// For one shard of a sharded run: where it sits and the state at its ends; `None` for a
+    /// proof of a whole run.
+    pub shard: Option<ShardBoundary>,
 }
 
+/// One shard's place in a sharded run ([`crate::shards`]) and the state at its two ends: the
+/// values of the carried columns ([`UniformR1cs::carried_columns`]), which
+/// [`UniformR1cs::bind_segment`] binds into the shard's constraints.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShardBoundary {
+    /// The shard's position, from 0.
+    pub index: u32,
+    /// The public output elements before this shard's: its output lanes emit elements
+    /// `output_offset..output_offset + output.len()`.
+    pub output_offset: u64,
+    /// The carried columns on the shard's first row; `None` for the first shard, which starts
+    /// as the run does.
+    pub entry: Option<Vec<Fr>>,
+    /// The carried columns on the next shard's first row; `None` for the last shard, which
+    /// ends as the run does.
+    pub exit: Option<Vec<Fr>>,
+}
+
+impl ShardBoundary {
+    /// Whether the shard starts the run.
+    pub fn is_first(&self) -> bool {
+        self.entry.is_none()
+    }
+
+    /// Whether the shard ends the run.
+    pub fn is_last(&self) -> bool {
+        self.exit.is_none()
+    }
+}
+
+/// An optional vector of field elements as a flag byte and the vector.
+fn write_optional_fields<W: std::io::Write>(
+    v: &Option<Vec<Fr>>,
+    mut w: W,
+    c: ark_serialize::Compress,
+) -> Result<(), ark_serialize::SerializationError> {
+    use ark_serialize::CanonicalSerialize;
+    u8::from(v.is_some()).serialize_with_mode(&mut w, c)?;
+    v.iter()
+        .try_for_each(|v| zkvm_core::format::write_vec(v, &mut w, c))
+}
+
+fn optional_fields_size(v: &Option<Vec<Fr>>, c: ark_serialize::Compress) -> usize {
+    1 + v.as_ref().map_or(0, |v| zkvm_core::format::vec_size(v, c))
+}
+
+fn read_optional_fields<R: std::io::Read>(
+    mut r: R,
+    c: ark_serialize::Compress,
+    v: ark_serialize::Validate,
+) -> Result<Option<Vec<Fr>>, ark_serialize::SerializationError> {
+    use ark_serialize::CanonicalDeserialize;
+    match u8::deserialize_with_mode(&mut r, c, v)? {
+        0 => Ok(None),
+        1 => Ok(Some(zkvm_core::format::read_vec(&mut r, c, v)?)),
+        _ => Err(ark_serialize::SerializationError::InvalidData),
+    }
+}
+
+zkvm_core::impl_serialization!(ShardBoundary {
+    write(self, w, c) {
+        self.index.serialize_with_mode(&mut w, c)?;
+        self.output_offset.serialize_with_mode(&mut w, c)?;
+        write_optional_fields(&self.entry, &mut w, c)?;
+        write_optional_fields(&self.exit, &mut w, c)
+    }
+    size(self, c) {
+        8 + 4 + optional_fields_size(&self.entry, c) + optional_fields_size(&self.exit, c)
+    }
+    read(r, c, v) {
+        Ok(ShardBoundary {
+            index: u32::deserialize_with_mode(&mut r, c, v)?,
+            output_offset: u64::deserialize_with_mode(&mut r, c, v)?,
+            entry: read_optional_fields(&mut r, c, v)?,
+            exit: read_optional_fields(&mut r, c, v)?,
+        })
+    }
+});
+
 zkvm_core::impl_serialization!(PublicValues {
-    output: vec,
-    exit_code: one,
+    write(self, w, c) {
+        zkvm_core::format::write_vec(&self.output, &mut w, c)?;
+        self.exit_code.serialize_with_mode(&mut w, c)?;
+        u8::from(self.shard.is_some()).serialize_with_mode(&mut w, c)?;
+        self.shard.iter().try_for_each(|s| s.serialize_with_mode(&mut w, c))
+    }
+    size(self, c) {
+        zkvm_core::format::vec_size(&self.output, c)
+            + 4
+            + 1
+            + self.shard.as_ref().map_or(0, |s| s.serialized_size(c))
+    }
+    read(r, c, v) {
+        let output = zkvm_core::format::read_vec(&mut r, c, v)?;
+        let exit_code = u32::deserialize_with_mode(&mut r, c, v)?;
+        let shard = match u8::deserialize_with_mode(&mut r, c, v)? {
+            0 => None,
+            1 => Some(ShardBoundary::deserialize_with_mode(&mut r, c, v)?),
+            _ => return Err(ark_serialize::SerializationError::InvalidData),
+        };
+        Ok(PublicValues { output, exit_code, shard })
+    }
 });
 
 /// Where the constraints read the public values ([`Var::Public`]).
@@ -358,12 +470,25 @@ pub mod public {
 impl PublicValues {
     /// The values the constraints read, indexed by [`public`].
     pub fn scalars(&self) -> Vec<Fr> {
-        vec![Fr::from(self.exit_code), Fr::from(self.output.len() as u64)]
+        vec![
+            Fr::from(self.exit_code),
+            Fr::from(self.output_offset() + self.output.len() as u64),
+        ]
     }
 
-    /// The machine's constraint system with these values bound.
+    /// The public output elements before this statement's (a shard's; 0 for a whole run).
+    pub fn output_offset(&self) -> u64 {
+        self.shard.as_ref().map_or(0, |s| s.output_offset)
+    }
+
+    /// The machine's constraint system with these values bound, and for a shard, its
+    /// boundaries ([`UniformR1cs::bind_segment`]).
     pub fn bind(&self, machine: &Machine) -> Result<UniformR1cs, crate::r1cs::R1csError> {
-        machine.r1cs.bind_public(&self.scalars())
+        let r1cs = machine.r1cs.bind_public(&self.scalars())?;
+        match &self.shard {
+            None => Ok(r1cs),
+            Some(s) => r1cs.bind_segment(s.entry.as_deref(), s.exit.as_deref()),
+        }
     }
 }
 

@@ -153,6 +153,16 @@ pub fn table_families(layout: &MemoryLayout) -> Vec<TableFamily> {
         init[a] = *v;
     }
     let perms = layout.permissions.clone().map(TableExpr::Ranges);
+    // A later shard's initial memory is the one the shard before left: committed, and joined
+    // to that shard's final memory by their commitments ([`crate::shards`]).
+    let (init_value, init_flag) = if layout.committed_init {
+        (
+            TableExpr::Committed(table_cols::MEM_INIT_VALUE),
+            TableExpr::Committed(table_cols::MEM_INIT_FLAG),
+        )
+    } else {
+        (TableExpr::Public(init), TableExpr::Const(layout.init_flag))
+    };
     vec![
         TableFamily {
             name: "memory: initial".into(),
@@ -162,9 +172,9 @@ pub fn table_families(layout: &MemoryLayout) -> Vec<TableFamily> {
             tuple: vec![
                 tag.clone(),
                 TableExpr::Index,
-                TableExpr::Public(init),
+                init_value,
                 TableExpr::Const(Fr::zero()),
-                TableExpr::Const(layout.init_flag),
+                init_flag,
             ]
             .into_iter()
             .chain(perms.clone())
@@ -188,23 +198,52 @@ pub fn table_families(layout: &MemoryLayout) -> Vec<TableFamily> {
         },
     ]
 }
+/// The memory's content at one moment: each cell's value and "initialised" flag.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemoryState {
+    /// Each cell's value.
+    pub value: Vec<Fr>,
+    /// Each cell's flag.
+    pub flag: Vec<Fr>,
+}
+
+impl MemoryState {
+    /// The initial memory of `layout`'s run (its public part; a committed initial memory is
+    /// some earlier shard's final one).
+    pub fn initial(layout: &MemoryLayout) -> Self {
+        let size = 1usize << layout.log_size;
+        let mut value = vec![Fr::zero(); size];
+        for (a, v) in &layout.init {
+            value[*a as usize] = *v;
+        }
+        MemoryState {
+            value,
+            flag: vec![layout.init_flag; size],
+        }
+    }
+}
+
 /// The prover's side: fill the timestamp columns of every slot and compute the final memory.
 ///
-/// Row `t` is cycle `t`. `columns` must already hold each slot's `active`, address, read and write values. Returns the
-/// final value, timestamp and flag columns (length `2^layout.log_size`), or the first row whose
-/// access is out of the layout's address range or reads a value other than the cell holds.
+/// Row `t` is cycle `first_cycle + t` (a shard's rows are part of a longer run), and the memory
+/// starts as `start`, with every timestamp 0. `columns` must already hold each slot's
+/// `active`, address, read and write values. Returns the final memory and each cell's last
+/// write's timestamp, or the first row whose access is out of the layout's address range or
+/// reads a value other than the cell holds.
 pub fn fill_memory(
     slots: &[MemSlot],
     columns: &mut [Vec<Fr>],
     layout: &MemoryLayout,
-) -> Result<[Vec<Fr>; 3], MemoryFillError> {
+    start: MemoryState,
+    first_cycle: u64,
+) -> Result<(MemoryState, Vec<Fr>), MemoryFillError> {
     let size = 1usize << layout.log_size;
-    let mut value = vec![Fr::zero(); size];
+    let MemoryState {
+        mut value,
+        mut flag,
+    } = start;
+    assert_eq!(value.len(), size, "a memory state of the layout's size");
     let mut ts = vec![0u64; size];
-    let mut flag = vec![layout.init_flag; size];
-    for (a, v) in &layout.init {
-        value[*a as usize] = *v;
-    }
     let permission = |a: u64| -> u64 {
         layout.permissions.as_ref().map_or(2, |ranges| {
             ranges
@@ -237,7 +276,7 @@ pub fn fill_memory(
                     addr: a,
                 });
             }
-            let now = num_slots * t as u64 + s as u64 + 1;
+            let now = num_slots * (first_cycle + t as u64) + s as u64 + 1;
             let diff = now - ts[a] - 1;
             let perm = permission(a as u64);
             let writes = !slot.writes.eval_row(columns, t).is_zero();
@@ -262,7 +301,10 @@ pub fn fill_memory(
             flag[a] = Fr::one();
         }
     }
-    Ok([value, ts.into_iter().map(Fr::from).collect(), flag])
+    Ok((
+        MemoryState { value, flag },
+        ts.into_iter().map(Fr::from).collect(),
+    ))
 }
 
 /// Why the memory columns could not be filled (a lowering bug or an unprovable run).

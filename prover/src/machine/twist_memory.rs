@@ -655,6 +655,7 @@ mod tests {
                 init: Vec::new(),
                 init_flag: Fr::one(),
                 permissions: None,
+                committed_init: false,
             },
             // A lane that never outputs, so that the GKR has a fraction to sum.
             outputs: vec![OutputLane {

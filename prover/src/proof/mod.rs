@@ -71,6 +71,8 @@ pub mod labels {
     pub const TABLES: &[u8] = b"lookup-tables";
     /// The memory-checking argument.
     pub const MEMORY: &[u8] = b"memory-checking";
+    /// A shard's place in its run and its boundary state.
+    pub const SHARD: &[u8] = b"shard";
 }
 
 /// Largest supported number of rows (`2^28`), so that timestamps stay below `2^32`.
@@ -506,6 +508,13 @@ pub fn committed_table_columns(machine: &Machine) -> Vec<usize> {
     use crate::machine::table_cols::*;
     let mut cols = match machine.twist_memory {
         Some(_) => Vec::new(),
+        None if machine.memory.committed_init => vec![
+            MEM_FINAL_VALUE,
+            MEM_FINAL_TS,
+            MEM_FINAL_FLAG,
+            MEM_INIT_VALUE,
+            MEM_INIT_FLAG,
+        ],
         None => vec![MEM_FINAL_VALUE, MEM_FINAL_TS, MEM_FINAL_FLAG],
     };
     cols.extend(
@@ -531,14 +540,17 @@ pub fn fingerprint_challenges(
     Challenges::new(alpha, gamma, width.max().unwrap_or(1))
 }
 
-/// The public output's side of the LogUp sum: `Σ_i 1 / (α − fingerprint(OUTPUT, i, output_i))`,
+/// The public output's side of the LogUp sum: `Σ_i 1 / (α − fingerprint(OUTPUT, offset + i,
+/// output_i))` (the offset is a shard's first element's index),
 /// which the output lanes' fractions must cancel. `None` for a degenerate challenge.
-pub fn public_output_sum(output: &[Fr], ch: &Challenges) -> Option<Fr> {
-    output
+pub fn public_output_sum(public: &PublicValues, ch: &Challenges) -> Option<Fr> {
+    let offset = public.output_offset();
+    public
+        .output
         .iter()
         .enumerate()
         .try_fold(Fr::from(0u64), |sum, (i, v)| {
-            let tuple = [Fr::from(tags::OUTPUT), Fr::from(i as u64), *v];
+            let tuple = [Fr::from(tags::OUTPUT), Fr::from(offset + i as u64), *v];
             Some(sum + ark_ff::Field::inverse(&ch.denominator(tuple.into_iter()))?)
         })
 }
@@ -561,6 +573,15 @@ pub fn absorb_statement(
     t.absorb_bytes(labels::TABLES, machine.lookup_tables().name().as_bytes());
     t.absorb_u64(labels::EXIT_CODE, public.exit_code.into());
     t.absorb_fields(labels::OUTPUT, &public.output);
+    if let Some(shard) = &public.shard {
+        let flag = |v: &Option<Vec<Fr>>| u64::from(v.is_some());
+        t.absorb_u64(labels::SHARD, shard.index.into());
+        t.absorb_u64(labels::SHARD, shard.output_offset);
+        t.absorb_u64(labels::SHARD, flag(&shard.entry));
+        t.absorb_fields(labels::SHARD, shard.entry.as_deref().unwrap_or_default());
+        t.absorb_u64(labels::SHARD, flag(&shard.exit));
+        t.absorb_fields(labels::SHARD, shard.exit.as_deref().unwrap_or_default());
+    }
     t.absorb_bytes(
         labels::SIZES,
         &[log_rows.to_le_bytes(), mem_log_size.to_le_bytes()].concat(),

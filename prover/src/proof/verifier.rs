@@ -167,7 +167,7 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
             .ok_or_else(|| reject("gkr", "zero denominator"))?;
         total += r.numerator * inv;
     }
-    total -= public_output_sum(&proof.public.output, &ch)
+    total -= public_output_sum(&proof.public, &ch)
         .ok_or_else(|| reject("gkr", "degenerate challenge"))?;
     if !total.is_zero() {
         return Err(reject(
@@ -255,7 +255,10 @@ pub fn verify(machine: &Machine, proof: &VmProof, setup: &DorySetup) -> Result<(
 
 /// The number of variables of committed table column `i`.
 fn table_column_log_size(machine: &Machine, i: usize) -> Option<usize> {
-    if i <= table_cols::MEM_FINAL_FLAG {
+    if i <= table_cols::MEM_FINAL_FLAG
+        || i == table_cols::MEM_INIT_VALUE
+        || i == table_cols::MEM_INIT_FLAG
+    {
         return Some(machine.memory.log_size);
     }
     TableId::ALL

@@ -69,6 +69,7 @@ pub mod flags;
 mod memory;
 mod operands;
 pub mod program;
+pub mod shards;
 mod shift_mul;
 mod trace;
 
@@ -172,6 +173,7 @@ pub fn machine_with_cols(program: &Program, mem_log_size: usize) -> (Machine, Rv
             init: program::initial_memory(program, mem_log_size),
             init_flag: Fr::one(),
             permissions: Some(permissions),
+            committed_init: false,
         },
         outputs: (0..4)
             .map(|k| OutputLane {
@@ -260,23 +262,29 @@ pub fn lower(
     let (rows, max_word) =
         trace::rows(trace, &public.output, public.exit_code, base, &table_index)?;
     let n_rows = rows.len().next_power_of_two().max(2);
-    let mem_log_size = ((max_word + 1)
-        .max(NUM_REGS + 1)
-        .next_power_of_two()
-        .trailing_zeros() as usize)
-        .max(6);
-    let (machine, c) = machine_with_cols(program, mem_log_size);
-    let columns = fill(&machine, &c, &rows, n_rows, &table_index, program)?;
+    let (machine, c) = machine_with_cols(program, memory_log_size_for(max_word));
+    let columns = fill(&machine, &c, &rows, n_rows, 0, &table_index, program)?;
     let witness = finish_witness(&machine, public, columns)?;
     Ok((machine, witness))
 }
 
-/// The witness columns of `rows` padded to `n_rows` (the last row repeated).
-fn fill(
+/// The memory size (log2) for a run whose highest RAM word address is `max_word`.
+pub fn memory_log_size_for(max_word: u64) -> usize {
+    ((max_word + 1)
+        .max(NUM_REGS + 1)
+        .next_power_of_two()
+        .trailing_zeros() as usize)
+        .max(6)
+}
+
+/// The witness columns of `rows`, the first at cycle `first_cycle`, padded to `n_rows` (the
+/// last row repeated).
+pub fn fill(
     machine: &Machine,
     c: &RvCols,
     rows: &[RowIn],
     n_rows: usize,
+    first_cycle: u64,
     table_index: &HashMap<(u32, bool), usize>,
     program: &Program,
 ) -> Result<Vec<Vec<Fr>>, LowerError> {
@@ -291,7 +299,7 @@ fn fill(
         for (col, value) in c.fields.iter().zip(table_row) {
             v[*col] = *value;
         }
-        fill_row(c, v, r, t as u64, base, program.span());
+        fill_row(c, v, r, first_cycle + t as u64, base, program.span());
         Ok(())
     })
 }

@@ -138,13 +138,95 @@ pub fn rows(
     let Some(last) = trace.last() else {
         return Err(LowerError::Unprovable("empty trace".into()));
     };
-    if !matches!(last.syscall.as_deref(), Some(SyscallRecord::Exit { .. })) {
+    if !ends_run(last) {
         return Err(unprovable(last.pc, "the run does not end with exit"));
     }
+    let mut builder = RowBuilder::new(public_output.to_vec(), exit_code, base, table_index.clone());
     let mut rows: Vec<RowIn> = Vec::with_capacity(trace.len() + 16);
-    let mut max_word = 0u64;
-    let mut out_idx = 0u64;
     for (i, step) in trace.iter().enumerate() {
+        let next_pc = trace.get(i + 1).map_or(step.pc, |n| n.pc);
+        builder.push(step, next_pc, &mut rows)?;
+    }
+    Ok((rows, builder.max_word))
+}
+
+/// Whether `step` ends the run (the `exit` system call).
+pub fn ends_run(step: &Step) -> bool {
+    matches!(step.syscall.as_deref(), Some(SyscallRecord::Exit { .. }))
+}
+
+/// Turns a run's steps into rows one step at a time, carrying what runs along the rows (the
+/// output count, the input's end) and the highest RAM word touched.
+pub struct RowBuilder {
+    public_output: Vec<Fr>,
+    exit_code: u32,
+    base: u32,
+    /// Where each instruction's row is in the bytecode table.
+    pub table_index: BytecodeIndex,
+    out_idx: u64,
+    input_ended: bool,
+    /// The highest RAM word address touched so far.
+    pub max_word: u64,
+}
+
+impl RowBuilder {
+    /// The public output elements of the rows built so far.
+    pub fn outputs(&self) -> u64 {
+        self.out_idx
+    }
+}
+
+impl RowBuilder {
+    /// A builder for a run with this public output and exit code.
+    pub fn new(
+        public_output: Vec<Fr>,
+        exit_code: u32,
+        base: u32,
+        table_index: BytecodeIndex,
+    ) -> Self {
+        RowBuilder {
+            public_output,
+            exit_code,
+            base,
+            table_index,
+            out_idx: 0,
+            input_ended: false,
+            max_word: 0,
+        }
+    }
+
+    /// Append the rows of `step`, whose successor is at `next_pc`, to `rows`.
+    pub fn push(
+        &mut self,
+        step: &Step,
+        next_pc: u32,
+        rows: &mut Vec<RowIn>,
+    ) -> Result<(), LowerError> {
+        let from = rows.len();
+        self.push_rows(step, next_pc, rows)?;
+        // The input ends after the first read that returns fewer bytes than it asked for.
+        for r in &mut rows[from..] {
+            r.eof = self.input_ended;
+            let read_last = r.is_read && !r.cont;
+            self.input_ended |= read_last && r.total < r.v2;
+            r.more = read_last && !self.input_ended;
+        }
+        Ok(())
+    }
+
+    fn push_rows(
+        &mut self,
+        step: &Step,
+        next_pc: u32,
+        rows: &mut Vec<RowIn>,
+    ) -> Result<(), LowerError> {
+        let (public_output, exit_code, base, table_index) = (
+            &self.public_output,
+            self.exit_code,
+            self.base,
+            &self.table_index,
+        );
+        let (out_idx, max_word) = (&mut self.out_idx, &mut self.max_word);
         let op = step.instr.opcode();
         if !supported(op) || !table_index.contains_key(&(step.pc, false)) {
             return Err(unprovable(
@@ -153,7 +235,6 @@ pub fn rows(
             ));
         }
         let o = step.instr.operands();
-        let next_pc = trace.get(i + 1).map_or(step.pc, |n| n.pc);
         if op == Opcode::Ecall {
             let Some(sys) = step.syscall.as_deref() else {
                 return Err(unprovable(step.pc, "ecall without a record"));
@@ -165,7 +246,7 @@ pub fn rows(
                 v2: a0,
                 sys_a7: a7,
                 sys_a0: a0,
-                out_idx,
+                out_idx: *out_idx,
                 pc_new: step.pc,
                 ..RowIn::default()
             };
@@ -176,7 +257,7 @@ pub fn rows(
                 v2: a2,
                 sys_a7: a7,
                 sys_a0: a0,
-                out_idx,
+                out_idx: *out_idx,
                 pc_new: step.pc.wrapping_add(4),
                 ..RowIn::default()
             };
@@ -211,7 +292,7 @@ pub fn rows(
                     ..
                 } => {
                     let expected =
-                        public_output.get(out_idx as usize..out_idx as usize + bytes.len());
+                        public_output.get(*out_idx as usize..*out_idx as usize + bytes.len());
                     if expected.is_none_or(|o| o.iter().zip(bytes).any(|(w, b)| *w != Fr::from(*b)))
                     {
                         return Err(unprovable(
@@ -223,10 +304,10 @@ pub fn rows(
                     let chunks = io_chunks(first, *addr, bytes, words_old, base, false)
                         .map_err(|what| unprovable(step.pc, what))?;
                     for mut row in chunks {
-                        row.out_idx = out_idx;
-                        out_idx += u64::from(row.lane_end - row.lane_start);
+                        row.out_idx = *out_idx;
+                        *out_idx += u64::from(row.lane_end - row.lane_start);
                         if row.ram_on {
-                            max_word = max_word.max(word_address(base, row.ram_addr));
+                            *max_word = (*max_word).max(word_address(base, row.ram_addr));
                         }
                         rows.push(row);
                     }
@@ -245,13 +326,13 @@ pub fn rows(
                         .map_err(|what| unprovable(step.pc, what))?;
                     for row in chunks {
                         if row.ram_on {
-                            max_word = max_word.max(word_address(base, row.ram_addr));
+                            *max_word = (*max_word).max(word_address(base, row.ram_addr));
                         }
                         rows.push(row);
                     }
                 }
             }
-            continue;
+            return Ok(());
         }
         let (v1, v2) = (step.rs1_val, step.rs2_val);
         let mut r = RowIn {
@@ -273,7 +354,7 @@ pub fn rows(
             } else {
                 0
             },
-            out_idx,
+            out_idx: *out_idx,
             pc_new: next_pc,
             ..RowIn::default()
         };
@@ -291,17 +372,9 @@ pub fn rows(
             r.ram_on = true;
             r.ram_old = m.word_old;
             r.ram_new = m.word_new();
-            max_word = max_word.max(word_address(base, a));
+            *max_word = (*max_word).max(word_address(base, a));
         }
         rows.push(r);
+        Ok(())
     }
-    // The input ends after the first read that returns fewer bytes than it asked for.
-    let mut ended = false;
-    for r in rows.iter_mut() {
-        r.eof = ended;
-        let read_last = r.is_read && !r.cont;
-        ended |= read_last && r.total < r.v2;
-        r.more = read_last && !ended;
-    }
-    Ok((rows, max_word))
 }

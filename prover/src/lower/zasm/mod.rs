@@ -18,6 +18,7 @@ pub mod columns;
 pub mod control;
 pub mod flags;
 pub mod operands;
+pub mod shards;
 
 use ark_bn254::Fr;
 use ark_ff::Zero;
@@ -67,6 +68,7 @@ pub fn machine(program: &Program, mem_log_size: usize) -> (Machine, ZasmCols) {
             init: Vec::new(),
             init_flag: Fr::zero(),
             permissions: None,
+            committed_init: false,
         },
         outputs: vec![OutputLane {
             active: c.f(Field::OpOutput),
@@ -128,55 +130,112 @@ pub fn lower(
     trace: &[Step],
     public: &PublicValues,
 ) -> Result<(Machine, Witness), LowerError> {
-    let instr = |s: &Step| &program.instructions[s.pc as usize];
-    let halted = trace
-        .last()
-        .and_then(|s| program.instructions.get(s.pc as usize))
-        .is_some_and(|i| i.opcode == Opcode::Halt);
-    if !halted {
+    if !halts(program, trace) {
         return Err(LowerError::Unprovable(
             "the run did not end with `halt`".into(),
         ));
     }
-    let n_rows = trace.len().next_power_of_two().max(2);
-    let max_addr = trace
+    let (machine, c) = machine(program, memory_log_size(trace));
+    let rows = Rows {
+        steps: trace,
+        first_cycle: 0,
+        out_idx: 0,
+        n_rows: trace.len().next_power_of_two().max(2),
+        ends_run: true,
+    };
+    let (columns, _) = fill(program, &machine, &c, &rows)?;
+    let witness = finish_witness(&machine, public, columns)?;
+    Ok((machine, witness))
+}
+
+/// Whether `steps` ends with a `halt`.
+pub fn halts(program: &Program, steps: &[Step]) -> bool {
+    steps
+        .last()
+        .and_then(|s| program.instructions.get(s.pc as usize))
+        .is_some_and(|i| i.opcode == Opcode::Halt)
+}
+
+/// The highest memory address `steps` touch (or `ap`, `fp` point at).
+pub fn max_address(steps: &[Step]) -> u64 {
+    steps
         .iter()
         .flat_map(|s| s.accesses.iter().flatten().map(|a| a.addr as u64))
-        .chain(trace.iter().flat_map(|s| [s.ap as u64, s.fp as u64]))
+        .chain(steps.iter().flat_map(|s| [s.ap as u64, s.fp as u64]))
         .max()
-        .unwrap_or(0);
-    let mem_log_size = ((max_addr + 1).next_power_of_two().trailing_zeros() as usize).max(4);
-    let (machine, c) = machine(program, mem_log_size);
+        .unwrap_or(0)
+}
+
+/// The memory size (log2) for a run whose highest address is `max_address`.
+pub fn memory_log_size_for(max_address: u64) -> usize {
+    ((max_address + 1).next_power_of_two().trailing_zeros() as usize).max(4)
+}
+
+fn memory_log_size(trace: &[Step]) -> usize {
+    memory_log_size_for(max_address(trace))
+}
+
+/// Consecutive steps of a run, to become rows `first_cycle..first_cycle + n_rows`.
+pub struct Rows<'a> {
+    /// The steps: one per row, and one more past the last row when the run goes on (its
+    /// successor's registers).
+    pub steps: &'a [Step],
+    /// The first row's cycle.
+    pub first_cycle: u64,
+    /// Outputs before the first row.
+    pub out_idx: u64,
+    /// Rows to fill.
+    pub n_rows: usize,
+    /// The steps end the run: rows past them repeat the final `halt`. Otherwise the last row
+    /// filled is the next shard's first (its carried columns are this shard's exit), and
+    /// emits nothing of this shard's.
+    pub ends_run: bool,
+}
+
+/// The columns of `rows` (before memory checking and lookups), and the outputs they emit.
+pub fn fill(
+    program: &Program,
+    machine: &Machine,
+    c: &ZasmCols,
+    rows: &Rows,
+) -> Result<(Vec<Vec<Fr>>, u64), LowerError> {
+    let instr = |s: &Step| &program.instructions[s.pc as usize];
+    let trace = rows.steps;
     // The output count is the one value that runs along the trace: a prefix sum.
     let out_idx: Vec<u64> = trace
         .iter()
-        .scan(0u64, |count, s| {
+        .scan(rows.out_idx, |count, s| {
             let before = *count;
             *count += u64::from(instr(s).opcode == Opcode::Output);
             Some(before)
         })
         .collect();
-    let columns = fill_rows(machine.column_names.len(), n_rows, |t, v| {
-        let last = trace.len() - 1;
+    let last = trace.len() - 1;
+    let columns = fill_rows(machine.column_names.len(), rows.n_rows, |t, v| {
         let step = &trace[t.min(last)];
-        let padding = t > last;
+        let padding = rows.ends_run && t > last;
         let r = RowIn {
             step,
             instr: instr(step),
             next: trace.get(t + 1).filter(|_| !padding),
             padding,
-            cycle: t as u64,
+            cycle: rows.first_cycle + t as u64,
             // Padding rows repeat the final halt, which outputs nothing.
             out_idx: out_idx[t.min(last)],
         };
         for (col, value) in c.fields.iter().zip(bytecode_row(step.pc as usize, r.instr)) {
             v[*col] = value;
         }
-        let reads = operands::fill(&c, v, &r);
-        alu::fill(&c, v, &r, reads);
-        control::fill(&c, v, &r, reads);
+        let reads = operands::fill(c, v, &r);
+        alu::fill(c, v, &r, reads);
+        control::fill(c, v, &r, reads);
         Ok(())
     })?;
-    let witness = finish_witness(&machine, public, columns)?;
-    Ok((machine, witness))
+    let emitted = rows
+        .steps
+        .iter()
+        .take(rows.n_rows - usize::from(!rows.ends_run))
+        .filter(|s| instr(s).opcode == Opcode::Output)
+        .count();
+    Ok((columns, emitted as u64))
 }
