@@ -336,7 +336,7 @@ fn phase_done(report: &mut Report, phase: &str, time: Duration) {
 
 /// The machine a proof with `options` is made for, from the lowering's machine, and the witness
 /// extended to it (Twist's address bits, Shout's fetch bits, split tables' high halves).
-pub(crate) fn machine_for_proof(
+pub fn machine_for_proof(
     machine: Machine,
     witness: &mut Witness,
     options: ProofOptions,
@@ -529,6 +529,7 @@ pub fn verify_zasm(
         return Ok((public.output, time));
     }
     let proof = VmProof::from_bytes(proof_bytes)?;
+    whole_run(&proof)?;
     let (machine, _) = lower::zasm::machine(program, proof.mem_log_size as usize);
     let time = verify_machine(&machine, &proof)?;
     Ok((proof.public.output, time))
@@ -544,6 +545,19 @@ fn shards_memory_size(proof: &ShardedProof) -> Result<usize, PipelineError> {
         .into());
     }
     Ok(size as usize)
+}
+
+/// A proof file of one proof must prove a whole run: a shard's proof (a [`crate::shards`]
+/// boundary in its statement) proves only a segment, which need not start at the entry point,
+/// halt, or emit the output, and is verified only among its shards.
+fn whole_run(proof: &VmProof) -> Result<(), PipelineError> {
+    match proof.public.shard {
+        None => Ok(()),
+        Some(_) => Err(ProofError::Shape(
+            "the proof is one shard of a run, not a proof of the whole run".into(),
+        )
+        .into()),
+    }
 }
 
 /// Check the proof's sizes, load the setup, and verify; returns the time of verification proper
@@ -712,6 +726,7 @@ pub fn verify_rv32im(
         crate::shards::verify_shards(&machine, &proof.shards)?
     } else {
         let proof = VmProof::from_bytes(proof_bytes)?;
+        whole_run(&proof)?;
         let machine = lower::riscv::machine(program, proof.mem_log_size as usize);
         (proof.public.clone(), verify_machine(&machine, &proof)?)
     };

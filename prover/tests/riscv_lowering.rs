@@ -106,6 +106,7 @@ fn run_and_lower(program: &Program, input: &[u8]) -> Result<Lowered, LowerError>
     let public = PublicValues {
         output: public_output_bytes(&exec.stdout),
         exit_code: exec.exit_code,
+        shard: None,
     };
     let trace = exec.trace.expect("trace");
     let (machine, witness) = lower(program, &trace, &public)?;
@@ -698,6 +699,7 @@ fn fib_guest_lowers() {
     let public = PublicValues {
         output: public_output_bytes(&exec.stdout),
         exit_code: exec.exit_code,
+        shard: None,
     };
     let (m, w) = lower(&program, trace, &public).expect("the fib guest lowers");
     assert!(w.columns[0].len() >= trace.len());

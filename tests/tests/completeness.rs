@@ -18,7 +18,11 @@ fn all_options() -> Vec<(ProofOptions, String)> {
         .flat_map(|memory| {
             FetchArgument::ALL.into_iter().map(move |fetch| {
                 (
-                    ProofOptions { memory, fetch },
+                    ProofOptions {
+                        memory,
+                        fetch,
+                        ..ProofOptions::default()
+                    },
                     format!("{memory} memory, {fetch} fetch"),
                 )
             })

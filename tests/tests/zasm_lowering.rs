@@ -40,6 +40,7 @@ fn public(exec: &zkvm_vm::Execution) -> PublicValues {
     PublicValues {
         output: exec.output.clone(),
         exit_code: 0,
+        shard: None,
     }
 }
 

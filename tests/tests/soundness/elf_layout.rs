@@ -106,6 +106,7 @@ fn forge(
     let public = PublicValues {
         output: output.to_vec(),
         exit_code: exit,
+        shard: None,
     };
     let (machine, witness) = lower(program, trace, &public).map_err(|e| format!("{e}"))?;
     let log_rows = witness.columns[0].len().trailing_zeros() as usize;

@@ -158,6 +158,7 @@ impl Forge {
         let public = PublicValues {
             output: exec.output,
             exit_code: 0,
+            shard: None,
         };
         let (machine, witness) = lower::zasm::lower(&program, &trace, &public).expect("lowers");
         Forge {
@@ -211,6 +212,7 @@ impl Forge {
         let public = PublicValues {
             output: lower::riscv::public_output_bytes(&exec.stdout),
             exit_code: exec.exit_code,
+            shard: None,
         };
         let trace = exec.trace.expect("trace");
         let (machine, witness) = lower::riscv::lower(&program, &trace, &public).expect("lowers");

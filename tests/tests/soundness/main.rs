@@ -18,6 +18,8 @@
 //! - [`shout_fetch`]: instruction fetch by Shout: forged fetches and tampered Shout proofs;
 //! - [`split_tables`]: short runs' split range and bitwise tables: forged halves, relabelled
 //!   proofs;
+//! - [`shards`]: runs proven in shards: shards reordered, dropped, duplicated or spliced, the
+//!   memory or the state at a boundary changed, output moved, proofs reused;
 //! - [`twist_memory`]: memory checked by Twist: forged address bits, accesses beyond the memory,
 //!   tampered and relabelled proofs (forged reads under Twist are beside their offline twins,
 //!   `…_by_twist`).
@@ -32,6 +34,7 @@ mod isolation;
 mod proof_level;
 mod rv32im;
 mod rv32im_pins;
+mod shards;
 mod shout_fetch;
 mod split_tables;
 mod twist_memory;

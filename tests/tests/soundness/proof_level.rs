@@ -171,6 +171,7 @@ fn a_proof_about_an_invalid_zasm_program_is_refused() {
     let public = PublicValues {
         output: vec![Fr::from(99u64)],
         exit_code: 0,
+        shard: None,
     };
     let (machine, witness) = lower::zasm::lower(&bad, &trace, &public).expect("lowers");
     let log_rows = witness.columns[0].len().trailing_zeros() as usize;
