@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use ark_bn254::Fr;
 use zkvm_prover::machine::fetch::FetchArgument;
 use zkvm_prover::machine::twist_memory::MemoryArgument;
-use zkvm_prover::pipeline::{self, ProofOptions};
+use zkvm_prover::pipeline::{self, ProofOptions, Sharding};
 
 /// Every combination of the arguments, with its name in messages.
 fn all_options() -> Vec<(ProofOptions, String)> {
@@ -166,4 +166,72 @@ fn guest_sha256_proves_and_verifies() {
 fn guest_field_matmul_and_u256mul_prove_and_verify() {
     prove_guest("matmul", b"1", None);
     prove_guest("u256mul", b"1", None);
+}
+
+#[test]
+fn zasm_runs_prove_in_shards() {
+    // fib(300) runs 1,511 cycles: 24 shards of 2^6 rows, the last one padded.
+    let program = zkvm_assembler::assemble_file(&root().join("examples/zasm/fib.zasm")).unwrap();
+    let options = ProofOptions {
+        sharding: Sharding::Rows(6),
+        ..ProofOptions::default()
+    };
+    let (output, proof, report) =
+        pipeline::prove_zasm_with(&program, &[Fr::from(300u64)], 1 << 20, options).unwrap();
+    assert_eq!((report.shards, report.shard_log_rows), (24, Some(6)));
+    let (verified, _) = pipeline::verify_zasm(&program, &proof).unwrap();
+    assert_eq!(verified, output);
+    let one = pipeline::prove_zasm(&program, &[Fr::from(300u64)], 1 << 20).unwrap();
+    assert_eq!(one.0, output, "the same output as one proof of the run");
+}
+
+#[test]
+fn a_guest_proves_in_shards_cut_inside_its_system_calls() {
+    use zkvm_prover::lower::riscv::shards::RvShards;
+    use zkvm_prover::shards::{shard_machine, ShardSource};
+    let dir = root().join("examples/guests/fib");
+    let elf = zkvm_riscv::build_guest(&dir, &mut |m| eprintln!("{m}")).expect("builds");
+    let program = zkvm_riscv::load_elf(&std::fs::read(&elf).unwrap()).unwrap();
+    let input = b"10";
+    let run = zkvm_riscv::run(&program, &input[..], &Default::default()).unwrap();
+    let output = zkvm_prover::lower::riscv::public_output_bytes(&run.stdout);
+    let source = || RvShards::new(&program, input, 1 << 22, output.clone(), run.exit_code);
+    let (_, mem_log_size) = source().unwrap().survey().unwrap();
+    let machine = zkvm_prover::lower::riscv::machine(&program, mem_log_size);
+    let column = |name: &str| machine.column_names.iter().position(|n| n == name).unwrap();
+    let (sub, done) = (column("sub"), column("done"));
+    // The largest shard size at which some shard starts inside a system call's rows: on its
+    // second row (`sub`), or between two chunk rows of a read or write (`done` > 0).
+    let cuts_a_call = |log_rows: u32| {
+        let rows = 1usize << log_rows;
+        let mut s = source().unwrap();
+        for index in 0u32.. {
+            let m = shard_machine(&machine, index);
+            let shard = s
+                .next_shard(&m, rows, u64::from(index) * rows as u64)
+                .unwrap();
+            if shard.ends_run {
+                return false;
+            }
+            let next = |c: usize| shard.columns[c][rows];
+            if next(sub) == Fr::from(1u64) || next(done) != Fr::from(0u64) {
+                return true;
+            }
+        }
+        unreachable!()
+    };
+    let log_rows = (4..=8)
+        .rev()
+        .find(|&k| cuts_a_call(k))
+        .expect("a cut inside a call");
+    let options = ProofOptions {
+        sharding: Sharding::Rows(log_rows),
+        ..ProofOptions::default()
+    };
+    let (outcome, proof, _) = pipeline::prove_rv32im_with(&program, &input[..], 1 << 22, options)
+        .unwrap_or_else(|e| panic!("shards of 2^{log_rows} rows: {e}"));
+    let (verified, _) = pipeline::verify_rv32im(&program, &proof).unwrap();
+    eprintln!("shards of 2^{log_rows} rows");
+    assert_eq!(verified.stdout, b"55\n");
+    assert_eq!(verified.stdout, outcome.stdout);
 }

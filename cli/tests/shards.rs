@@ -1,0 +1,126 @@
+//! A run proven in shards from the command line: in one process (`--shard-rows`, or a memory
+//! budget the run exceeds), and in separate processes, each proving some shards
+//! (`--shards A..B`), whose parts `zkvm combine` joins into one proof for `zkvm verify`.
+
+mod common;
+use common::zkvm;
+
+/// fib(60) = 1548008755920: 311 cycles, five shards of 2^6 rows.
+const FIB_60: &str = "1548008755920";
+
+fn temp(name: &str) -> String {
+    let dir = std::env::temp_dir().join(format!("zkvm-shards-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    dir.join(name).to_string_lossy().into_owned()
+}
+
+fn prove_part(range: &str, path: &str) {
+    let (code, out, err) = zkvm(&[
+        "prove",
+        "examples/zasm/fib.zasm",
+        "--input",
+        "60",
+        "--shard-rows",
+        "6",
+        "--shards",
+        range,
+        "-o",
+        path,
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(err.contains("zkvm combine"), "{err}");
+}
+
+#[test]
+fn shards_proven_in_separate_processes_combine_into_one_proof() {
+    let (a, b, whole) = (temp("a.part"), temp("b.part"), temp("fib.proof"));
+    // Two processes (as two machines would), each proving some of the five shards.
+    prove_part("0..2", &a);
+    prove_part("2..5", &b);
+    // Alone, a part is not a proof of the run.
+    let (code, _, err) = zkvm(&["verify", "examples/zasm/fib.zasm", &a]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("only the last shard ends the run"), "{err}");
+    let (code, _, err) = zkvm(&["combine", &b, &a, "-o", &whole]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("5 shards"), "{err}");
+    let (code, out, err) = zkvm(&["verify", "examples/zasm/fib.zasm", &whole]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), FIB_60);
+    // The same part twice does not combine; a missing shard does not verify.
+    let (code, _, err) = zkvm(&["combine", &a, &a, "-o", &whole]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("two parts hold shard 0"), "{err}");
+    let (code, _, err) = zkvm(&["combine", &b, "-o", &whole]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = zkvm(&["verify", "examples/zasm/fib.zasm", &whole]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("shard 0: the proof is shard 2's"), "{err}");
+}
+
+#[test]
+fn a_run_beyond_the_memory_budget_is_proven_in_shards_that_fit() {
+    // fib(3000) runs 15,011 cycles: over a 0.3 GiB budget as one proof (the estimate is
+    // 256 MiB plus 6.7 KB a row, so at most 8,012 rows fit), so it is proven in shards of
+    // 2^12 rows.
+    let proof = temp("budget.proof");
+    let (code, out, err) = zkvm(&[
+        "prove",
+        "examples/zasm/fib.zasm",
+        "--input",
+        "3000",
+        "--memory-budget",
+        "0.3",
+        "--stats",
+        "-o",
+        &proof,
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(err.contains("shards            4 of 2^12 rows"), "{err}");
+    let (code, _, err) = zkvm(&["verify", "examples/zasm/fib.zasm", &proof]);
+    assert_eq!(code, 0, "{err}");
+    // Bad shard options are refused with their reason.
+    let (code, _, err) = zkvm(&[
+        "prove",
+        "examples/zasm/fib.zasm",
+        "--input",
+        "5",
+        "--shard-rows",
+        "40",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("the shard size must be 2^3 to 2^24"), "{err}");
+    let (code, _, err) = zkvm(&[
+        "prove",
+        "examples/zasm/fib.zasm",
+        "--input",
+        "5",
+        "--shards",
+        "0..2",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = zkvm(&[
+        "prove",
+        "examples/zasm/fib.zasm",
+        "--input",
+        "5",
+        "--shard-rows",
+        "6",
+        "--shards",
+        "3..1",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("empty range"), "{err}");
+    let (code, _, err) = zkvm(&[
+        "prove",
+        "examples/zasm/fib.zasm",
+        "--input",
+        "5",
+        "--shard-rows",
+        "6",
+        "--memory-checking",
+        "twist",
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("checks its memory offline"), "{err}");
+}
