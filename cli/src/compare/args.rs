@@ -58,6 +58,11 @@ pub struct CompareArgs {
     /// Stop a program with an error after this many cycles.
     #[arg(long, default_value_t = 1 << 24)]
     pub max_cycles: u64,
+    /// Prove each program within this peak memory, in GiB: a run whose estimated peak exceeds
+    /// it is proven in shards that fit (`zkvm prove --memory-budget`; default: the memory
+    /// available).
+    #[arg(long, value_name = "GIB")]
+    pub memory_budget: Option<f64>,
     /// Internal: prove one baseline and print its report as JSON (used in a child process).
     #[arg(long, hide = true, value_name = "KERNEL")]
     pub prove_baseline: Option<String>,

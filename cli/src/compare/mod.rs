@@ -142,7 +142,7 @@ pub fn compare(args: &CompareArgs) -> anyhow::Result<u8> {
         let r = if args.execute_only {
             execute(&c.source, args.max_cycles)
         } else {
-            prove(&c.source, i, args.max_cycles)
+            prove(&c.source, i, args.max_cycles, args.memory_budget)
         };
         match &r {
             Ok(m) => eprintln!(

@@ -170,16 +170,26 @@ fn child(args: &[String], stdin: &[u8]) -> anyhow::Result<ChildJson> {
 }
 
 /// Proves column `i` in a child process and verifies the proof here.
-pub(super) fn prove(source: &Source, i: usize, max_cycles: u64) -> anyhow::Result<Measured> {
+pub(super) fn prove(
+    source: &Source,
+    i: usize,
+    max_cycles: u64,
+    memory_budget: Option<f64>,
+) -> anyhow::Result<Measured> {
     let proof_path = temp_proof(i);
-    let result = prove_in_child(source, &proof_path, max_cycles);
+    let result = prove_in_child(source, &proof_path, max_cycles, memory_budget);
     // The proof is only needed until it is verified.
     let _ = std::fs::remove_file(&proof_path);
     result
 }
 
 /// [`prove`], the proof going through `proof_path`.
-fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow::Result<Measured> {
+fn prove_in_child(
+    source: &Source,
+    proof_path: &Path,
+    max_cycles: u64,
+    memory_budget: Option<f64>,
+) -> anyhow::Result<Measured> {
     let proof_arg = proof_path.display().to_string();
     match source {
         Source::Zasm { path, options, .. } | Source::Elf { path, options, .. } => {
@@ -193,6 +203,7 @@ fn prove_in_child(source: &Source, proof_path: &Path, max_cycles: u64) -> anyhow
                 format!("--fetch={}", options.fetch),
                 format!("--memory-checking={}", options.memory),
             ];
+            args.extend(memory_budget.map(|gib| format!("--memory-budget={gib}")));
             let mut stdin: &[u8] = &[];
             match source {
                 Source::Zasm { inputs, .. } => {
