@@ -44,7 +44,16 @@ struct Shard {
 /// Prove fib(`n`) in shards of 2^[`LOG_ROWS`] rows with the real prover, letting `tamper`
 /// change each shard before it is proven (the next shard starts from the memory the honest
 /// rows leave, unless `tamper` changes that too).
-fn prove_shards_with(n: u64, mut tamper: impl FnMut(u32, &mut Shard)) -> Vec<VmProof> {
+fn prove_shards_with(n: u64, tamper: impl FnMut(u32, &mut Shard)) -> Vec<VmProof> {
+    prove_shards_as(n, |_| ProofOptions::default(), tamper)
+}
+
+/// [`prove_shards_with`], each shard proven with the arguments `options(index)` names.
+fn prove_shards_as(
+    n: u64,
+    options: impl Fn(u32) -> ProofOptions,
+    mut tamper: impl FnMut(u32, &mut Shard),
+) -> Vec<VmProof> {
     let program = fib();
     let inputs = [Fr::from(n)];
     let survey = ZasmShards::new(&program, &inputs, 1 << 20)
@@ -95,7 +104,7 @@ fn prove_shards_with(n: u64, mut tamper: impl FnMut(u32, &mut Shard)) -> Vec<VmP
         .expect("the honest witness")
         .1;
         tamper(index, &mut shard);
-        proofs.push(prove_one(&in_shard, shard, first_cycle));
+        proofs.push(prove_one(&in_shard, shard, first_cycle, options(index)));
         memory = honest;
         first_cycle += rows as u64;
         offset = end;
@@ -108,7 +117,7 @@ fn prove_shards_with(n: u64, mut tamper: impl FnMut(u32, &mut Shard)) -> Vec<VmP
 }
 
 /// Prove one shard as given, with the real prover (no constraint is checked in release builds).
-fn prove_one(machine: &Machine, shard: Shard, first_cycle: u64) -> VmProof {
+fn prove_one(machine: &Machine, shard: Shard, first_cycle: u64, options: ProofOptions) -> VmProof {
     let (mut witness, _) = finish_shard_witness(
         machine,
         &shard.public,
@@ -117,8 +126,8 @@ fn prove_one(machine: &Machine, shard: Shard, first_cycle: u64) -> VmProof {
         first_cycle,
     )
     .expect("the memory columns fill");
-    let machine = machine_for_proof(machine.clone(), &mut witness, ProofOptions::default())
-        .expect("a provable machine");
+    let machine =
+        machine_for_proof(machine.clone(), &mut witness, options).expect("a provable machine");
     let log_rows = witness.columns[0].len().trailing_zeros() as usize;
     let setup = setup_for(&machine, log_rows).expect("setup");
     proof::prove(&machine, &shard.public, witness, &setup)
@@ -482,4 +491,33 @@ fn a_whole_run_s_proof_is_not_a_shard_and_a_shard_not_a_proof() {
     first.public.shard = None;
     let error = pipeline::verify_zasm(&fib(), &first.to_bytes()).expect_err("not a whole run");
     assert!(matches!(error, PipelineError::Proof(_)), "{error}");
+}
+
+#[test]
+fn a_shard_checking_its_memory_by_twist_or_with_another_exit_code_is_rejected() {
+    // Twist reads a shard's initial memory from the program, not from the shard before: a
+    // later shard under Twist would start from the program's initial memory.
+    let twist = |index| ProofOptions {
+        memory: if index == 2 {
+            zkvm_prover::machine::twist_memory::MemoryArgument::Twist
+        } else {
+            Default::default()
+        },
+        ..ProofOptions::default()
+    };
+    let shards = prove_shards_as(60, twist, |_, _| {});
+    assert!(matches!(
+        rejected(&shards),
+        ShardError::Statement { index: 2, .. }
+    ));
+    // Every shard states the run's exit code.
+    let shards = prove_shards_with(60, |index, shard| {
+        if index == 1 {
+            shard.public.exit_code = 3;
+        }
+    });
+    assert!(matches!(
+        rejected(&shards),
+        ShardError::Statement { index: 1, .. }
+    ));
 }
