@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
-use zkvm_host::{FetchArgument, MemoryArgument, Output, Program, ProofOptions, Report, Sharding};
+use zkvm_host::{
+    FetchArgument, MemoryArgument, Output, Program, ProofOptions, Report, ShardSelection, Sharding,
+};
 
 use crate::zasm_cmd;
 
@@ -54,6 +56,11 @@ pub struct ProveArgs {
     /// are executed (for the memory they leave) but not proven.
     #[arg(long, value_name = "START..END", requires = "shard_rows", value_parser = parse_range)]
     pub shards: Option<(u32, u32)>,
+    /// Prove part I of N (from 0) of a run split by --shard-rows: an equal share of
+    /// consecutive shards, into a part for `zkvm combine` (for array jobs: Slurm's
+    /// `--part $SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT`).
+    #[arg(long, value_name = "I/N", requires = "shard_rows", conflicts_with = "shards", value_parser = parse_part)]
+    pub part: Option<(u32, u32)>,
     /// Where to write the proof (default: PROGRAM.proof).
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -77,6 +84,22 @@ fn parse_range(s: &str) -> Result<(u32, u32), String> {
         return Err(format!("{s:?} is an empty range of shards"));
     }
     Ok((start, end))
+}
+
+/// `I/N` as a part index and count.
+fn parse_part(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("{s:?} is not a part I/N (e.g. 0/4)");
+    let (index, count) = s.split_once('/').ok_or_else(bad)?;
+    let (index, count): (u32, u32) = (
+        index.parse().map_err(|_| bad())?,
+        count.parse().map_err(|_| bad())?,
+    );
+    if index >= count {
+        return Err(format!(
+            "{s:?}: part {index} of {count} does not exist (parts count from 0)"
+        ));
+    }
+    Ok((index, count))
 }
 
 /// Arguments of `zkvm combine`.
@@ -246,7 +269,11 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
         memory: args.memory_checking,
         fetch: args.fetch,
         sharding,
-        select: args.shards,
+        select: match (args.shards, args.part) {
+            (Some((start, end)), _) => ShardSelection::Range(start, end),
+            (None, Some((index, count))) => ShardSelection::Part { index, count },
+            (None, None) => ShardSelection::All,
+        },
     };
     let proof = match &program {
         Program::Zasm(_) => {
@@ -274,10 +301,11 @@ pub fn prove(args: &ProveArgs) -> anyhow::Result<u8> {
         PathBuf::from(p)
     });
     std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    if let Some((start, end)) = args.shards {
+    if args.shards.is_some() || args.part.is_some() {
         eprintln!(
-            "zkvm prove: shards {start}..{end} of {} cycles in shards of 2^{} rows, {} bytes -> {} \
+            "zkvm prove: {} shards of a run of {} cycles in shards of 2^{} rows, {} bytes -> {} \
              (join the parts with `zkvm combine`)",
+            report.shards,
             report.cycles,
             args.shard_rows.unwrap_or_default(),
             bytes.len(),

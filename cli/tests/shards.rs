@@ -14,7 +14,7 @@ fn temp(name: &str) -> String {
     dir.join(name).to_string_lossy().into_owned()
 }
 
-fn prove_part(range: &str, path: &str) {
+fn prove_part(selection: [&str; 2], path: &str) {
     let (code, out, err) = zkvm(&[
         "prove",
         "examples/zasm/fib.zasm",
@@ -22,8 +22,8 @@ fn prove_part(range: &str, path: &str) {
         "60",
         "--shard-rows",
         "6",
-        "--shards",
-        range,
+        selection[0],
+        selection[1],
         "-o",
         path,
     ]);
@@ -33,10 +33,16 @@ fn prove_part(range: &str, path: &str) {
 
 #[test]
 fn shards_proven_in_separate_processes_combine_into_one_proof() {
-    let (a, b, whole) = (temp("a.part"), temp("b.part"), temp("fib.proof"));
-    // Two processes (as two machines would), each proving some of the five shards.
-    prove_part("0..2", &a);
-    prove_part("2..5", &b);
+    let (a, b, c, whole) = (
+        temp("a.part"),
+        temp("b.part"),
+        temp("c.part"),
+        temp("fib.proof"),
+    );
+    // Two processes (as two array jobs would), each proving its part of the five shards:
+    // shards 0..2 and 2..5.
+    prove_part(["--part", "0/2"], &a);
+    prove_part(["--part", "1/2"], &b);
     // Alone, a part is not a proof of the run.
     let (code, _, err) = zkvm(&["verify", "examples/zasm/fib.zasm", &a]);
     assert_eq!(code, 1, "{err}");
@@ -51,11 +57,22 @@ fn shards_proven_in_separate_processes_combine_into_one_proof() {
     let (code, _, err) = zkvm(&["combine", &a, &a, "-o", &whole]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("two parts hold shard 0"), "{err}");
-    let (code, _, err) = zkvm(&["combine", &b, "-o", &whole]);
+    prove_part(["--shards", "2..5"], &c);
+    let (code, _, err) = zkvm(&["combine", &c, "-o", &whole]);
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = zkvm(&["verify", "examples/zasm/fib.zasm", &whole]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("shard 0: the proof is shard 2's"), "{err}");
+    let (code, _, err) = zkvm(&[
+        "prove",
+        "examples/zasm/fib.zasm",
+        "--shard-rows",
+        "6",
+        "--part",
+        "2/2",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("does not exist"), "{err}");
 }
 
 #[test]

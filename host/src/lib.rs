@@ -42,7 +42,7 @@ pub use zkvm_prover::machine::ProgramDigest;
 pub use zkvm_prover::pipeline::Report;
 use zkvm_prover::pipeline::{self, PipelineError};
 pub use zkvm_prover::pipeline::{ProofOptions, Sharding};
-pub use zkvm_prover::shards::ShardedProof;
+pub use zkvm_prover::shards::{ShardSelection, ShardedProof};
 pub use zkvm_riscv::Input as GuestInput;
 
 /// Why loading, running, proving or verifying failed.

@@ -14,7 +14,7 @@ use crate::machine::twist_memory::{self, MemoryArgument};
 use crate::machine::{Machine, PublicValues};
 use crate::pcs::{DoryPcs, DorySetup, PcsError};
 use crate::proof::{self, ProofError, VmProof};
-use crate::shards::{ShardPlan, ShardedProof, MIN_SHARD_LOG_ROWS};
+use crate::shards::{RunStatement, ShardPlan, ShardSelection, ShardedProof, MIN_SHARD_LOG_ROWS};
 
 /// Why a program could not be proven or a proof not verified.
 #[derive(Debug, thiserror::Error)]
@@ -155,10 +155,10 @@ pub struct ProofOptions {
     pub fetch: FetchArgument,
     /// One proof, or shards ([`crate::shards`]).
     pub sharding: Sharding,
-    /// With shards: prove only shards `start..end` (the others are executed, not proven), for
-    /// a part that [`crate::shards::ShardedProof::combine`] joins to the others. Needs
-    /// [`Sharding::Rows`], so that every process splits the run alike.
-    pub select: Option<(u32, u32)>,
+    /// With shards: the shards to prove (the others before them are executed, not proven),
+    /// for a part that [`crate::shards::ShardedProof::combine`] joins to the others. Other than
+    /// all, it needs [`Sharding::Rows`], so that every process splits the run alike.
+    pub select: ShardSelection,
 }
 
 /// Whether a run is proven as one proof or in shards ([`crate::shards`]).
@@ -182,10 +182,10 @@ fn shard_plan(
     cycles: u64,
     options: ProofOptions,
 ) -> Result<Option<ShardPlan>, PipelineError> {
-    let select = options.select.map(|(start, end)| start..end);
+    let select = options.select;
     let budget = match options.sharding {
         Sharding::Rows(log_rows) => return Ok(Some(ShardPlan { log_rows, select })),
-        _ if select.is_some() => {
+        _ if select != ShardSelection::All => {
             return Err(LowerError::Unprovable(
                 "proving some of a run's shards needs a fixed shard size (--shard-rows)".into(),
             )
@@ -491,15 +491,13 @@ fn prove_zasm_shards(
     report.cycles = survey.rows;
     let (machine, _) = lower::zasm::machine(program, survey.mem_log_size);
     let mut source = ZasmShards::new(program, inputs, max_cycles)?;
-    let proofs = crate::shards::prove_shards(
-        &machine,
-        &mut source,
-        &survey.output,
-        0,
-        plan,
-        options,
-        &mut report,
-    )?;
+    let run = RunStatement {
+        output: &survey.output,
+        exit_code: 0,
+        rows: survey.rows,
+    };
+    let proofs =
+        crate::shards::prove_shards(&machine, &mut source, run, plan, options, &mut report)?;
     let bytes = finish_shards(proofs, plan, &mut report);
     Ok((survey.output, bytes, report))
 }
@@ -690,21 +688,19 @@ fn prove_rv32im_shards(
     let output = lower::riscv::public_output_bytes(&first.stdout);
     let code = first.exit_code;
     let start = Instant::now();
-    let (_, mem_log_size) =
+    let (rows, mem_log_size) =
         RvShards::new(program, stdin, max_cycles, output.clone(), code)?.survey()?;
     phase_done(&mut report, "trace", start.elapsed());
     report.cycles = first.summary.cycles;
     let machine = lower::riscv::machine(program, mem_log_size);
     let mut source = RvShards::new(program, stdin, max_cycles, output.clone(), code)?;
-    let proofs = crate::shards::prove_shards(
-        &machine,
-        &mut source,
-        &output,
-        code,
-        plan,
-        options,
-        &mut report,
-    )?;
+    let run = RunStatement {
+        output: &output,
+        exit_code: code,
+        rows,
+    };
+    let proofs =
+        crate::shards::prove_shards(&machine, &mut source, run, plan, options, &mut report)?;
     let bytes = finish_shards(proofs, plan, &mut report);
     let outcome = GuestOutcome {
         stdout: first.stdout,

@@ -34,7 +34,7 @@
 //! keeps only one shard's trace, witness and the memory table, so its peak memory depends on the
 //! shard size and the memory size, not the run's length. A first pass (executing without
 //! proving) finds the run's memory size, which every shard shares. Shards can be proven in
-//! separate processes ([`ShardPlan::select`]) and their proofs combined ([`ShardedProof::combine`]).
+//! separate processes ([`ShardSelection`]) and their proofs combined ([`ShardedProof::combine`]).
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -83,19 +83,47 @@ pub struct ShardColumns {
 pub struct ShardPlan {
     /// Each shard's rows (log2); the last shard may be shorter.
     pub log_rows: u32,
-    /// The shards to prove (by index); `None` for all. The others are executed and their
-    /// witness built (for the memory they leave), but not proven.
-    pub select: Option<Range<u32>>,
+    /// The shards to prove. The others before them are executed and their witness built (for
+    /// the memory they leave), but not proven; the run stops after the last one selected.
+    pub select: ShardSelection,
+}
+
+/// Which of a run's shards a process proves.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ShardSelection {
+    /// Every shard.
+    #[default]
+    All,
+    /// Shards `start..end`.
+    Range(u32, u32),
+    /// Part `index` of `count` (from 0): an equal share of consecutive shards, as an array job
+    /// of a batch engine gets it (Slurm's `$SLURM_ARRAY_TASK_ID`, a Kubernetes indexed Job's
+    /// `$JOB_COMPLETION_INDEX`).
+    Part {
+        /// This part.
+        index: u32,
+        /// The number of parts.
+        count: u32,
+    },
+}
+
+impl ShardSelection {
+    /// The shards selected of a run of `shards` shards.
+    pub fn range(self, shards: u32) -> Range<u32> {
+        match self {
+            ShardSelection::All => 0..shards,
+            ShardSelection::Range(start, end) => start..end,
+            ShardSelection::Part { index, count } => {
+                let at =
+                    |i: u32| (u64::from(i) * u64::from(shards) / u64::from(count.max(1))) as u32;
+                at(index)..at(index + 1)
+            }
+        }
+    }
 }
 
 /// Smallest shard (log2 rows) accepted.
 pub const MIN_SHARD_LOG_ROWS: u32 = 3;
-
-impl ShardPlan {
-    fn selected(&self, index: u32) -> bool {
-        self.select.as_ref().is_none_or(|r| r.contains(&index))
-    }
-}
 
 /// The run's machine as shard `index` uses it: a later shard commits its initial memory.
 pub fn shard_machine(machine: &Machine, index: u32) -> Machine {
@@ -219,14 +247,23 @@ fn memory_commitments(
     Some([at(value)?, at(flag)?])
 }
 
+/// A run's public values and length, from a first run.
+pub struct RunStatement<'a> {
+    /// The public output.
+    pub output: &'a [Fr],
+    /// The exit code.
+    pub exit_code: u32,
+    /// Its rows.
+    pub rows: u64,
+}
+
 /// Prove a run shard by shard: `source` executes it, `machine` is its machine (with the run's
-/// memory size), `output` and `exit_code` its public values (from a first run). Returns the
-/// proofs of the selected shards and adds the costs to `report`.
+/// memory size), `run` its public values and length. Returns the proofs of the selected shards
+/// and adds the costs to `report`.
 pub fn prove_shards(
     machine: &Machine,
     source: &mut dyn ShardSource,
-    output: &[Fr],
-    exit_code: u32,
+    run: RunStatement,
     plan: &ShardPlan,
     options: ProofOptions,
     report: &mut Report,
@@ -247,6 +284,11 @@ pub fn prove_shards(
         .into());
     }
     let rows = 1usize << plan.log_rows;
+    let RunStatement {
+        output, exit_code, ..
+    } = run;
+    let shards = run.rows.div_ceil(rows as u64).max(1);
+    let selected = plan.select.range(u32::try_from(shards).unwrap_or(u32::MAX));
     let carried = machine.r1cs.carried_columns();
     let mut memory = MemoryState::initial(&machine.memory);
     let (mut first_cycle, mut offset, mut entry) = (0u64, 0u64, None);
@@ -292,7 +334,7 @@ pub fn prove_shards(
         let (mut witness, left) =
             finish_shard_witness(&in_shard, &public, columns, memory, first_cycle)?;
         add_time("witness generation", start.elapsed().as_secs_f64());
-        if plan.selected(index) {
+        if selected.contains(&index) {
             let for_proof = machine_for_proof(in_shard, &mut witness, options)?;
             let log_rows = witness.columns[0].len().trailing_zeros() as usize;
             let setup = match setups.entry(log_rows) {
@@ -314,6 +356,12 @@ pub fn prove_shards(
         entry = exit;
         if shard.ends_run {
             break;
+        }
+        if index + 1 >= selected.end {
+            // The shards after the selected ones are another process's.
+            report.peak_memory_bytes = peak_memory_bytes();
+            report.phases.extend(times);
+            return Ok(proofs);
         }
     }
     if offset != output.len() as u64 {
