@@ -428,26 +428,9 @@ impl UniformR1cs {
         })
     }
 
-    /// The columns some constraint reads on the next row ([`Var::Next`]), in order: the state
-    /// one row hands to the next.
-    pub fn carried_columns(&self) -> Vec<usize> {
-        let mut cols: Vec<usize> = self
-            .constraints
-            .iter()
-            .flat_map(|c| c.vars())
-            .filter_map(|v| match v {
-                Var::Next(j) => Some(j),
-                _ => None,
-            })
-            .collect();
-        cols.sort_unstable();
-        cols.dedup();
-        cols
-    }
-
     /// The system for one segment of a longer run: a shard of a continuation, proven on its own
     /// and joined to its neighbours through the state at its two ends, given in
-    /// [`UniformR1cs::carried_columns`] order.
+    /// [`UniformR1cs::next_columns`] order.
     ///
     /// - `entry`, for a segment that does not hold the run's first row: [`Var::First`] reads 0
     ///   (the run's first-row constraints are some other segment's), and each carried column
@@ -461,7 +444,7 @@ impl UniformR1cs {
         entry: Option<&[Fr]>,
         exit: Option<&[Fr]>,
     ) -> Result<Self, R1csError> {
-        let carried = self.carried_columns();
+        let carried = self.next_columns();
         for values in [entry, exit].into_iter().flatten() {
             if values.len() != carried.len() {
                 return Err(R1csError::Shape(format!(
@@ -544,7 +527,8 @@ impl UniformR1cs {
         Ok(())
     }
 
-    /// The sorted columns used as [`Var::Next`] by some constraint.
+    /// The sorted columns used as [`Var::Next`] by some constraint: the state one row hands to
+    /// the next (a shard boundary's carried columns, [`UniformR1cs::bind_segment`]).
     pub fn next_columns(&self) -> Vec<usize> {
         let mut cols: Vec<usize> = self
             .constraints
@@ -696,7 +680,7 @@ mod tests {
     #[test]
     fn segments_of_a_run_check_against_their_boundaries() {
         let r = fib();
-        assert_eq!(r.carried_columns(), vec![0, 1]);
+        assert_eq!(r.next_columns(), vec![0, 1]);
         let cols = fib_columns(12);
         let rows = |lo: usize, hi: usize| -> Vec<Vec<Fr>> {
             cols.iter().map(|c| c[lo..hi].to_vec()).collect()

@@ -5,7 +5,7 @@
 //! machine's constraints on rows `i·2^k .. (i+1)·2^k` of the run, with a [`ShardBoundary`] in its
 //! public values:
 //! - **the state at its ends** — the values of the *carried columns*, those some constraint
-//!   reads on the next row ([`crate::r1cs::UniformR1cs::carried_columns`]): pc, the cycle counter, the output
+//!   reads on the next row ([`crate::r1cs::UniformR1cs::next_columns`]): pc, the cycle counter, the output
 //!   count, zasm's `ap`/`fp`, a system call's registers and counts in the middle of its rows.
 //!   [`crate::r1cs::UniformR1cs::bind_segment`] pins the shard's first row to its entry and makes its last row's
 //!   transitions read its exit, so every transition constraint holds across a boundary as it
@@ -130,6 +130,15 @@ pub fn shard_machine(machine: &Machine, index: u32) -> Machine {
     let mut m = machine.clone();
     m.memory.committed_init = index > 0;
     m
+}
+
+/// The carried columns' values on the row after a shard's `rows` rows (the next shard's first,
+/// which [`ShardSource::next_shard`] lowers with them): the shard's exit; the columns are cut
+/// to the shard's rows.
+pub fn take_exit(columns: &mut [Vec<Fr>], carried: &[usize], rows: usize) -> Vec<Fr> {
+    let exit = carried.iter().map(|&c| columns[c][rows]).collect();
+    columns.iter_mut().for_each(|c| c.truncate(rows));
+    exit
 }
 
 /// A run proven in shards, or some of its shards (one file, [`ProofKind::ZkvmShards`]).
@@ -289,7 +298,7 @@ pub fn prove_shards(
     } = run;
     let shards = run.rows.div_ceil(rows as u64).max(1);
     let selected = plan.select.range(u32::try_from(shards).unwrap_or(u32::MAX));
-    let carried = machine.r1cs.carried_columns();
+    let carried = machine.r1cs.next_columns();
     let mut memory = MemoryState::initial(&machine.memory);
     let (mut first_cycle, mut offset, mut entry) = (0u64, 0u64, None);
     let mut setups: HashMap<usize, DorySetup> = HashMap::new();
@@ -312,11 +321,7 @@ pub fn prove_shards(
         let in_shard = shard_machine(machine, index);
         let shard = source.next_shard(&in_shard, rows, first_cycle)?;
         let mut columns = shard.columns;
-        let exit = (!shard.ends_run).then(|| {
-            let exit: Vec<Fr> = carried.iter().map(|&c| columns[c][rows]).collect();
-            columns.iter_mut().for_each(|c| c.truncate(rows));
-            exit
-        });
+        let exit = (!shard.ends_run).then(|| take_exit(&mut columns, &carried, rows));
         let end = offset + shard.outputs;
         let part = output.get(offset as usize..end as usize).ok_or_else(|| {
             LowerError::Unprovable("the shards emit more output than the run".into())

@@ -356,7 +356,7 @@ pub struct PublicValues {
 }
 
 /// One shard's place in a sharded run ([`crate::shards`]) and the state at its two ends: the
-/// values of the carried columns ([`UniformR1cs::carried_columns`]), which
+/// values of the carried columns ([`UniformR1cs::next_columns`]), which
 /// [`UniformR1cs::bind_segment`] binds into the shard's constraints.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ShardBoundary {

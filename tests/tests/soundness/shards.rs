@@ -17,7 +17,7 @@ use zkvm_prover::machine::offline_memory::MemoryState;
 use zkvm_prover::machine::{Machine, PublicValues, ShardBoundary};
 use zkvm_prover::pipeline::{self, machine_for_proof, setup_for, PipelineError, ProofOptions};
 use zkvm_prover::proof::{self, ProofError, VmProof};
-use zkvm_prover::shards::{shard_machine, ShardError, ShardSource, ShardedProof};
+use zkvm_prover::shards::{shard_machine, take_exit, ShardError, ShardSource, ShardedProof};
 
 /// zasm fib (`examples/zasm/fib.zasm`): `5n + 11` cycles.
 fn fib() -> zkvm_isa::Program {
@@ -63,7 +63,7 @@ fn prove_shards_as(
     let (machine, _) = zkvm_prover::lower::zasm::machine(&program, survey.mem_log_size);
     let mut source = ZasmShards::new(&program, &inputs, 1 << 20).expect("a valid program");
     let rows = 1usize << LOG_ROWS;
-    let carried = machine.r1cs.carried_columns();
+    let carried = machine.r1cs.next_columns();
     let mut memory = MemoryState::initial(&machine.memory);
     let (mut first_cycle, mut offset, mut entry) = (0u64, 0u64, None);
     let mut proofs = Vec::new();
@@ -73,11 +73,7 @@ fn prove_shards_as(
             .next_shard(&in_shard, rows, first_cycle)
             .expect("the shard lowers");
         let mut columns = lowered.columns;
-        let exit = (!lowered.ends_run).then(|| {
-            let exit: Vec<Fr> = carried.iter().map(|&c| columns[c][rows]).collect();
-            columns.iter_mut().for_each(|c| c.truncate(rows));
-            exit
-        });
+        let exit = (!lowered.ends_run).then(|| take_exit(&mut columns, &carried, rows));
         let end = offset + lowered.outputs;
         let mut shard = Shard {
             public: PublicValues {
@@ -289,7 +285,7 @@ fn prove_with_final_cell_changed(machine: &Machine, cell: usize) -> VmProof {
     let inputs = [Fr::from(60u64)];
     let mut source = ZasmShards::new(&program, &inputs, 1 << 20).unwrap();
     let rows = 1usize << LOG_ROWS;
-    let carried = machine.r1cs.carried_columns();
+    let carried = machine.r1cs.next_columns();
     let mut memory = MemoryState::initial(&machine.memory);
     let mut entry = None;
     for index in 0..2u32 {
@@ -299,8 +295,7 @@ fn prove_with_final_cell_changed(machine: &Machine, cell: usize) -> VmProof {
             .next_shard(&in_shard, rows, first_cycle)
             .unwrap()
             .columns;
-        let exit: Vec<Fr> = carried.iter().map(|&c| columns[c][rows]).collect();
-        columns.iter_mut().for_each(|c| c.truncate(rows));
+        let exit = take_exit(&mut columns, &carried, rows);
         let public = PublicValues {
             output: Vec::new(),
             exit_code: 0,
@@ -332,7 +327,7 @@ fn every_carried_column_is_held_across_a_boundary() {
     // and shard 2 to start one higher than the run: the boundary values agree, so the chain
     // holds, and shard 1's last transition fails its constraint (as would shard 2's entry).
     let (machine, _) = zkvm_prover::lower::zasm::machine(&fib(), 4);
-    let carried = machine.r1cs.carried_columns();
+    let carried = machine.r1cs.next_columns();
     let names: Vec<&str> = carried
         .iter()
         .map(|&c| machine.column_names[c].as_str())
