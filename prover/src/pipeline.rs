@@ -237,6 +237,12 @@ impl From<MemoryArgument> for ProofOptions {
 /// The Dory setup large enough for `machine` on `log_rows` rows (cached on disk by the PCS).
 /// Only offline memory checking commits a column per memory cell.
 pub fn setup_for(machine: &Machine, log_rows: usize) -> Result<DorySetup, PcsError> {
+    DoryPcs::setup(setup_size(machine, log_rows))
+}
+
+/// The variables of the largest polynomial `machine` commits on `log_rows` rows: the size of
+/// [`setup_for`]'s setup.
+pub fn setup_size(machine: &Machine, log_rows: usize) -> usize {
     let mut n = match machine.twist_memory {
         Some(_) => log_rows,
         None => log_rows.max(machine.memory.log_size),
@@ -244,7 +250,7 @@ pub fn setup_for(machine: &Machine, log_rows: usize) -> Result<DorySetup, PcsErr
     for table in lower::tables_used(machine) {
         n = n.max(table_log_size(table, machine.bytecode.len()));
     }
-    DoryPcs::setup(n)
+    n
 }
 
 /// Peak resident set size of this process (`VmHWM`), in bytes.
@@ -561,10 +567,14 @@ fn whole_run(proof: &VmProof) -> Result<(), PipelineError> {
 
 /// Check the proof's sizes, load the setup, and verify; returns the time of verification proper
 /// (the setup is loaded from the on-disk cache before the clock starts).
-pub(crate) fn verify_machine(
-    machine: &Machine,
-    proof: &VmProof,
-) -> Result<Duration, PipelineError> {
+fn verify_machine(machine: &Machine, proof: &VmProof) -> Result<Duration, PipelineError> {
+    verify_machine_with(machine, proof, None)
+}
+
+/// The machine a proof is for, from the lowering's machine, within this verifier's sizes: a
+/// Shout-fetch machine commits no bytecode multiplicities, a split-table one no 2^16 or 2^18
+/// table, so its largest polynomial may be smaller than the lowering's machine's.
+pub(crate) fn proof_machine(machine: &Machine, proof: &VmProof) -> Result<Machine, PipelineError> {
     if proof.log_rows > MAX_LOG_SIZE || proof.mem_log_size > MAX_LOG_SIZE {
         return Err(ProofError::Shape(format!(
             "2^{} rows and 2^{} memory cells: this verifier accepts at most 2^{MAX_LOG_SIZE} of each",
@@ -572,18 +582,28 @@ pub(crate) fn verify_machine(
         ))
         .into());
     }
-    // The setup of the machine the proof is for: a Shout-fetch machine commits no bytecode
-    // multiplicities, a split-table one no 2^16 or 2^18 table, so its largest polynomial may be
-    // smaller than the lowering's machine's.
-    let for_proof = machine
+    Ok(machine
         .clone()
         .for_proof(
             proof.memory.argument(),
             proof.fetch.argument(),
             proof.tables,
         )
-        .map_err(ProofError::Shape)?;
-    let setup = setup_for(&for_proof, proof.log_rows as usize)?;
+        .map_err(ProofError::Shape)?)
+}
+
+/// [`verify_machine`] with a setup of `setup_size` variables instead of the proof's own size
+/// (the shards of a run share one setup, so that their memory commitments compare).
+pub(crate) fn verify_machine_with(
+    machine: &Machine,
+    proof: &VmProof,
+    setup_size: Option<usize>,
+) -> Result<Duration, PipelineError> {
+    let for_proof = proof_machine(machine, proof)?;
+    let setup = match setup_size {
+        Some(n) => DoryPcs::setup(n)?,
+        None => setup_for(&for_proof, proof.log_rows as usize)?,
+    };
     let start = Instant::now();
     // Already the proof's machine: `proof::verify`'s own `for_proof` keeps it as it is.
     proof::verify(&for_proof, proof, &setup)?;

@@ -36,7 +36,6 @@
 //! proving) finds the run's memory size, which every shard shares. Shards can be proven in
 //! separate processes ([`ShardSelection`]) and their proofs combined ([`ShardedProof::combine`]).
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::time::{Duration, Instant};
 
@@ -45,12 +44,13 @@ use ark_bn254::Fr;
 use crate::format::{from_bytes, to_bytes, ProofKind};
 use crate::lower::{finish_shard_witness, LowerError};
 use crate::machine::offline_memory::MemoryState;
+use crate::machine::split_tables::LookupTables;
 use crate::machine::twist_memory::MemoryArgument;
 use crate::machine::{table_cols, Machine, PublicValues, ShardBoundary};
 use crate::pcs::DorySetup;
 use crate::pipeline::{
-    describe, machine_for_proof, peak_memory_bytes, setup_for, verify_machine, PipelineError,
-    ProofOptions, Report, MAX_LOG_SIZE,
+    describe, machine_for_proof, peak_memory_bytes, proof_machine, setup_size, verify_machine_with,
+    PipelineError, ProofOptions, Report, MAX_LOG_SIZE,
 };
 use crate::proof::{self, committed_table_columns, ProofError, VmProof, MAX_LOG_ROWS};
 
@@ -266,6 +266,39 @@ pub struct RunStatement<'a> {
     pub rows: u64,
 }
 
+/// The log2 rows of each shard of a run of `rows` rows in shards of 2^`log_rows`: the full
+/// shards', and the last one's (padded to a power of two).
+fn shard_sizes(log_rows: u32, rows: u64) -> [usize; 2] {
+    let full = 1u64 << log_rows;
+    let last = rows - (rows.max(1) - 1) / full * full;
+    [
+        log_rows as usize,
+        last.next_power_of_two().max(2).trailing_zeros() as usize,
+    ]
+}
+
+/// The one setup every shard of a run is proven and verified with: the largest any of its
+/// shards needs (a short last shard may use split tables and a smaller setup of its own). The
+/// setup's generators depend on its size, so shards proven with setups of two sizes would
+/// commit one memory to two different commitments.
+fn shared_setup(
+    machine: &Machine,
+    options: ProofOptions,
+    log_rows: u32,
+    rows: u64,
+) -> Result<DorySetup, PipelineError> {
+    let mut n = 0;
+    for log in shard_sizes(log_rows, rows) {
+        let tables = LookupTables::for_run(machine, log);
+        let m = machine
+            .clone()
+            .for_proof(options.memory, options.fetch, tables)
+            .map_err(LowerError::Unprovable)?;
+        n = n.max(setup_size(&m, log));
+    }
+    Ok(crate::pcs::DoryPcs::setup(n)?)
+}
+
 /// Prove a run shard by shard: `source` executes it, `machine` is its machine (with the run's
 /// memory size), `run` its public values and length. Returns the proofs of the selected shards
 /// and adds the costs to `report`.
@@ -298,10 +331,10 @@ pub fn prove_shards(
     } = run;
     let shards = run.rows.div_ceil(rows as u64).max(1);
     let selected = plan.select.range(u32::try_from(shards).unwrap_or(u32::MAX));
+    let setup = shared_setup(machine, options, plan.log_rows, run.rows)?;
     let carried = machine.r1cs.next_columns();
     let mut memory = MemoryState::initial(&machine.memory);
     let (mut first_cycle, mut offset, mut entry) = (0u64, 0u64, None);
-    let mut setups: HashMap<usize, DorySetup> = HashMap::new();
     let mut times: Vec<(String, f64)> = Vec::new();
     let mut add_time = |phase: &str, seconds: f64| match times.iter_mut().find(|(p, _)| p == phase)
     {
@@ -341,14 +374,7 @@ pub fn prove_shards(
         add_time("witness generation", start.elapsed().as_secs_f64());
         if selected.contains(&index) {
             let for_proof = machine_for_proof(in_shard, &mut witness, options)?;
-            let log_rows = witness.columns[0].len().trailing_zeros() as usize;
-            let setup = match setups.entry(log_rows) {
-                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-                std::collections::hash_map::Entry::Vacant(e) => {
-                    e.insert(setup_for(&for_proof, log_rows)?)
-                }
-            };
-            let (proof, stats) = proof::prove(&for_proof, &public, witness, setup)?;
+            let (proof, stats) = proof::prove(&for_proof, &public, witness, &setup)?;
             for (phase, time) in &stats.phases {
                 add_time(phase, time.as_secs_f64());
             }
@@ -393,6 +419,12 @@ pub fn verify_shards(
     let mut output = Vec::new();
     let mut rows = 0u64;
     let mut time = Duration::ZERO;
+    // Every shard is checked with the one setup the largest needs (see `shared_setup`).
+    let mut setup = 0;
+    for (index, proof) in shards.iter().enumerate() {
+        let m = proof_machine(&shard_machine(machine, index as u32), proof)?;
+        setup = setup.max(setup_size(&m, proof.log_rows as usize));
+    }
     let mut previous: Option<(&ShardBoundary, Machine, &VmProof)> = None;
     for (position, proof) in shards.iter().enumerate() {
         let index = position as u32;
@@ -439,7 +471,7 @@ pub fn verify_shards(
                 return Err(ShardError::Memory { index }.into());
             }
         }
-        time += verify_machine(&in_shard, proof).map_err(|e| match e {
+        time += verify_machine_with(&in_shard, proof, Some(setup)).map_err(|e| match e {
             PipelineError::Proof(source) => ShardError::Shard { index, source }.into(),
             e => e,
         })?;
