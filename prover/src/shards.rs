@@ -266,15 +266,17 @@ pub struct RunStatement<'a> {
     pub rows: u64,
 }
 
-/// The log2 rows of each shard of a run of `rows` rows in shards of 2^`log_rows`: the full
-/// shards', and the last one's (padded to a power of two).
-fn shard_sizes(log_rows: u32, rows: u64) -> [usize; 2] {
+/// The log2 rows of the shards of a run of `rows` rows in shards of 2^`log_rows`: the full
+/// shards' (when there are any), and the last one's (padded to a power of two).
+fn shard_sizes(log_rows: u32, rows: u64) -> Vec<usize> {
     let full = 1u64 << log_rows;
     let last = rows - (rows.max(1) - 1) / full * full;
-    [
-        log_rows as usize,
-        last.next_power_of_two().max(2).trailing_zeros() as usize,
-    ]
+    let last = last.next_power_of_two().max(2).trailing_zeros() as usize;
+    if rows <= full {
+        vec![last]
+    } else {
+        vec![log_rows as usize, last]
+    }
 }
 
 /// The one setup every shard of a run is proven and verified with: the largest any of its
@@ -419,11 +421,13 @@ pub fn verify_shards(
     let mut output = Vec::new();
     let mut rows = 0u64;
     let mut time = Duration::ZERO;
-    // Every shard is checked with the one setup the largest needs (see `shared_setup`).
+    // Every shard is checked with the one setup the prover used (see `shared_setup`): the
+    // larger of the first shard's (the full size) and the last one's. A middle shard of
+    // another size is then refused by its own checks.
     let mut setup = 0;
-    for (index, proof) in shards.iter().enumerate() {
-        let m = proof_machine(&shard_machine(machine, index as u32), proof)?;
-        setup = setup.max(setup_size(&m, proof.log_rows as usize));
+    for index in [0, last] {
+        let m = proof_machine(&shard_machine(machine, index as u32), &shards[index])?;
+        setup = setup.max(setup_size(&m, shards[index].log_rows as usize));
     }
     let mut previous: Option<(&ShardBoundary, Machine, &VmProof)> = None;
     for (position, proof) in shards.iter().enumerate() {

@@ -193,6 +193,14 @@ fn zasm_runs_prove_in_shards() {
     let (_, proof, _) =
         pipeline::prove_zasm_with(&program, &[Fr::from(1637u64)], 1 << 20, options).unwrap();
     pipeline::verify_zasm(&program, &proof).expect("shards with other tables verify");
+    // A run shorter than one shard of 2^14 rows: one short shard, with its own setup.
+    let options = ProofOptions {
+        sharding: Sharding::Rows(14),
+        ..ProofOptions::default()
+    };
+    let (_, proof, _) =
+        pipeline::prove_zasm_with(&program, &[Fr::from(10u64)], 1 << 20, options).unwrap();
+    pipeline::verify_zasm(&program, &proof).expect("a run shorter than a shard verifies");
 }
 
 #[test]
