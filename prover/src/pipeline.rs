@@ -592,21 +592,25 @@ pub(crate) fn proof_machine(machine: &Machine, proof: &VmProof) -> Result<Machin
         .map_err(ProofError::Shape)?)
 }
 
-/// [`verify_machine`] with a setup of `setup_size` variables instead of the proof's own size
-/// (the shards of a run share one setup, so that their memory commitments compare).
+/// [`verify_machine`] with the given setup instead of one of the proof's own size (the shards
+/// of a run share one setup, so that their memory commitments compare).
 pub(crate) fn verify_machine_with(
     machine: &Machine,
     proof: &VmProof,
-    setup_size: Option<usize>,
+    setup: Option<&DorySetup>,
 ) -> Result<Duration, PipelineError> {
     let for_proof = proof_machine(machine, proof)?;
-    let setup = match setup_size {
-        Some(n) => DoryPcs::setup(n)?,
-        None => setup_for(&for_proof, proof.log_rows as usize)?,
+    let own;
+    let setup = match setup {
+        Some(setup) => setup,
+        None => {
+            own = setup_for(&for_proof, proof.log_rows as usize)?;
+            &own
+        }
     };
     let start = Instant::now();
     // Already the proof's machine: `proof::verify`'s own `for_proof` keeps it as it is.
-    proof::verify(&for_proof, proof, &setup)?;
+    proof::verify(&for_proof, proof, setup)?;
     Ok(start.elapsed())
 }
 

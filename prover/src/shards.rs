@@ -429,6 +429,7 @@ pub fn verify_shards(
         let m = proof_machine(&shard_machine(machine, index as u32), &shards[index])?;
         setup = setup.max(setup_size(&m, shards[index].log_rows as usize));
     }
+    let setup = crate::pcs::DoryPcs::setup(setup)?;
     let mut previous: Option<(&ShardBoundary, Machine, &VmProof)> = None;
     for (position, proof) in shards.iter().enumerate() {
         let index = position as u32;
@@ -475,7 +476,7 @@ pub fn verify_shards(
                 return Err(ShardError::Memory { index }.into());
             }
         }
-        time += verify_machine_with(&in_shard, proof, Some(setup)).map_err(|e| match e {
+        time += verify_machine_with(&in_shard, proof, Some(&setup)).map_err(|e| match e {
             PipelineError::Proof(source) => ShardError::Shard { index, source }.into(),
             e => e,
         })?;
